@@ -1,0 +1,543 @@
+"""LibCST analysis of one Python module: every string expression that may build an Astro URL.
+
+The result, `PythonFacts`, is plain data (cacheable, picklable): the URL templates the module
+builds ("uses", with the HTTP method where the call shows it), the module-level names whose
+value holds a v1beta1 base (for modules that import them), and findings in comments.
+Deciding what is a finding happens later, in `link`, once every module's facts are known.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from migrator.source import SourceText
+from migrator.templates import BRACE_FIELD, PERCENT_FIELD, Hole, Lit, Ref, concat, fill_fields
+
+HTTP_METHODS = {"get", "post", "put", "patch", "delete", "head", "options"}
+GENERIC_REQUESTS = {"request", "Request", "fetch", "urlopen", "open"}
+# Keywords that give an HTTP client the base URL its relative paths are joined to.
+BASE_URL_KEYWORDS = {"baseurl", "baseuri", "apibase", "apibaseurl", "apiurl", "endpointurl", "rooturl", "serverurl"}
+# String methods whose arguments are compared or replaced, not requested.
+INERT_METHODS = {
+    "replace", "startswith", "endswith", "split", "rsplit", "partition", "rpartition",
+    "find", "rfind", "index", "rindex", "count", "removeprefix", "removesuffix", "strip",
+    "lstrip", "rstrip", "sub", "match", "search", "fullmatch", "compile",
+}
+MAX_DEPTH = 25
+
+
+@dataclass
+class Use:
+    """A string expression whose value may be (part of) an Astro API URL."""
+
+    template: tuple
+    start: int  # span of the expression in the module's text
+    end: int
+    method: Optional[str] = None
+    docstring: bool = False
+    inert: bool = False  # compared or replaced, not requested
+
+
+@dataclass
+class PythonFacts:
+    key: str
+    uses: list = field(default_factory=list)
+    exports: dict = field(default_factory=dict)  # module-level name -> template
+    comments: list = field(default_factory=list)  # (offset, text) of comments naming v1beta1
+
+
+@dataclass
+class Binding:
+    order: int
+    value: cst.CSTNode
+    is_import: bool = False
+
+
+class Scope:
+    def __init__(self, node, parent: Optional["Scope"], is_class: bool = False):
+        self.node = node
+        self.parent = parent
+        self.is_class = is_class
+        self.names: dict = {}  # name -> [Binding] in source order
+        self.attrs: dict = {}  # self.X assigned in methods, for class scopes
+
+    def bind(self, name: str, binding: Binding, table: str = "names") -> None:
+        getattr(self, table).setdefault(name, []).append(binding)
+
+
+def _latest(bindings: list, before: Optional[int]) -> Optional[Binding]:
+    if not bindings:
+        return None
+    if before is None:
+        return bindings[-1]
+    earlier = [b for b in bindings if b.order < before]
+    return earlier[-1] if earlier else bindings[-1]
+
+
+def dotted(node: cst.BaseExpression) -> str:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        base = dotted(node.value)
+        return f"{base}.{node.attr.value}" if base else ""
+    return ""
+
+
+def module_of(ref: Ref) -> str:
+    """The module an imported name stands for when it is used as `name.attr`."""
+    if not ref.name:
+        return ref.module
+    return ref.module + ref.name if ref.module.endswith(".") else f"{ref.module}.{ref.name}"
+
+
+def relative_module(node: cst.ImportFrom) -> str:
+    dots = "." * len(node.relative)
+    return dots + (dotted(node.module) if node.module else "")
+
+
+class _Binder(cst.CSTVisitor):
+    """Pass 1: who binds what, per scope, in statement order."""
+
+    def __init__(self):
+        self.module_scope = Scope(None, None)
+        self.stack = [self.module_scope]
+        self.scope_of: dict = {}  # id(FunctionDef/ClassDef) -> Scope
+        self.order_of: dict = {}  # id(statement) -> order
+        self.docstrings: set = set()  # id() of docstring expressions
+        self.order = 0
+
+    @property
+    def scope(self) -> Scope:
+        return self.stack[-1]
+
+    def _enter(self, node, is_class=False) -> None:
+        scope = Scope(node, self.scope, is_class)
+        self.scope_of[id(node)] = scope
+        self.stack.append(scope)
+        self._docstring(node.body)
+
+    def _docstring(self, body) -> None:
+        statements = getattr(body, "body", body)
+        if statements and isinstance(statements[0], cst.SimpleStatementLine):
+            first = statements[0].body[0]
+            if isinstance(first, cst.Expr) and isinstance(first.value, (cst.SimpleString, cst.ConcatenatedString)):
+                self.docstrings.add(id(first.value))
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self._docstring(node.body)
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self.scope.bind(node.name.value, Binding(self.order, node))
+        self._enter(node, is_class=True)
+
+    def leave_ClassDef(self, node: cst.ClassDef) -> None:
+        self.stack.pop()
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._enter(node)
+
+    def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.stack.pop()
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if isinstance(node, (cst.BaseSmallStatement, cst.BaseCompoundStatement)):
+            self.order += 1
+            self.order_of[id(node)] = self.order
+        return super().on_visit(node)
+
+    def _bind_target(self, target: cst.BaseExpression, value: cst.CSTNode) -> None:
+        binding = Binding(self.order, value)
+        if isinstance(target, cst.Name):
+            self.scope.bind(target.value, binding)
+        elif (
+            isinstance(target, cst.Attribute)
+            and isinstance(target.value, cst.Name)
+            and target.value.value in ("self", "cls")
+            and self.scope.parent is not None
+            and self.scope.parent.is_class
+        ):
+            self.scope.parent.bind(target.attr.value, binding, "attrs")
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            self._bind_target(target.target, node.value)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if node.value is not None:
+            self._bind_target(node.target, node.value)
+
+    def visit_WithItem(self, node: cst.WithItem) -> None:
+        if node.asname is not None:
+            self._bind_target(node.asname.name, node.item)
+
+    def visit_Import(self, node: cst.Import) -> None:
+        for alias in node.names:
+            name = dotted(alias.name)
+            local = alias.asname.name.value if alias.asname else name.split(".")[0]
+            module = name if alias.asname else local
+            self.scope.bind(local, Binding(self.order, Ref(module, ""), is_import=True))
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        if isinstance(node.names, cst.ImportStar):
+            return
+        module = relative_module(node)
+        for alias in node.names:
+            name = alias.name.value
+            local = alias.asname.name.value if alias.asname else name
+            self.scope.bind(local, Binding(self.order, Ref(module, name), is_import=True))
+
+
+class _Collector(cst.CSTVisitor):
+    """Pass 2: evaluate string expressions to templates and record them as uses."""
+
+    METADATA_DEPENDENCIES = (PositionProvider,)
+
+    def __init__(self, key: str, source: SourceText, binder: _Binder):
+        self.key = key
+        self.source = source
+        self.binder = binder
+        self.facts = PythonFacts(key)
+        self.stack = [binder.module_scope]
+        self.statement: Optional[int] = None
+        self.inside_use = 0
+        self.handled: set = set()  # id() of URL arguments recorded by their request call
+        self.covering: set = set()  # id() of recorded expressions, whose parts are not uses
+        self.inert: set = set()
+
+    # -- positions -------------------------------------------------------------------------
+
+    def _span(self, node: cst.CSTNode) -> tuple:
+        where = self.get_metadata(PositionProvider, node)
+        return (
+            self.source.offset(where.start.line, where.start.column),
+            self.source.offset(where.end.line, where.end.column),
+        )
+
+    # -- scopes ----------------------------------------------------------------------------
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self.stack.append(self.binder.scope_of[id(node)])
+
+    def leave_ClassDef(self, node: cst.ClassDef) -> None:
+        self.stack.pop()
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.stack.append(self.binder.scope_of[id(node)])
+
+    def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.stack.pop()
+
+    def _lookup(self, name: str) -> Optional[Binding]:
+        scope = self.stack[-1]
+        first = True
+        while scope is not None:
+            if not scope.is_class or first:
+                binding = _latest(scope.names.get(name, []), self.statement if first else None)
+                if binding is not None:
+                    return binding
+            scope = scope.parent
+            first = False
+        return None
+
+    def _class_scope(self) -> Optional[Scope]:
+        for scope in reversed(self.stack):
+            if scope.is_class:
+                return scope
+        return None
+
+    def _lookup_attr(self, owner: cst.BaseExpression, attr: str) -> Optional[Binding]:
+        if isinstance(owner, cst.Name) and owner.value in ("self", "cls"):
+            scope = self._class_scope()
+        elif isinstance(owner, cst.Name):
+            binding = self._lookup(owner.value)
+            value = binding.value if binding else None
+            scope = self.binder.scope_of.get(id(value)) if isinstance(value, cst.ClassDef) else None
+        else:
+            scope = None
+        if scope is None:
+            return None
+        return _latest(scope.names.get(attr, []) or scope.attrs.get(attr, []), None)
+
+    # -- evaluation ------------------------------------------------------------------------
+
+    def evaluate(self, node: cst.CSTNode, depth: int = 0) -> Optional[tuple]:
+        """What a string expression evaluates to; None where it is not a visible string."""
+        if depth > MAX_DEPTH:
+            return None
+        depth += 1
+        if isinstance(node, cst.SimpleString):
+            start, _ = self._span(node)
+            skip = len(node.prefix) + len(node.quote)
+            return (Lit(node.value[skip : len(node.value) - len(node.quote)], (self.key, start + skip)),)
+        if isinstance(node, cst.ConcatenatedString):
+            return self._join(node.left, node.right, depth)
+        if isinstance(node, cst.FormattedString):
+            return self._fstring(node, depth)
+        if isinstance(node, cst.BinaryOperation):
+            if isinstance(node.operator, cst.Add):
+                return self._join(node.left, node.right, depth)
+            if isinstance(node.operator, cst.Modulo):
+                return self._percent(node, depth)
+            return None
+        if isinstance(node, cst.Call):
+            return self._call(node, depth)
+        if isinstance(node, cst.Name):
+            return self._bound(self._lookup(node.value), depth)
+        if isinstance(node, cst.Attribute):
+            binding = self._lookup_attr(node.value, node.attr.value)
+            if binding is not None:
+                return self._bound(binding, depth)
+            owner = self._lookup(node.value.value) if isinstance(node.value, cst.Name) else None
+            if owner is not None and owner.is_import:
+                return (Ref(module_of(owner.value), node.attr.value),)
+            return None
+        if isinstance(node, cst.BooleanOperation):
+            return self.evaluate(node.left, depth) or self.evaluate(node.right, depth)
+        if isinstance(node, cst.IfExp):
+            return self.evaluate(node.body, depth) or self.evaluate(node.orelse, depth)
+        return None
+
+    def _bound(self, binding: Optional[Binding], depth: int) -> Optional[tuple]:
+        if binding is None:
+            return None
+        if binding.is_import:
+            return (binding.value,) if binding.value.name else None
+        return self.evaluate(binding.value, depth)
+
+    def _or_hole(self, node: cst.CSTNode, depth: int) -> tuple:
+        return self.evaluate(node, depth) or (Hole(),)
+
+    def _join(self, left, right, depth) -> Optional[tuple]:
+        left_t, right_t = self.evaluate(left, depth), self.evaluate(right, depth)
+        if left_t is None and right_t is None:
+            return None
+        return concat(left_t or (Hole(),), right_t or (Hole(),))
+
+    def _fstring(self, node: cst.FormattedString, depth: int) -> tuple:
+        parts = []
+        for part in node.parts:
+            if isinstance(part, cst.FormattedStringText):
+                start, _ = self._span(part)
+                parts.append(Lit(part.value, (self.key, start)))
+            else:
+                parts.extend(self._or_hole(part.expression, depth))
+        return tuple(parts)
+
+    def _percent(self, node: cst.BinaryOperation, depth: int) -> Optional[tuple]:
+        template = self.evaluate(node.left, depth)
+        if template is None:
+            return None
+        right = node.right
+        if isinstance(right, cst.Tuple):
+            values = iter([el.value for el in right.elements])
+        else:
+            values = iter([right])
+        named = {}
+        if isinstance(right, cst.Dict):
+            named = {
+                el.key.raw_value: el.value
+                for el in right.elements
+                if isinstance(el, cst.DictElement) and isinstance(el.key, cst.SimpleString)
+            }
+
+        def substitute(match):
+            key = match.group(0)
+            if key.startswith("%("):
+                value = named.get(key[2 : key.index(")")])
+            else:
+                value = next(values, None)
+            return self._or_hole(value, depth) if value is not None else (Hole(),)
+
+        return fill_fields(template, PERCENT_FIELD, substitute)
+
+    def _call(self, node: cst.Call, depth: int) -> Optional[tuple]:
+        func = node.func
+        name = func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", "")
+        positional = [a.value for a in node.args if a.keyword is None and not a.star]
+        keywords = {a.keyword.value: a.value for a in node.args if a.keyword is not None}
+        if name == "format" and isinstance(func, cst.Attribute):
+            return self._format(func.value, positional, keywords, depth)
+        if name in ("get", "getenv") and self._is_environ(func) and len(positional) >= 2:
+            return self.evaluate(positional[1], depth)
+        if name == "getenv" and "default" in keywords:
+            return self.evaluate(keywords["default"], depth)
+        if name == "urljoin" and len(positional) == 2:
+            return self._join(positional[0], positional[1], depth)
+        if name == "join" and isinstance(func, cst.Attribute) and positional:
+            return self._str_join(func.value, positional[0], depth)
+        if name == "str" and len(positional) == 1:
+            return self.evaluate(positional[0], depth)
+        return None
+
+    @staticmethod
+    def _is_environ(func: cst.BaseExpression) -> bool:
+        return dotted(func).split(".")[-2:-1] in (["environ"], ["os"]) or dotted(func) == "getenv"
+
+    def _format(self, template_node, positional, keywords, depth) -> Optional[tuple]:
+        template = self.evaluate(template_node, depth)
+        if template is None:
+            return None
+        auto = iter(positional)
+
+        def substitute(match):
+            field_name = match.group(1).split("!")[0].split(":")[0]
+            head = field_name.split(".")[0].split("[")[0]
+            if head == "":
+                value = next(auto, None)
+            elif head.isdigit():
+                index = int(head)
+                value = positional[index] if index < len(positional) else None
+            else:
+                value = keywords.get(head)
+            return self._or_hole(value, depth) if value is not None else (Hole(head),)
+
+        return fill_fields(template, BRACE_FIELD, substitute)
+
+    def _str_join(self, separator_node, items_node, depth) -> Optional[tuple]:
+        separator = self.evaluate(separator_node, depth)
+        if separator is None or not isinstance(items_node, (cst.List, cst.Tuple)):
+            return None
+        parts: list = []
+        for index, element in enumerate(items_node.elements):
+            if index:
+                parts.extend(separator)
+            parts.extend(self._or_hole(element.value, depth))
+        return tuple(parts)
+
+    # -- recording uses --------------------------------------------------------------------
+
+    def _record(self, node: cst.CSTNode, method: Optional[str] = None, template: tuple = None) -> None:
+        template = template if template is not None else self.evaluate(node)
+        if not template or not _worth_keeping(template):
+            return
+        start, end = self._span(node)
+        self.facts.uses.append(
+            Use(
+                template,
+                start,
+                end,
+                method=method,
+                docstring=id(node) in self.binder.docstrings,
+                inert=id(node) in self.inert,
+            )
+        )
+
+    STRINGISH = (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString, cst.BinaryOperation)
+    STRING_CALLS = {"format", "urljoin", "join", "getenv", "get", "str"}
+
+    def _is_string_root(self, node: cst.CSTNode) -> bool:
+        if isinstance(node, cst.Call):
+            func = node.func
+            name = func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", "")
+            return name in self.STRING_CALLS
+        return isinstance(node, self.STRINGISH)
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        order = self.binder.order_of.get(id(node))
+        if order is not None:
+            self.statement = order
+        if not self.inside_use:
+            if id(node) in self.handled:
+                self.covering.add(id(node))
+            elif self._is_string_root(node):
+                template = self.evaluate(node)
+                if template is not None:
+                    self.covering.add(id(node))
+                    self._record(node, template=template)
+        if id(node) in self.covering:
+            self.inside_use += 1
+        return super().on_visit(node)
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        if id(original_node) in self.covering:
+            self.inside_use -= 1
+        super().on_leave(original_node)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        name = func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", "")
+        if name in INERT_METHODS:
+            self.inert.update(id(a.value) for a in node.args)
+            return
+        method, url = self._request_parts(node, name)
+        if url is None or self.inside_use:
+            return
+        template = self.evaluate(url)
+        client_base = self._client_base(func) if isinstance(func, cst.Attribute) else None
+        if client_base is not None and template is not None:
+            template = concat(client_base, template)
+        if template is not None:
+            self._record(url, method, template)
+            self.handled.add(id(url))
+
+    def visit_Comparison(self, node: cst.Comparison) -> None:
+        self.inert.add(id(node.left))
+        self.inert.update(id(c.comparator) for c in node.comparisons)
+
+    @staticmethod
+    def _request_parts(node: cst.Call, name: str) -> tuple:
+        positional = [a.value for a in node.args if a.keyword is None and not a.star]
+        keywords = {a.keyword.value: a.value for a in node.args if a.keyword is not None}
+        if name.lower() in HTTP_METHODS:
+            return name.upper(), keywords.get("url", positional[0] if positional else None)
+        if name in GENERIC_REQUESTS:
+            method_node = keywords.get("method")
+            url = keywords.get("url")
+            if url is None and len(positional) >= 2 and isinstance(positional[0], cst.SimpleString):
+                method_node, url = positional[0], positional[1]
+            elif url is None and positional:
+                url = positional[0]
+            method = None
+            if isinstance(method_node, cst.SimpleString):
+                method = method_node.raw_value.upper()
+            return method, url
+        return None, None
+
+    def _client_base(self, func: cst.Attribute) -> Optional[tuple]:
+        """The base URL of the client a method is called on, if it was built with one."""
+        owner = func.value
+        if isinstance(owner, cst.Attribute) and isinstance(owner.value, cst.Name):
+            binding = self._lookup_attr(owner.value, owner.attr.value)
+        elif isinstance(owner, cst.Name):
+            binding = self._lookup(owner.value)
+        else:
+            binding = None
+        value = binding.value if binding is not None and not binding.is_import else None
+        if isinstance(value, cst.Call):
+            for arg in value.args:
+                if arg.keyword is not None and arg.keyword.value.lower().replace("_", "") in BASE_URL_KEYWORDS:
+                    return self.evaluate(arg.value)
+        return None
+
+    def leave_Module(self, original_node: cst.Module) -> None:
+        """Export the module-level names whose value holds a base, for importing modules."""
+        self.statement = None
+        for name, bindings in self.binder.module_scope.names.items():
+            template = self._bound(bindings[-1], 0)
+            if template and _worth_keeping(template):
+                self.facts.exports[name] = template
+
+    def visit_Comment(self, node: cst.Comment) -> None:
+        if "v1beta1" in node.value:
+            start, _ = self._span(node)
+            self.facts.comments.append((start, node.value))
+
+
+def _worth_keeping(template: tuple) -> bool:
+    return any(
+        isinstance(p, Ref) or (isinstance(p, Lit) and "v1beta1" in p.text) for p in template
+    )
+
+
+def analyze(key: str, source: SourceText) -> PythonFacts:
+    """Parse `source` with LibCST and collect its facts. Raises `libcst.ParserSyntaxError`."""
+    module = cst.parse_module(source.text)
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    binder = _Binder()
+    wrapper.module.visit(binder)
+    collector = _Collector(key, source, binder)
+    wrapper.visit(collector)
+    return collector.facts

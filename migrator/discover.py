@@ -1,0 +1,119 @@
+"""Find the files to check: walk directories cheaply, honour .gitignore, skip tool folders."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Iterator, Optional
+
+from migrator.filetypes import kind_of
+
+SKIP_DIRS = frozenset({
+    ".git", ".hg", ".svn", ".bzr", "node_modules", ".tox", ".nox", ".venv", "venv",
+    "site-packages", "__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache",
+    ".astro_migrate_cache", ".eggs", ".ipynb_checkpoints",
+})
+
+
+@dataclass(frozen=True)
+class Candidate:
+    path: str  # as the user would write it (relative to the cwd where possible)
+    kind: str  # "python" | "text"
+    explicit: bool  # named on the command line: always checked
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    reason: str
+
+
+def display(path: str) -> str:
+    relative = os.path.relpath(path) if os.path.isabs(path) else os.path.normpath(path)
+    shown = path if relative.startswith("..") else relative
+    return shown.replace(os.sep, "/")
+
+
+def _ignore_spec(directory: str):
+    gitignore = os.path.join(directory, ".gitignore")
+    if not os.path.isfile(gitignore):
+        return None
+    import pathspec
+
+    with open(gitignore, encoding="utf-8", errors="replace") as handle:
+        return pathspec.GitIgnoreSpec.from_lines(handle)
+
+
+def _ignored(specs: list, path: str, is_dir: bool) -> bool:
+    for base, spec in specs:
+        relative = os.path.relpath(path, base).replace(os.sep, "/") + ("/" if is_dir else "")
+        if spec.match_file(relative):
+            return True
+    return False
+
+
+def _is_virtualenv(path: str) -> bool:
+    return os.path.isfile(os.path.join(path, "pyvenv.cfg"))
+
+
+def walk(root: str, problems: list) -> Iterator[Candidate]:
+    specs = []
+    parent = os.path.abspath(root)
+    # .gitignore files above the root apply too, up to the repository top.
+    ancestors = []
+    while True:
+        ancestors.append(parent)
+        if os.path.exists(os.path.join(parent, ".git")):
+            break
+        up = os.path.dirname(parent)
+        if up == parent:
+            ancestors = [os.path.abspath(root)]
+            break
+        parent = up
+    for directory in reversed(ancestors[1:]):
+        spec = _ignore_spec(directory)
+        if spec is not None:
+            specs.append((directory, spec))
+    yield from _walk(root, specs, problems)
+
+
+def _walk(directory: str, specs: list, problems: list) -> Iterator[Candidate]:
+    spec = _ignore_spec(directory)
+    if spec is not None:
+        specs = specs + [(os.path.abspath(directory), spec)]
+    try:
+        entries = sorted(os.scandir(directory), key=lambda e: e.name)
+    except OSError as error:
+        problems.append(Problem(display(directory), error.strerror or str(error)))
+        return
+    for entry in entries:
+        full = os.path.abspath(entry.path)
+        try:
+            is_dir = entry.is_dir(follow_symlinks=False)
+            is_file = entry.is_file(follow_symlinks=True)
+        except OSError:
+            continue
+        if is_dir:
+            if entry.name in SKIP_DIRS or _is_virtualenv(entry.path) or _ignored(specs, full, True):
+                continue
+            yield from _walk(entry.path, specs, problems)
+        elif is_file:
+            kind = kind_of(entry.path)
+            if kind is not None and not _ignored(specs, full, False):
+                yield Candidate(display(entry.path), kind, False)
+
+
+def discover(paths: list, problems: list) -> Iterator[Candidate]:
+    """Candidates under `paths`, in a stable order; what cannot be walked goes to `problems`."""
+    seen = set()
+    for path in paths:
+        if os.path.isdir(path):
+            found = walk(path, problems)
+        elif os.path.exists(path) or os.path.islink(path):
+            found = [Candidate(display(path), kind_of(path) or "text", True)]
+        else:
+            problems.append(Problem(display(path), "no such file or directory"))
+            found = []
+        for candidate in found:
+            if candidate.path not in seen:
+                seen.add(candidate.path)
+                yield candidate

@@ -1,0 +1,46 @@
+"""What analysis produces: findings with optional fixes, located in a source text."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace ``source[start:end]`` (character offsets) with ``content``."""
+
+    start: int
+    end: int
+    content: str
+
+
+@dataclass(frozen=True)
+class Fix:
+    applicability: str  # "safe" | "unsafe"
+    message: str
+    edits: tuple
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    method: Optional[str]
+    path: str
+    operation_id: Optional[str]
+    v1_path: Optional[str]
+
+    def label(self) -> str:
+        name = self.operation_id or self.path
+        return f"{self.method} {name}" if self.method else name
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    message: str
+    start: int  # character offsets into the analysed text
+    end: int
+    fix: Optional[Fix] = None
+    endpoint: Optional[Endpoint] = None
+    # A location inside a container file (a notebook cell), shown as "cell N".
+    context: Optional[str] = None
+    extra: dict = field(default_factory=dict, compare=False)

@@ -1,0 +1,196 @@
+"""Turn every module's facts into findings, across modules.
+
+A base URL is reported where its text is (the definition), once, however many calls use it.
+What the calls ask for decides the finding: a base that only serves migratable endpoints is
+rewritten; a call to an endpoint v1 lacks is a blocker at the call; a base shared by both is a
+blocker at the definition, because rewriting it would break the blocked calls.
+"""
+from __future__ import annotations
+
+import posixpath
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Optional
+
+from migrator.findings import Edit, Finding, Fix
+from migrator.match import BaseMatch, find_bases
+from migrator.ruletable import RuleTable
+from migrator.templates import Hole, Lit, Ref
+
+MAX_REF_DEPTH = 10
+KIND_RANK = {"url": 3, "spec": 2, "path": 1}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    match: BaseMatch
+    key: str  # file of the use
+    start: int  # span of the use
+    end: int
+    method: Optional[str]
+    docstring: bool
+
+
+class ModuleIndex:
+    """Resolves imported names to the file that defines them."""
+
+    def __init__(self, facts_by_key: dict):
+        self.facts = facts_by_key
+        self.by_suffix: dict = {}
+        for key in facts_by_key:
+            stem = key[:-3] if key.endswith(".py") else key
+            stem = stem[: -len("/__init__")] if stem.endswith("/__init__") else stem
+            parts = stem.split("/")
+            for i in range(len(parts)):
+                self.by_suffix.setdefault(".".join(parts[i:]), []).append(key)
+
+    def module_key(self, module: str, importer: str) -> Optional[str]:
+        if module.startswith("."):
+            level = len(module) - len(module.lstrip("."))
+            folder = posixpath.dirname(importer)
+            for _ in range(level - 1):
+                folder = posixpath.dirname(folder)
+            rest = module[level:].replace(".", "/")
+            base = posixpath.join(folder, rest) if rest else folder
+            for candidate in (base + ".py", base + "/__init__.py"):
+                if candidate in self.facts:
+                    return candidate
+            return None
+        keys = self.by_suffix.get(module, [])
+        return keys[0] if len(keys) == 1 else None
+
+    def resolve(self, template: tuple, importer: str, depth: int = 0) -> tuple:
+        """`template` with every Ref replaced by the exported template it names, or a Hole."""
+        out = []
+        for part in template:
+            if not isinstance(part, Ref):
+                out.append(part)
+                continue
+            key = self.module_key(part.module, importer) if depth < MAX_REF_DEPTH else None
+            exported = self.facts[key].exports.get(part.name) if key else None
+            if exported is None:
+                out.append(Hole(part.name))
+            else:
+                out.extend(self.resolve(exported, key, depth + 1))
+        return tuple(out)
+
+
+def link(facts_by_key: dict, table: RuleTable, host_re, locate) -> dict:
+    """Findings per file key for a set of analysed Python modules.
+
+    `locate(key, offset)` names a place for messages, e.g. "client.py:12".
+    """
+    index = ModuleIndex(facts_by_key)
+    verdicts = defaultdict(list)  # (file key, offset of base text) -> [Verdict]
+    for key, facts in facts_by_key.items():
+        for use in facts.uses:
+            template = index.resolve(use.template, key)
+            for match in find_bases(template, table, host_re):
+                if match.lit.origin is None or (use.inert and match.kind == "path"):
+                    continue
+                origin = (match.lit.origin[0], match.lit.origin[1] + match.start)
+                verdicts[origin].append(Verdict(match, key, use.start, use.end, use.method, use.docstring))
+    findings = defaultdict(list)
+    for (key, offset), group in verdicts.items():
+        for finding_key, finding in judge(key, offset, _prefer_methods(group), locate):
+            findings[finding_key].append(finding)
+    for key, facts in facts_by_key.items():
+        for offset, text in facts.comments:
+            for match in find_bases((Lit(text, (key, offset)),), table, host_re):
+                start = offset + match.start
+                findings[key].append(
+                    Finding("AM104", f"comment names {describe(match)}", start, start + match.end - match.start)
+                )
+    return {key: _dedupe(items) for key, items in findings.items()}
+
+
+def _prefer_methods(group: list) -> list:
+    """Drop a method-less verdict where the same base and path were also seen with a method."""
+    with_method = {(v.match.path, v.match.api) for v in group if v.method}
+    return [v for v in group if v.method or (v.match.path, v.match.api) not in with_method]
+
+
+def _dedupe(findings: list) -> list:
+    seen, out = set(), []
+    for finding in sorted(findings, key=lambda f: (f.start, f.code)):
+        if (finding.start, finding.code) not in seen:
+            seen.add((finding.start, finding.code))
+            out.append(finding)
+    return out
+
+
+def describe(match: BaseMatch, method: Optional[str] = None) -> str:
+    base = f"{match.api}/v1beta1"
+    if match.kind == "spec":
+        return f"the v1beta1 {match.api} spec URL"
+    if not match.has_path:
+        return f"the v1beta1 base `{base}`"
+    ops = match.operations if not method else tuple(o for o in match.operations if o.method == method) or match.operations
+    if not ops:
+        return f"`{base}{match.path}` (an endpoint the rule table does not know)"
+    names = " or ".join(sorted({o.operation_id for o in ops}))
+    return f"{names} (`{base}{match.path}`)"
+
+
+def judge(key: str, offset: int, group: list, locate):
+    """Yield (file key, Finding) for one base text and every use of it."""
+    if not group:
+        return
+    length = group[0].match.end - group[0].match.start
+    blocked = [v for v in group if v.match.blocked]
+    serving = [v for v in group if v.match.has_path and not v.match.blocked]
+    for verdict in blocked:
+        inline = verdict.key == key and verdict.start <= offset < verdict.end
+        start, end = (offset, offset + length) if inline else (verdict.start, verdict.end)
+        yield verdict.key, Finding(
+            "AM201",
+            f"{describe(verdict.match, verdict.method)} has no v1 equivalent; "
+            "it stops working when v1beta1 support ends. Keep it on v1beta1 until Astronomer ships a replacement",
+            start,
+            end,
+            endpoint=verdict.match.endpoint(verdict.method),
+        )
+    if blocked and serving:
+        where = ", ".join(sorted({locate(v.key, v.start) for v in blocked}))
+        yield key, Finding(
+            "AM202",
+            f"this v1beta1 base serves endpoints v1 lacks (at {where}) and {len(serving)} "
+            "migratable call(s): rewriting it would break the blocked calls. "
+            "Give the blocked calls their own v1beta1 constant, then rewrite this one",
+            offset,
+            offset + length,
+        )
+        return
+    if blocked:
+        return
+    best = max(group, key=lambda v: KIND_RANK[v.match.kind])
+    match = best.match
+    code = "AM105" if all(v.docstring for v in group) else {"url": "AM101", "spec": "AM103", "path": "AM102"}[match.kind]
+    endpoints = {v.match.endpoint(v.method) for v in serving} - {None}
+    unknown = [v for v in serving if not v.match.operations]
+    new = "spec/v1" if match.kind == "spec" else "v1"
+    fix = Fix(
+        "unsafe" if unknown else "safe",
+        f"Replace `{match.api}/v1beta1` with `v1`"
+        + (" (the path is not in the rule table: check that v1 serves it)" if unknown else ""),
+        (Edit(offset, offset + length, "v1"),),
+    )
+    what = {
+        "url": "Astro API v1beta1 URL",
+        "spec": "Astro API v1beta1 spec URL",
+        "path": "Astro API v1beta1 path",
+    }[match.kind]
+    if len(serving) == 1 or len({v.match.path for v in serving}) == 1 and serving:
+        detail = f" for {describe(serving[0].match, serving[0].method)}"
+    elif serving:
+        detail = f" used by {len(serving)} calls"
+    else:
+        detail = ""
+    yield key, Finding(
+        code,
+        f"{what} `{match.api}/v1beta1`{detail}; v1 serves it at `{new}`",
+        offset,
+        offset + length,
+        fix=fix,
+        endpoint=next(iter(endpoints)) if len(endpoints) == 1 else None,
+    )

@@ -1,0 +1,129 @@
+"""Reports: every output format renders the same located findings.
+
+`Report` is what a format receives: findings with line/column positions, the masked source
+line, severity and the deadline, plus run totals for summaries.
+"""
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from typing import Optional
+
+from migrator import codes, deadline, secrets
+from migrator.findings import Endpoint
+
+# --output-format name -> module in this package that defines render(report) -> str
+FORMATS = {"full": "full", "concise": "concise", "json": "json_format"}
+
+
+@dataclass(frozen=True)
+class Position:
+    row: int
+    column: int
+
+
+@dataclass(frozen=True)
+class LocatedEdit:
+    content: str
+    location: Position
+    end_location: Position
+
+
+@dataclass(frozen=True)
+class Row:
+    """One finding as reports show it."""
+
+    code: str
+    message: str
+    path: str
+    location: Position
+    end_location: Position
+    severity: str
+    source_line: str  # masked
+    endpoint: Optional[Endpoint]
+    fix_applicability: Optional[str] = None
+    fix_message: Optional[str] = None
+    fix_edits: tuple = ()
+    context: Optional[str] = None
+
+    @property
+    def url(self) -> str:
+        return codes.url(self.code)
+
+
+@dataclass
+class Report:
+    rows: list
+    files_checked: int
+    files_with_findings: int
+    fixed: int
+    days_left: int
+    deadline: str
+    problems: list = field(default_factory=list)  # (path, reason)
+
+    @property
+    def fixable(self) -> int:
+        return sum(1 for r in self.rows if r.fix_applicability == "safe")
+
+    def summary(self) -> str:
+        n = len(self.rows)
+        parts = [f"{n} finding{'s' if n != 1 else ''} in {self.files_with_findings} file{'s' if self.files_with_findings != 1 else ''}"]
+        parts.append(f"{self.fixable} fixable")
+        if self.fixed:
+            parts.append(f"{self.fixed} fixed")
+        return ", ".join(parts) + f"; {deadline.phrase(self.days_left)}"
+
+
+def _position(source, offset: int) -> Position:
+    row, column = source.position(offset)
+    return Position(row, column)
+
+
+def build(run_result, days_left: int, deadline_text: str) -> Report:
+    rows = []
+    for result in run_result.files:
+        for finding in result.findings:
+            if result.source is None:
+                start = end = Position(1, 1)
+                line = ""
+            else:
+                start = _position(result.source, finding.start)
+                end = _position(result.source, finding.end)
+                line = secrets.mask(result.source.line_text(start.row))
+            fix = finding.fix
+            rows.append(
+                Row(
+                    code=finding.code,
+                    message=finding.message,
+                    path=result.path,
+                    location=start,
+                    end_location=end,
+                    severity=codes.CODES[finding.code].severity,
+                    source_line=line,
+                    endpoint=finding.endpoint,
+                    fix_applicability=fix.applicability if fix else None,
+                    fix_message=fix.message if fix else None,
+                    fix_edits=tuple(
+                        LocatedEdit(e.content, _position(result.source, e.start), _position(result.source, e.end))
+                        for e in fix.edits
+                    )
+                    if fix
+                    else (),
+                    context=finding.context,
+                )
+            )
+    rows.sort(key=lambda r: (r.path, r.location.row, r.location.column, r.code))
+    return Report(
+        rows=rows,
+        files_checked=run_result.checked,
+        files_with_findings=len({r.path for r in rows}),
+        fixed=sum(f.fixed for f in run_result.files),
+        days_left=days_left,
+        deadline=deadline_text,
+        problems=[(p.path, p.reason) for p in run_result.problems],
+    )
+
+
+def render(report: Report, output_format: str) -> str:
+    module = importlib.import_module(f"migrator.reports.{FORMATS[output_format]}")
+    return module.render(report)

@@ -1,0 +1,82 @@
+"""URL templates: what a string expression evaluates to, as far as analysis can see.
+
+A template is a tuple of parts. `Lit` is literal text; when the text is a verbatim slice of a
+source file, `origin` says where (file key, character offset), so a match inside it can be
+fixed in place. `Hole` is a value analysis cannot see (a parameter, a call). `Ref` is a name
+imported from another module, resolved once every module has been analysed.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional, Union
+
+
+@dataclass(frozen=True)
+class Lit:
+    text: str
+    origin: Optional[tuple] = None  # (file key, offset of text[0]); None if not verbatim
+
+
+@dataclass(frozen=True)
+class Hole:
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class Ref:
+    module: str
+    name: str
+
+
+Part = Union[Lit, Hole, Ref]
+
+HOLE_CHAR = "\x00"  # stands for a Hole when a template is flattened to text
+
+
+def concat(*templates: tuple) -> tuple:
+    return tuple(part for template in templates for part in template)
+
+
+def flatten(template: tuple) -> str:
+    """The template as text, every Hole or Ref one HOLE_CHAR."""
+    return "".join(p.text if isinstance(p, Lit) else HOLE_CHAR for p in template)
+
+
+def has_refs(template: tuple) -> bool:
+    return any(isinstance(p, Ref) for p in template)
+
+
+def sub_literal(lit: Lit, start: int, end: int) -> Lit:
+    origin = None if lit.origin is None else (lit.origin[0], lit.origin[1] + start)
+    return Lit(lit.text[start:end], origin)
+
+
+PERCENT_FIELD = re.compile(r"%%|%(?:\(\w+\))?[-#0 +]*(?:\d+|\*)?(?:\.\d+)?[sdirfxXeEgGcaou]")
+BRACE_FIELD = re.compile(r"\{\{|\}\}|\{([^{}]*)\}")
+
+
+def fill_fields(template: tuple, pattern: re.Pattern, substitute) -> tuple:
+    """Replace the format fields of a template's literals with what `substitute` gives.
+
+    `substitute(match)` returns the replacement template for one field. `%%`, `{{` and `}}`
+    become single characters (no longer verbatim source, so they lose their origin).
+    """
+    out = []
+    for part in template:
+        if not isinstance(part, Lit):
+            out.append(part)
+            continue
+        pos = 0
+        for match in pattern.finditer(part.text):
+            if match.start() > pos:
+                out.append(sub_literal(part, pos, match.start()))
+            token = match.group(0)
+            if token in ("%%", "{{", "}}"):
+                out.append(Lit(token[0]))
+            else:
+                out.extend(substitute(match))
+            pos = match.end()
+        if pos < len(part.text):
+            out.append(sub_literal(part, pos, len(part.text)))
+    return tuple(out)
