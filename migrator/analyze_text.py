@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from migrator.findings import Edit, Finding, Fix
+from migrator.link import base_finding, blocked_finding
 from migrator.match import find_bases
 from migrator.source import SourceText
 from migrator.templates import Hole, Lit
@@ -26,7 +26,8 @@ def template_of(token: str, offset: int) -> tuple:
     return tuple(parts)
 
 
-def analyze(source: SourceText, table, host_re) -> list:
+def analyze(source: SourceText, table, host_re, path: str) -> list:
+    """Findings in a non-Python file; `path` tells its type."""
     findings = []
     text = source.text
     for token in TOKEN.finditer(text):
@@ -36,12 +37,8 @@ def analyze(source: SourceText, table, host_re) -> list:
             start = match.lit.origin[1] + match.start
             end = start + match.end - match.start
             if match.blocked:
-                findings.append(Finding("AM201", f"{match.api}/v1beta1{match.path} has no v1 equivalent", start, end,
-                                        endpoint=match.endpoint()))
-                continue
-            code = {"url": "AM101", "spec": "AM103", "path": "AM102"}[match.kind]
-            fix = Fix("safe" if match.operations or not match.has_path else "unsafe",
-                      f"Replace `{match.api}/v1beta1` with `v1`", (Edit(start, end, "v1"),))
-            findings.append(Finding(code, f"Astro API v1beta1 URL `{match.api}/v1beta1{match.path}`", start, end,
-                                    fix=fix, endpoint=match.endpoint()))
+                findings.append(blocked_finding(match, start, end))
+            else:
+                serving = [(match, None)] if match.has_path else []
+                findings.append(base_finding(match, start, end, serving))
     return findings

@@ -80,3 +80,12 @@ def check(paths, fix, unsafe_fixes, diff, select, ignore, exit_zero, output_form
     if exit_zero:
         sys.exit(EXIT_CLEAN)
     sys.exit(EXIT_FINDINGS if report.rows or pending else EXIT_CLEAN)
+
+
+def _register_subcommands() -> None:
+    from migrator.spec.cli import spec
+
+    main.add_command(spec)
+
+
+_register_subcommands()

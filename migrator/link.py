@@ -142,14 +142,7 @@ def judge(key: str, offset: int, group: list, locate):
     for verdict in blocked:
         inline = verdict.key == key and verdict.start <= offset < verdict.end
         start, end = (offset, offset + length) if inline else (verdict.start, verdict.end)
-        yield verdict.key, Finding(
-            "AM201",
-            f"{describe(verdict.match, verdict.method)} has no v1 equivalent; "
-            "it stops working when v1beta1 support ends. Keep it on v1beta1 until Astronomer ships a replacement",
-            start,
-            end,
-            endpoint=verdict.match.endpoint(verdict.method),
-        )
+        yield verdict.key, blocked_finding(verdict.match, start, end, verdict.method)
     if blocked and serving:
         where = ", ".join(sorted({locate(v.key, v.start) for v in blocked}))
         yield key, Finding(
@@ -164,33 +157,51 @@ def judge(key: str, offset: int, group: list, locate):
     if blocked:
         return
     best = max(group, key=lambda v: KIND_RANK[v.match.kind])
-    match = best.match
-    code = "AM105" if all(v.docstring for v in group) else {"url": "AM101", "spec": "AM103", "path": "AM102"}[match.kind]
-    endpoints = {v.match.endpoint(v.method) for v in serving} - {None}
-    unknown = [v for v in serving if not v.match.operations]
+    yield key, base_finding(
+        best.match,
+        offset,
+        offset + length,
+        [(v.match, v.method) for v in serving],
+        docstring=all(v.docstring for v in group),
+    )
+
+
+def blocked_finding(match: BaseMatch, start: int, end: int, method: Optional[str] = None) -> Finding:
+    """AM201: a call to an endpoint that v1 lacks. Never fixed."""
+    return Finding(
+        "AM201",
+        f"{describe(match, method)} has no v1 equivalent; it stops working when v1beta1 support "
+        "ends. Keep it on v1beta1 until Astronomer ships a replacement",
+        start,
+        end,
+        endpoint=match.endpoint(method),
+    )
+
+
+def base_finding(match: BaseMatch, start: int, end: int, serving: list, docstring: bool = False) -> Finding:
+    """AM101/102/103/105: a v1beta1 base to rewrite, for the (match, method) calls it serves."""
+    code = "AM105" if docstring else {"url": "AM101", "spec": "AM103", "path": "AM102"}[match.kind]
+    endpoints = {m.endpoint(method) for m, method in serving} - {None}
+    unknown = any(not m.operations for m, _ in serving)
     new = "spec/v1" if match.kind == "spec" else "v1"
     fix = Fix(
         "unsafe" if unknown else "safe",
         f"Replace `{match.api}/v1beta1` with `v1`"
         + (" (the path is not in the rule table: check that v1 serves it)" if unknown else ""),
-        (Edit(offset, offset + length, "v1"),),
+        (Edit(start, end, "v1"),),
     )
-    what = {
-        "url": "Astro API v1beta1 URL",
-        "spec": "Astro API v1beta1 spec URL",
-        "path": "Astro API v1beta1 path",
-    }[match.kind]
-    if len(serving) == 1 or len({v.match.path for v in serving}) == 1 and serving:
-        detail = f" for {describe(serving[0].match, serving[0].method)}"
+    what = {"url": "URL", "spec": "spec URL", "path": "path"}[match.kind]
+    if len({m.path for m, _ in serving}) == 1:
+        detail = f" for {describe(*serving[0])}"
     elif serving:
         detail = f" used by {len(serving)} calls"
     else:
         detail = ""
-    yield key, Finding(
+    return Finding(
         code,
-        f"{what} `{match.api}/v1beta1`{detail}; v1 serves it at `{new}`",
-        offset,
-        offset + length,
+        f"Astro API v1beta1 {what} `{match.api}/v1beta1`{detail}; v1 serves it at `{new}`",
+        start,
+        end,
         fix=fix,
         endpoint=next(iter(endpoints)) if len(endpoints) == 1 else None,
     )

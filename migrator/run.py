@@ -125,7 +125,9 @@ class Pipeline:
             else:
                 from migrator import analyze_text
 
-                result.findings.extend(analyze_text.analyze(result.source, self.table, self.host_re))
+                result.findings.extend(
+                    analyze_text.analyze(result.source, self.table, self.host_re, result.path)
+                )
         self._analyse_importers(unread_python, python_facts)
         if python_facts:
             self._link(python_facts)
