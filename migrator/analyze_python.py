@@ -47,6 +47,7 @@ class PythonFacts:
     uses: list = field(default_factory=list)
     exports: dict = field(default_factory=dict)  # module-level name -> template
     comments: list = field(default_factory=list)  # (offset, text) of comments naming v1beta1
+    fields: list = field(default_factory=list)  # JSON field uses, see migrator.fields
 
 
 @dataclass

@@ -55,8 +55,9 @@ def _is_virtualenv(path: str) -> bool:
     return os.path.isfile(os.path.join(path, "pyvenv.cfg"))
 
 
-def walk(root: str, problems: list) -> Iterator[Candidate]:
-    specs = []
+def walk(root: str, problems: list, exclude=None) -> Iterator[Candidate]:
+    """Files under `root`; `exclude` is an extra ignore spec (configuration), rooted at the cwd."""
+    specs = [] if exclude is None else [(os.path.abspath("."), exclude)]
     parent = os.path.abspath(root)
     # .gitignore files above the root apply too, up to the repository top.
     ancestors = []
@@ -102,12 +103,25 @@ def _walk(directory: str, specs: list, problems: list) -> Iterator[Candidate]:
                 yield Candidate(display(entry.path), kind, False)
 
 
-def discover(paths: list, problems: list) -> Iterator[Candidate]:
-    """Candidates under `paths`, in a stable order; what cannot be walked goes to `problems`."""
+def exclusion_spec(patterns: tuple):
+    """A gitignore-style spec for configured `exclude` patterns, or None."""
+    if not patterns:
+        return None
+    import pathspec
+
+    return pathspec.GitIgnoreSpec.from_lines(patterns)
+
+
+def discover(paths: list, problems: list, exclude: tuple = ()) -> Iterator[Candidate]:
+    """Candidates under `paths`, in a stable order; what cannot be walked goes to `problems`.
+
+    Files named explicitly are always candidates; `exclude` patterns apply to walked files.
+    """
     seen = set()
+    spec = exclusion_spec(exclude)
     for path in paths:
         if os.path.isdir(path):
-            found = walk(path, problems)
+            found = walk(path, problems, spec)
         elif os.path.exists(path) or os.path.islink(path):
             found = [Candidate(display(path), kind_of(path) or "text", True)]
         else:

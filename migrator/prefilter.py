@@ -1,7 +1,8 @@
 """The cheap first look: bytes that cannot lead to a finding are never decoded or parsed."""
 from __future__ import annotations
 
-MARKERS = (b"v1beta1",)
+# A finding needs a v1beta1 base, or (field changes) a URL on an Astro API host.
+MARKERS = (b"v1beta1", b"astronomer.io")
 
 
 def may_match(data: bytes, markers: tuple = MARKERS) -> bool:

@@ -5,11 +5,12 @@ Each stage is a module of its own; this one only moves data between them, in one
 from __future__ import annotations
 
 import difflib
+import fnmatch
 import os
 from dataclasses import dataclass, field
 from typing import Optional
 
-from migrator import fixer
+from migrator import fixer, reading
 from migrator.discover import Candidate, discover
 from migrator.findings import Finding
 from migrator.match import DEFAULT_HOSTS, host_pattern
@@ -22,6 +23,8 @@ class Options:
     select: tuple = ()
     ignore: tuple = ()
     hosts: tuple = DEFAULT_HOSTS
+    exclude: tuple = ()  # gitignore-style patterns for walked files
+    per_file_ignores: dict = field(default_factory=dict)  # glob -> code prefixes
     fix: bool = False
     unsafe_fixes: bool = False
     diff: bool = False
@@ -50,15 +53,14 @@ class RunResult:
         return [(f, finding) for f in self.files for finding in f.findings]
 
 
-def selected(code: str, options: Options) -> bool:
+def selected(code: str, path: str, options: Options) -> bool:
     if options.select and not any(code.startswith(p) for p in options.select):
         return False
-    return not any(code.startswith(p) for p in options.ignore)
-
-
-def _read(candidate: Candidate) -> bytes:
-    with open(candidate.path, "rb") as handle:
-        return handle.read()
+    ignored = list(options.ignore)
+    for pattern, prefixes in options.per_file_ignores.items():
+        if fnmatch.fnmatch(path, pattern) or fnmatch.fnmatch(os.path.basename(path), pattern):
+            ignored.extend(prefixes)
+    return not any(code.startswith(p) for p in ignored)
 
 
 class Pipeline:
@@ -101,12 +103,12 @@ class Pipeline:
 
     def run(self, paths: list) -> RunResult:
         problems: list = []
-        candidates = list(discover(paths, problems))
+        candidates = list(discover(paths, problems, self.options.exclude))
         python_facts: dict = {}
         unread_python = []
         for candidate in candidates:
             try:
-                data = _read(candidate)
+                data = reading.read(candidate.path)
             except OSError as error:
                 result = FileResult(candidate.path, candidate.kind, candidate.explicit)
                 result.error = error.strerror or str(error)
@@ -132,7 +134,7 @@ class Pipeline:
         if python_facts:
             self._link(python_facts)
         for result in self.results.values():
-            result.findings = [f for f in result.findings if selected(f.code, self.options)]
+            result.findings = [f for f in result.findings if selected(f.code, result.path, self.options)]
             if self.options.fix or self.options.diff:
                 self._fix(result)
         files = [self.results[c.path] for c in candidates if c.path in self.results]
@@ -145,7 +147,7 @@ class Pipeline:
             return
         for candidate in unread:
             try:
-                data = _read(candidate)
+                data = reading.read(candidate.path)
             except OSError:
                 continue
             if any(name in data for name in names):
