@@ -1,0 +1,1 @@
+from .client import AstroClient  # noqa: F401
