@@ -105,9 +105,14 @@ def link(facts_by_key: dict, table: RuleTable, host_re, locate) -> dict:
 
 
 def _prefer_methods(group: list) -> list:
-    """Drop a method-less verdict where the same base and path were also seen with a method."""
-    with_method = {(v.match.path, v.match.api) for v in group if v.method}
-    return [v for v in group if v.method or (v.match.path, v.match.api) not in with_method]
+    """Drop a method-less verdict where the same endpoint was also seen with a method."""
+
+    def endpoint(verdict: Verdict):
+        ops = verdict.match.operations
+        return frozenset(op.path for op in ops) if ops else verdict.match.path
+
+    with_method = {endpoint(v) for v in group if v.method}
+    return [v for v in group if v.method or endpoint(v) not in with_method]
 
 
 def _dedupe(findings: list) -> list:

@@ -73,7 +73,13 @@ class RuleTable:
 
 
 def _read(name: str) -> str:
-    return resources.files(RULES_PACKAGE).joinpath(name).read_text(encoding="utf-8")
+    try:
+        folder = resources.files(RULES_PACKAGE)
+    except ModuleNotFoundError:  # running from a source checkout that is not installed
+        from pathlib import Path
+
+        folder = Path(__file__).resolve().parent.parent / "rules"
+    return folder.joinpath(name).read_text(encoding="utf-8")
 
 
 @functools.lru_cache(maxsize=1)

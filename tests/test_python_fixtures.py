@@ -1,0 +1,129 @@
+"""Before/after fixture pairs: the Python pass finds every shape and fixes only the base text."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from helpers import FIXTURES, check_json, run_cli
+
+PAIRS = sorted(p.name for p in (FIXTURES / "python").iterdir() if (p / "before.py").exists())
+
+
+@pytest.mark.parametrize("case", PAIRS)
+def test_fix_turns_before_into_after_and_is_idempotent(case, tmp_path):
+    target = tmp_path / "module.py"
+    shutil.copyfile(FIXTURES / "python" / case / "before.py", target)
+    expected = (FIXTURES / "python" / case / "after.py").read_bytes()
+
+    run_cli("check", "--fix", target)
+    assert target.read_bytes() == expected
+
+    second = run_cli("check", "--fix", target)
+    assert target.read_bytes() == expected
+    assert "fixed" not in second.stdout.splitlines()[-1]
+
+
+def codes_by_line(findings: list) -> dict:
+    out = {}
+    for f in findings:
+        out.setdefault(f["location"]["row"], []).append(f["code"])
+    return out
+
+
+def test_every_string_shape_is_found_with_its_endpoint():
+    findings = check_json(FIXTURES / "python" / "strings" / "before.py")
+    by_line = {f["location"]["row"]: f for f in findings}
+    assert sorted(by_line) == [8, 9, 10, 14, 15, 20, 26, 27, 28, 29]
+    operations = {row: (f["endpoint"] or {}).get("operation_id") for row, f in by_line.items()}
+    assert operations == {
+        8: "ListDeployments", 9: "ListClusters", 10: "ListUsers", 14: "ListWorkspaces",
+        15: "DeleteDeployment", 20: "CreateDeploy", 26: "ListTeams", 27: "ListRoles",
+        28: "ListRoleTemplates", 29: "GetDeploymentOptions",
+    }
+    assert by_line[15]["endpoint"] == {
+        "method": "DELETE",
+        "path": "/organizations/{organizationId}/deployments/{deploymentId}",
+        "operation_id": "DeleteDeployment",
+        "v1_path": "/v1/organizations/{organizationId}/deployments/{deploymentId}",
+    }
+
+
+def test_json_span_covers_the_v1beta1_text_and_fix_edit_matches(tmp_path):
+    source = FIXTURES / "python" / "strings" / "before.py"
+    lines = source.read_text().splitlines()
+    for f in check_json(source):
+        row, col, end = f["location"]["row"], f["location"]["column"], f["end_location"]["column"]
+        assert f["end_location"]["row"] == row
+        assert lines[row - 1][col - 1 : end - 1] in ("platform/v1beta1", "iam/v1beta1")
+        assert f["fix"]["applicability"] == "safe"
+        (edit,) = f["fix"]["edits"]
+        assert edit == {"content": "v1", "location": f["location"], "end_location": f["end_location"]}
+        assert set(f) >= {"code", "message", "filename", "location", "end_location", "fix", "url", "severity", "endpoint"}
+
+
+def test_constant_imported_from_another_module_is_reported_once_at_its_definition():
+    findings = check_json(".", cwd=FIXTURES / "python" / "crossmodule")
+    assert [(f["filename"], f["location"]["row"], f["code"]) for f in findings] == [
+        ("etl/common/settings.py", 4, "AM101"),
+        ("etl/common/settings.py", 5, "AM101"),
+    ]
+    # the endpoint is known only from the importing modules' calls
+    assert findings[0]["endpoint"]["operation_id"] == "DeleteWorkspace"
+    assert findings[1]["endpoint"]["operation_id"] == "ListUsers"
+
+
+def test_constant_defined_elsewhere_is_not_fixed_in_the_importing_module(tmp_path):
+    tree = tmp_path / "crossmodule"
+    shutil.copytree(FIXTURES / "python" / "crossmodule", tree)
+    before = (tree / "etl" / "sync_users.py").read_bytes()
+    run_cli("check", "--fix", ".", cwd=tree)
+    assert (tree / "etl" / "sync_users.py").read_bytes() == before
+    settings = (tree / "etl" / "common" / "settings.py").read_text()
+    assert 'ASTRO_HOST + "/v1")' in settings and 'f"{ASTRO_HOST}/v1"' in settings
+    assert run_cli("check", ".", cwd=tree).returncode == 0
+
+
+def test_lookalikes_are_not_findings():
+    assert check_json(FIXTURES / "python" / "lookalikes" / "before.py") == []
+
+
+def test_blockers_are_reported_and_never_rewritten():
+    findings = check_json(FIXTURES / "python" / "blockers" / "before.py")
+    summary = [(f["location"]["row"], f["code"], (f["endpoint"] or {}).get("operation_id")) for f in findings]
+    assert summary == [
+        (3, "AM202", None),  # PLATFORM serves ListDeployments and ListAlerts
+        (12, "AM201", "ListAlerts"),
+        (16, "AM201", "DeleteNotificationChannel"),
+        (20, "AM201", "CreateAlert"),
+    ]
+    assert all(f["fix"] is None for f in findings)
+    assert all(f["severity"] == "error" for f in findings)
+
+
+def test_comments_are_reported_and_docstrings_fixed():
+    findings = check_json(FIXTURES / "python" / "comments" / "before.py")
+    assert [(f["location"]["row"], f["code"], f["fix"] is not None) for f in findings] == [
+        (4, "AM105", True),
+        (6, "AM104", False),
+    ]
+
+
+def test_hostless_paths_joined_to_a_host_are_found():
+    findings = check_json(FIXTURES / "python" / "hostless" / "before.py")
+    assert [(f["location"]["row"], f["code"]) for f in findings] == [
+        (7, "AM102"), (8, "AM102"), (9, "AM102"), (10, "AM102"), (14, "AM102"),
+    ]
+
+
+def test_pep701_fstring_parses_and_is_fixed(tmp_path):
+    target = tmp_path / "dag.py"
+    target.write_text(
+        'import requests\n'
+        'conf = {"org": "o1"}\n'
+        'r = requests.get(f"https://api.astronomer.io/platform/v1beta1/organizations/{conf["org"]}/clusters/{f"{1+1}"}")\n'
+    )
+    findings = check_json(target)
+    assert [f["endpoint"]["operation_id"] for f in findings] == ["GetCluster"]
+    run_cli("check", "--fix", target)
+    assert 'f"https://api.astronomer.io/v1/organizations/{conf["org"]}/clusters/{f"{1+1}"}"' in target.read_text()
