@@ -1,7 +1,7 @@
 """The `astro-migrate` command line, following ruff's contract.
 
-Exit codes: 0 nothing left to report, 1 findings remain, 2 the run itself failed (bad usage,
-or a file named on the command line could not be checked).
+Exit codes: 0 nothing left to report, 1 findings remain (of a severity in `fail-on`), 2 the run
+itself failed (bad usage or configuration, or a file named on the command line could not be checked).
 """
 from __future__ import annotations
 
@@ -12,10 +12,53 @@ import click
 from migrator import __version__
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+FORMAT_NAMES = ["full", "concise", "json", "json-lines", "sarif", "github", "gitlab", "junit", "markdown"]
 
 
 def _codes(value: str) -> tuple:
     return tuple(part.strip().upper() for part in (value or "").split(",") if part.strip())
+
+
+def _fail(message: str) -> None:
+    click.echo(f"astro-migrate: error: {message}", err=True)
+    sys.exit(EXIT_ERROR)
+
+
+def _today(as_of):
+    from migrator import deadline
+
+    try:
+        return deadline.today(as_of)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--as-of")
+
+
+def _config(paths: list, path):
+    from migrator import config
+
+    try:
+        return config.load(paths, path)
+    except config.ConfigError as error:
+        _fail(str(error))
+
+
+def _end_of_support(cfg):
+    from migrator import deadline, ruletable
+
+    return deadline.parse_date(cfg.deadline or ruletable.load().end_of_support)
+
+
+def _changed_paths(ref: str, paths: list, cfg) -> list:
+    """The checkable files under `paths` changed since `ref`, minus configured exclusions."""
+    from migrator import discover, gitfiles
+    from migrator.filetypes import kind_of
+
+    try:
+        changed = gitfiles.changed_since(ref, paths)
+    except gitfiles.GitError as error:
+        _fail(f"--since {ref}: {error}")
+    spec = discover.exclusion_spec(cfg.exclude + cfg.extend_exclude)
+    return [p for p in changed if kind_of(p) is not None and not (spec and spec.match_file(p))]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -29,37 +72,38 @@ def main() -> None:
 @click.option("--fix", is_flag=True, help="Apply safe fixes.")
 @click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff, also apply unsafe fixes.")
 @click.option("--diff", is_flag=True, help="Print the fixes as a unified diff; write nothing.")
-@click.option("--select", default="", help="Comma-separated codes or prefixes to report (e.g. AM1,AM201).")
-@click.option("--ignore", default="", help="Comma-separated codes or prefixes not to report.")
+@click.option("--select", default="", help="Comma-separated codes or prefixes to report (replaces the configured ones).")
+@click.option("--ignore", default="", help="Comma-separated codes or prefixes not to report (adds to the configured ones).")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings remain.")
-@click.option(
-    "--output-format",
-    type=click.Choice(["full", "concise", "json"]),
-    default="full",
-    show_default=True,
-)
+@click.option("--output-format", type=click.Choice(FORMAT_NAMES), default="full", show_default=True)
 @click.option("-o", "--output-file", type=click.Path(dir_okay=False), help="Write the report to a file.")
-@click.option("--as-of", metavar="YYYY-MM-DD", help="Count days to end of support from this date.")
-def check(paths, fix, unsafe_fixes, diff, select, ignore, exit_zero, output_format, output_file, as_of):
+@click.option("--as-of", metavar="YYYY-MM-DD", help="Count days to end of support from this date [env: ASTRO_MIGRATE_AS_OF].")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False, exists=True),
+              help="Read this configuration file instead of searching for one.")
+@click.option("--fail-on", default="", help="Comma-separated severities that make the exit code 1 (error,warning,info).")
+@click.option("--baseline", type=click.Path(dir_okay=False), help="Report only findings this baseline does not hold.")
+@click.option("--write-baseline", type=click.Path(dir_okay=False),
+              help="Record the findings in FILE (an existing baseline only shrinks).")
+@click.option("--since", metavar="REF", help="Check only files changed since git REF (merge base with HEAD).")
+def check(paths, fix, unsafe_fixes, diff, select, ignore, exit_zero, output_format, output_file, as_of,
+          config_file, fail_on, baseline, write_baseline, since):
     """Check PATHS (default: the current folder) for Astro API v1beta1 usage."""
     from migrator import deadline, reports, run
 
-    try:
-        today = deadline.today(as_of)
-    except ValueError as error:
-        raise click.BadParameter(str(error), param_hint="--as-of")
-    options = run.Options(
-        select=_codes(select),
-        ignore=_codes(ignore),
-        fix=fix,
-        unsafe_fixes=unsafe_fixes,
-        diff=diff,
-    )
-    result = run.check(list(paths) or ["."], options)
-    from migrator import ruletable
-
-    end = deadline.parse_date(ruletable.load().end_of_support)
-    report = reports.build(result, deadline.days_left(end, today), end.isoformat())
+    today = _today(as_of)
+    paths = list(paths) or ["."]
+    cfg = _config(paths, config_file)
+    failing = tuple(s.lower() for s in _codes(fail_on)) or cfg.fail_on
+    wrong = [s for s in failing if s not in ("error", "warning", "info")]
+    if wrong:
+        raise click.BadParameter(f"unknown severities {', '.join(wrong)}", param_hint="--fail-on")
+    targets = _changed_paths(since, paths, cfg) if since else paths
+    options = cfg.options(select=_codes(select), ignore=_codes(ignore), fix=fix, unsafe_fixes=unsafe_fixes, diff=diff)
+    result = run.check(targets, options)
+    end = _end_of_support(cfg)
+    report = reports.build(result, deadline.days_left(end, today), end.isoformat(), cfg.thresholds)
+    report.paths = paths
+    report = _apply_baselines(report, baseline, write_baseline, paths, today)
     for path, reason in report.problems:
         click.echo(f"astro-migrate: error: {path}: {reason}", err=True)
     for item in result.files:
@@ -73,13 +117,63 @@ def check(paths, fix, unsafe_fixes, diff, select, ignore, exit_zero, output_form
             handle.write(text)
     else:
         click.echo(text, nl=False)
-    failed_explicit = any(item.error and item.explicit for item in result.files) or report.problems
-    if failed_explicit:
+    if any(item.error and item.explicit for item in result.files) or report.problems:
         sys.exit(EXIT_ERROR)
     pending = any(item.diff for item in result.files)
     if exit_zero:
         sys.exit(EXIT_CLEAN)
-    sys.exit(EXIT_FINDINGS if report.rows or pending else EXIT_CLEAN)
+    failed = any(row.severity in failing for row in report.rows)
+    sys.exit(EXIT_FINDINGS if failed or pending else EXIT_CLEAN)
+
+
+def _apply_baselines(report, baseline, write_baseline, paths, today):
+    from migrator import baseline as ratchet
+
+    try:
+        if write_baseline:
+            count = ratchet.write(write_baseline, report.rows, paths, today.isoformat())
+            click.echo(f"astro-migrate: wrote {count} finding{'s' if count != 1 else ''} to {write_baseline}", err=True)
+        chosen = baseline or write_baseline
+        return ratchet.apply(report, chosen, paths) if chosen else report
+    except ratchet.BaselineError as error:
+        _fail(str(error))
+
+
+@main.command("config")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--config", "config_file", type=click.Path(dir_okay=False, exists=True),
+              help="Read this configuration file instead of searching for one.")
+def show_config(paths, config_file):
+    """Print the effective configuration for PATHS and the file it came from."""
+    from migrator import config
+
+    cfg = _config(list(paths) or ["."], config_file)
+    click.echo(config.render(cfg, _end_of_support(cfg).isoformat()), nl=False)
+
+
+@main.command()
+@click.option("--status", type=click.Choice(["rewrite", "blocker", "field-change"]),
+              help="Only operations with this status.")
+def rules(status):
+    """List the rule table: every v1beta1 operation and what v1 offers instead."""
+    from migrator import explain, ruletable
+
+    click.echo(explain.rules(ruletable.load(), status), nl=False)
+
+
+@main.command("explain")
+@click.argument("code")
+@click.option("--as-of", metavar="YYYY-MM-DD", help="Count days to end of support from this date.")
+def explain_code(code, as_of):
+    """Explain a finding CODE: what it means, why, an example, the deadline and the guide."""
+    from migrator import codes, deadline, explain, ruletable
+
+    code = code.strip().upper()
+    if code not in codes.CODES:
+        _fail(f"unknown code {code}; known codes: {', '.join(sorted(codes.CODES))}")
+    table = ruletable.load()
+    days = deadline.days_left(deadline.parse_date(table.end_of_support), _today(as_of))
+    click.echo(explain.explain(code, table, days), nl=False)
 
 
 def _register_subcommands() -> None:

@@ -32,8 +32,17 @@ CODES = {
         Code("AM401", "v1-version-not-pinned", "info", "A v1 call that does not pin `X-API-Version`."),
         Code("AM901", "syntax-error", "error", "The file could not be parsed; it was not checked."),
         Code("AM902", "unreadable-file", "error", "The file could not be read or decoded; it was not checked."),
+        Code("AM911", "suppression-without-reason", "warning", "An `astro-migrate: ignore[...]` comment gives no reason."),
+        Code("AM912", "expired-suppression", "warning", "An `astro-migrate: ignore[...]` comment is past its `until=` date; it no longer suppresses."),
+        Code("AM913", "unused-suppression", "warning", "An `astro-migrate: ignore[...]` comment suppresses nothing."),
+        Code("AM914", "invalid-suppression", "error", "An `astro-migrate: ignore[...]` comment names no valid code or has a bad `until=` date."),
     )
 }
+
+
+def is_selector(text: str) -> bool:
+    """A code or code prefix that names at least one code ("AM1", "AM201")."""
+    return bool(text) and any(code.startswith(text) for code in CODES)
 
 
 def url(code: str) -> str:

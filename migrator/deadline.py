@@ -1,15 +1,26 @@
-"""The deadline clock: days until (or since) v1beta1's end of support."""
+"""The deadline clock: days until (or since) v1beta1's end of support, and the severity it implies."""
 from __future__ import annotations
 
 import datetime
 import os
+from dataclasses import dataclass
 
 AS_OF_ENV = "ASTRO_MIGRATE_AS_OF"
+# Code families whose findings stop working at end of support; their severity rises with the clock.
+DEADLINE_BOUND = ("AM1", "AM2", "AM3")
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Days left at (or under) which findings escalate: warning -> error, info -> warning."""
+
+    error_within_days: int = 90
+    warning_within_days: int = 30
 
 
 def parse_date(text: str) -> datetime.date:
     try:
-        return datetime.date.fromisoformat(text)
+        return datetime.date.fromisoformat(str(text))
     except ValueError:
         raise ValueError(f"not a date in YYYY-MM-DD form: {text!r}") from None
 
@@ -24,6 +35,17 @@ def days_left(deadline: datetime.date, on: datetime.date) -> int:
     return (deadline - on).days
 
 
+def severity(code: str, default: str, days: int, thresholds: Thresholds = Thresholds()) -> str:
+    """`default` raised by the clock, for codes whose findings break at end of support."""
+    if not code.startswith(DEADLINE_BOUND):
+        return default
+    if default == "warning" and days <= thresholds.error_within_days:
+        return "error"
+    if default == "info" and days <= thresholds.warning_within_days:
+        return "warning"
+    return default
+
+
 def phrase(days: int) -> str:
     """'34 days until v1beta1 end of support', or how long ago it ended."""
     if days > 1:
@@ -34,3 +56,12 @@ def phrase(days: int) -> str:
         return "v1beta1 end of support is today"
     ago = -days
     return f"v1beta1 end of support was {ago} day{'s' if ago != 1 else ''} ago"
+
+
+def short(days: int) -> str:
+    """'34 days left', 'ends today', 'ended 3 days ago': for one-line formats."""
+    if days > 0:
+        return f"{days} day{'s' if days != 1 else ''} left"
+    if days == 0:
+        return "ends today"
+    return f"ended {-days} day{'s' if days != -1 else ''} ago"

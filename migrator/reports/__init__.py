@@ -13,7 +13,18 @@ from migrator import codes, deadline, secrets
 from migrator.findings import Endpoint
 
 # --output-format name -> module in this package that defines render(report) -> str
-FORMATS = {"full": "full", "concise": "concise", "json": "json_format"}
+FORMATS = {
+    "full": "full",
+    "concise": "concise",
+    "json": "json_format",
+    "json-lines": "json_lines",
+    "sarif": "sarif",
+    "github": "github",
+    "gitlab": "gitlab",
+    "junit": "junit",
+    "markdown": "markdown",
+}
+SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
 
 
 @dataclass(frozen=True)
@@ -60,6 +71,8 @@ class Report:
     days_left: int
     deadline: str
     problems: list = field(default_factory=list)  # (path, reason)
+    paths: list = field(default_factory=lambda: ["."])  # what was checked, for suggested commands
+    baseline: Optional[object] = None  # baseline.Status when --baseline was given
 
     @property
     def fixable(self) -> int:
@@ -71,7 +84,12 @@ class Report:
         parts.append(f"{self.fixable} fixable")
         if self.fixed:
             parts.append(f"{self.fixed} fixed")
+        if self.baseline is not None:
+            parts.append(self.baseline.summary())
         return ", ".join(parts) + f"; {deadline.phrase(self.days_left)}"
+
+    def worst_first(self) -> list:
+        return sorted(self.rows, key=lambda r: (SEVERITY_RANK[r.severity], r.path, r.location.row))
 
 
 def _position(source, offset: int) -> Position:
@@ -79,7 +97,9 @@ def _position(source, offset: int) -> Position:
     return Position(row, column)
 
 
-def build(run_result, days_left: int, deadline_text: str) -> Report:
+def build(run_result, days_left: int, deadline_text: str,
+          thresholds: deadline.Thresholds = deadline.Thresholds()) -> Report:
+    """Rows for every finding, their severity raised by the clock (see `deadline.severity`)."""
     rows = []
     for result in run_result.files:
         for finding in result.findings:
@@ -94,15 +114,17 @@ def build(run_result, days_left: int, deadline_text: str) -> Report:
             rows.append(
                 Row(
                     code=finding.code,
-                    message=finding.message,
+                    message=secrets.mask(finding.message),
                     path=result.path,
                     location=start,
                     end_location=end,
-                    severity=codes.CODES[finding.code].severity,
+                    severity=deadline.severity(
+                        finding.code, codes.CODES[finding.code].severity, days_left, thresholds
+                    ),
                     source_line=line,
                     endpoint=finding.endpoint,
                     fix_applicability=fix.applicability if fix else None,
-                    fix_message=fix.message if fix else None,
+                    fix_message=secrets.mask(fix.message) if fix else None,
                     fix_edits=tuple(
                         LocatedEdit(e.content, _position(result.source, e.start), _position(result.source, e.end))
                         for e in fix.edits

@@ -1,8 +1,14 @@
 """`concise`: one line a finding."""
 from __future__ import annotations
 
+from migrator import deadline
+
 
 def render(report) -> str:
-    lines = [f"{r.path}:{r.location.row}:{r.location.column}: {r.code} {r.message}" for r in report.rows]
+    left = deadline.short(report.days_left)
+    lines = [
+        f"{r.path}:{r.location.row}:{r.location.column}: {r.code} {r.message} [{r.severity}; {left}]"
+        for r in report.rows
+    ]
     lines.append(report.summary())
     return "\n".join(lines) + "\n"

@@ -9,7 +9,7 @@ def _position(position) -> dict:
     return {"row": position.row, "column": position.column}
 
 
-def as_dict(row, days_left: int) -> dict:
+def as_dict(row, days_left: int, end_of_support: str) -> dict:
     fix = None
     if row.fix_applicability:
         fix = {
@@ -32,8 +32,9 @@ def as_dict(row, days_left: int) -> dict:
         "endpoint": asdict(row.endpoint) if row.endpoint else None,
         "context": row.context,
         "days_left": days_left,
+        "end_of_support": end_of_support,
     }
 
 
 def render(report) -> str:
-    return json.dumps([as_dict(r, report.days_left) for r in report.rows], indent=2) + "\n"
+    return json.dumps([as_dict(r, report.days_left, report.deadline) for r in report.rows], indent=2) + "\n"
