@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterable, Optional
+from typing import TYPE_CHECKING, Iterable, Optional
 
 from migrator.findings import Endpoint
-from migrator.ruletable import Operation, RuleTable
 from migrator.templates import HOLE_CHAR, Lit, flatten
+
+if TYPE_CHECKING:
+    from migrator.ruletable import RuleTable
 
 DEFAULT_HOSTS = ("api.astronomer.io",)
 

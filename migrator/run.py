@@ -10,10 +10,12 @@ import os
 from dataclasses import dataclass, field
 from typing import Optional
 
-from migrator import fixer, reading
+from migrator import analysis, fixer, reading
+from migrator.cache import Cache
+from migrator.cache import key as cache_key
 from migrator.discover import Candidate, discover
 from migrator.findings import Finding
-from migrator.match import DEFAULT_HOSTS, host_pattern
+from migrator.match import DEFAULT_HOSTS
 from migrator.prefilter import may_match
 from migrator.source import DecodeError, SourceText
 
@@ -28,6 +30,8 @@ class Options:
     fix: bool = False
     unsafe_fixes: bool = False
     diff: bool = False
+    jobs: int = 0  # worker processes; 0: one per core
+    no_cache: bool = False
 
 
 @dataclass
@@ -63,12 +67,15 @@ def selected(code: str, path: str, options: Options) -> bool:
     return not any(code.startswith(p) for p in ignored)
 
 
+PARALLEL_THRESHOLD = 16  # files to analyse before worker processes pay for themselves
+
+
 class Pipeline:
     def __init__(self, options: Options):
         self.options = options
-        self.host_re = host_pattern(options.hosts)
         self.results: dict = {}  # path -> FileResult
         self._table = None
+        self.cache = None if options.no_cache else Cache()
 
     @property
     def table(self):
@@ -78,58 +85,22 @@ class Pipeline:
             self._table = ruletable.load()
         return self._table
 
-    def _load(self, candidate: Candidate, data: bytes) -> Optional[FileResult]:
-        result = FileResult(candidate.path, candidate.kind, candidate.explicit)
-        self.results[candidate.path] = result
-        try:
-            result.source = SourceText.decode(data, python=candidate.kind == "python")
-        except DecodeError as error:
-            result.error = f"cannot decode: {error}"
-            result.findings.append(Finding("AM902", f"cannot decode the file: {error}", 0, 0))
-            return None
-        return result
-
-    def _analyse_python(self, result: FileResult, facts: dict) -> None:
-        from libcst import ParserSyntaxError
-
-        from migrator.analyze_python import analyze
-
-        try:
-            facts[result.path] = analyze(result.path, result.source)
-        except (ParserSyntaxError, RecursionError) as error:
-            message = str(error).splitlines()[0] if str(error) else type(error).__name__
-            result.error = f"syntax error: {message}"
-            result.findings.append(Finding("AM901", f"cannot parse as Python: {message}", 0, 0))
-
     def run(self, paths: list) -> RunResult:
         problems: list = []
         candidates = list(discover(paths, problems, self.options.exclude))
-        python_facts: dict = {}
-        unread_python = []
+        matching, unread_python = [], []
         for candidate in candidates:
             try:
                 data = reading.read(candidate.path)
             except OSError as error:
-                result = FileResult(candidate.path, candidate.kind, candidate.explicit)
-                result.error = error.strerror or str(error)
-                result.findings.append(Finding("AM902", f"cannot read the file: {result.error}", 0, 0))
-                self.results[candidate.path] = result
+                self._unreadable(candidate, error)
                 continue
-            if not may_match(data):
-                if candidate.kind == "python":
-                    unread_python.append(candidate)
-                continue
-            result = self._load(candidate, data)
-            if result is None:
-                continue
-            if candidate.kind == "python":
-                self._analyse_python(result, python_facts)
-            else:
-                from migrator import analyze_text
-
-                result.findings.extend(
-                    analyze_text.analyze(result.source, self.table, self.host_re, result.path)
-                )
+            if may_match(data):
+                matching.append((candidate, data))
+            elif candidate.kind == "python":
+                unread_python.append(candidate)
+        python_facts: dict = {}
+        self._analyse_all(matching, python_facts)
         self._analyse_importers(unread_python, python_facts)
         if python_facts:
             self._link(python_facts)
@@ -140,20 +111,64 @@ class Pipeline:
         files = [self.results[c.path] for c in candidates if c.path in self.results]
         return RunResult(files, len(candidates), problems)
 
+    def _unreadable(self, candidate: Candidate, error: OSError) -> None:
+        result = FileResult(candidate.path, candidate.kind, candidate.explicit)
+        result.error = error.strerror or str(error)
+        result.findings.append(Finding("AM902", f"cannot read the file: {result.error}", 0, 0))
+        self.results[candidate.path] = result
+
+    def _analyse_all(self, files: list, python_facts: dict) -> None:
+        """Analyse (candidate, bytes) pairs: from the cache, in worker processes, or here."""
+        salt = f"{self.table.digest}|{','.join(self.options.hosts)}"
+        pending = []
+        for candidate, data in files:
+            entry = cache_key(candidate.path, candidate.kind, data, salt)
+            outcome = self.cache.get(entry) if self.cache else None
+            pending.append([candidate, data, entry, outcome])
+        todo = [item for item in pending if item[3] is None]
+        jobs = self.options.jobs or os.cpu_count() or 1
+        if jobs > 1 and len(todo) >= PARALLEL_THRESHOLD:
+            from concurrent.futures import ProcessPoolExecutor
+
+            work = [(item[0].path, item[0].kind, self.options.hosts) for item in todo]
+            with ProcessPoolExecutor(max_workers=jobs) as pool:
+                for item, outcome in zip(todo, pool.map(analysis.analyse_path, work, chunksize=8)):
+                    item[3] = outcome
+        for item in todo:
+            if item[3] is None:
+                item[3] = analysis.analyse(item[0].path, item[0].kind, item[1], self.options.hosts)
+            if self.cache:
+                self.cache.put(item[2], item[3])
+        for candidate, data, _, outcome in pending:
+            self._record(candidate, data, outcome, python_facts)
+
+    def _record(self, candidate: Candidate, data: bytes, outcome, python_facts: dict) -> None:
+        result = FileResult(candidate.path, candidate.kind, candidate.explicit)
+        self.results[candidate.path] = result
+        result.error = outcome.error
+        result.findings.extend(outcome.findings)
+        if outcome.error is None or outcome.facts is not None:
+            try:
+                result.source = SourceText.decode(data, python=candidate.kind == "python")
+            except DecodeError:
+                pass
+        if outcome.facts is not None:
+            python_facts[candidate.path] = outcome.facts
+
     def _analyse_importers(self, unread: list, facts: dict) -> None:
         """Parse the modules that may import a v1beta1 constant defined in another module."""
         names = {name.encode() for f in facts.values() for name in f.exports}
         if not names:
             return
+        importers = []
         for candidate in unread:
             try:
                 data = reading.read(candidate.path)
             except OSError:
                 continue
             if any(name in data for name in names):
-                result = self._load(candidate, data)
-                if result is not None:
-                    self._analyse_python(result, facts)
+                importers.append((candidate, data))
+        self._analyse_all(importers, facts)
 
     def _link(self, facts: dict) -> None:
         from migrator.link import link
@@ -162,7 +177,8 @@ class Pipeline:
             line, _ = self.results[path].source.position(offset)
             return f"{path}:{line}"
 
-        for path, findings in link(facts, self.table, self.host_re, locate).items():
+        host_re = analysis.host_re(self.options.hosts)
+        for path, findings in link(facts, self.table, host_re, locate).items():
             self.results[path].findings.extend(findings)
 
     def _fix(self, result: FileResult) -> None:

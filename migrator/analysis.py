@@ -1,0 +1,51 @@
+"""Analyse one file's bytes into an `Outcome`: picklable, so it can cross processes and be cached."""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from typing import Optional
+
+from migrator.findings import Finding
+from migrator.source import DecodeError, SourceText
+
+
+@dataclass
+class Outcome:
+    facts: object = None  # analyze_python.PythonFacts, for Python files
+    findings: list = field(default_factory=list)  # text-tier findings, or AM9xx problems
+    error: Optional[str] = None  # why the file could not be checked
+
+
+@functools.lru_cache(maxsize=8)
+def host_re(hosts: tuple):
+    from migrator.match import host_pattern
+
+    return host_pattern(hosts)
+
+
+def analyse(path: str, kind: str, data: bytes, hosts: tuple) -> Outcome:
+    try:
+        source = SourceText.decode(data, python=kind == "python")
+    except DecodeError as error:
+        return Outcome(error=f"cannot decode: {error}", findings=[Finding("AM902", f"cannot decode the file: {error}", 0, 0)])
+    if kind == "python":
+        from libcst import ParserSyntaxError
+
+        from migrator.analyze_python import analyze
+
+        try:
+            return Outcome(facts=analyze(path, source))
+        except (ParserSyntaxError, RecursionError) as error:
+            message = str(error).splitlines()[0] if str(error) else type(error).__name__
+            return Outcome(error=f"syntax error: {message}", findings=[Finding("AM901", f"cannot parse as Python: {message}", 0, 0)])
+    from migrator import analyze_text, ruletable
+
+    return Outcome(findings=analyze_text.analyze(source, ruletable.load(), host_re(hosts), path))
+
+
+def analyse_path(args: tuple) -> Outcome:
+    """Worker entry point: (path, kind, hosts), reading the file in the worker."""
+    from migrator import reading
+
+    path, kind, hosts = args
+    return analyse(path, kind, reading.read(path), hosts)
