@@ -1,44 +1,171 @@
-"""The text tier: v1beta1 URLs in files that are not Python, read line by line."""
+"""The text tier: v1beta1 URLs in files that are not Python (shell, YAML, HCL, JS, Go, docs…).
+
+A file is read as URL-like tokens (template syntax kept as holes), string concatenations and
+format calls. Names defined to a v1beta1 base (`ASTRO_API=…`, `const BASE = "…"`, an HCL
+variable's default) are followed to their uses in the same file, so a base is judged by the
+endpoints it serves exactly as in the Python pass (`link.judge`). Bases in comments are
+reported (AM104), never rewritten; so are field changes (AM3xx) of endpoints the file calls.
+"""
 from __future__ import annotations
 
 import re
+from collections import defaultdict
+from dataclasses import replace
 
-from migrator.link import base_finding, blocked_finding
-from migrator.match import find_bases
+from migrator.filetypes import flavor_of
+from migrator.findings import Finding
+from migrator.link import Verdict, describe, judge
+from migrator.match import find_bases, identify, narrow, split_path
 from migrator.source import SourceText
-from migrator.templates import Hole, Lit
+from migrator.templates import Hole, Lit, flatten
+from migrator.text_fields import field_findings
+from migrator.text_tokens import (
+    Use,
+    chains,
+    comment_spans,
+    defined_name,
+    inside,
+    label_name,
+    method_of,
+    tokens,
+)
 
-# Template syntax that stands for a value: ${VAR}, ${{ x }}, {{ x }}, $VAR, %s, {x}.
-PLACEHOLDER = re.compile(r"\$\{\{.*?\}\}|\{\{.*?\}\}|\$\{[^}]*\}|\$\w+|%s|\{\w+\}")
-# Where a URL token starts: start of line, after white space, a quote, `=`, `(` or `,`.
-TOKEN = re.compile(r"[^\s\"'`=(,<>\[\]]+")
-
-
-def template_of(token: str, offset: int) -> tuple:
-    parts, pos = [], 0
-    for match in PLACEHOLDER.finditer(token):
-        if match.start() > pos:
-            parts.append(Lit(token[pos : match.start()], ("", offset + pos)))
-        parts.append(Hole(match.group(0)))
-        pos = match.end()
-    if pos < len(token):
-        parts.append(Lit(token[pos:], ("", offset + pos)))
-    return tuple(parts)
+OPENAPI = re.compile(r"^\s*[\"']?(?:openapi|swagger)[\"']?\s*:", re.MULTILINE)
+OPENAPI_PATH_KEY = re.compile(r"^[ \t]*[\"']?(/[^\s:\"'#]*)[\"']?\s*:\s*(?:\{|$)", re.MULTILINE)
+V1_PATH = re.compile(r"/v1(?=/)")
 
 
 def analyze(source: SourceText, table, host_re, path: str) -> list:
-    """Findings in a non-Python file; `path` tells its type."""
-    findings = []
-    text = source.text
-    for token in TOKEN.finditer(text):
-        if "v1beta1" not in token.group(0):
+    """Findings in a non-Python file; `path` tells its syntax (a notebook goes to `notebook`)."""
+    flavor = flavor_of(path)
+    if flavor == "notebook":
+        from migrator import notebook
+
+        return notebook.analyze(source, table, host_re, path)
+
+    def locate(key: str, offset: int) -> str:
+        return f"{path}:{source.position(offset)[0]}"
+
+    if flavor == "json" and "\\/" in source.text:
+        from migrator.text_json import unescape_slashes
+
+        view, to_raw = unescape_slashes(source.text)
+        found = scan(view, flavor, table, host_re, path, lambda k, o: locate(k, to_raw(o)))
+        return relocate(found, to_raw)
+    return scan(source.text, flavor, table, host_re, path, locate)
+
+
+def scan(text: str, flavor: str, table, host_re, key: str, locate) -> list:
+    """Findings in `text` read with `flavor`'s syntax; offsets are into `text`."""
+    comments = comment_spans(text, flavor)
+    uses = tokens(text, key) + chains(text, key)
+    definitions = _definitions(text, uses, table, host_re)
+    if flavor in ("yaml", "json") and OPENAPI.search(text):
+        uses += _openapi_uses(text, uses, key, table, host_re)
+    verdicts = defaultdict(list)
+    noted, calls = [], []
+    for use in uses:
+        matches = find_bases(_resolve(use.template, definitions, use.start), table, host_re)
+        method = method_of(text, use.start) if matches else None
+        for match in matches:
+            origin = match.lit.origin[1] + match.start
+            length = match.end - match.start
+            if inside(comments, origin):
+                noted.append(Finding("AM104", f"comment names {describe(match)}", origin, origin + length))
+            elif not inside(comments, use.start):
+                verdicts[origin].append(Verdict(match, key, use.start, use.end, method, False))
+                calls.append((match, method))
+    findings = noted
+    for origin in sorted(verdicts):
+        findings.extend(finding for _, finding in judge(key, origin, verdicts[origin], locate))
+    operations = [op for match, method in calls for op in narrow(match.operations, method)]
+    operations += _v1_operations(uses, table, host_re)
+    findings += field_findings(text, _unique(operations), comments)
+    return _dedupe(findings)
+
+
+def relocate(findings: list, to_raw, context=None) -> list:
+    """`findings` moved from a view's offsets to the raw text's: `to_raw(offset, end=False)`;
+    `context(offset)` names the place inside a container (a notebook cell)."""
+
+    def move(item):
+        return replace(item, start=to_raw(item.start), end=to_raw(item.end, end=True))
+
+    out = []
+    for finding in findings:
+        fix = finding.fix and replace(finding.fix, edits=tuple(move(e) for e in finding.fix.edits))
+        where = context(finding.start) if context else finding.context
+        out.append(replace(move(finding), fix=fix, context=where))
+    return out
+
+
+def _definitions(text: str, uses: list, table, host_re) -> dict:
+    """name -> [(offset, template)] for names whose value holds a v1beta1 base."""
+    found = defaultdict(list)
+    for use in uses:
+        if not find_bases(use.template, table, host_re):
             continue
-        for match in find_bases(template_of(token.group(0), token.start()), table, host_re):
-            start = match.lit.origin[1] + match.start
-            end = start + match.end - match.start
-            if match.blocked:
-                findings.append(blocked_finding(match, start, end))
-            else:
-                serving = [(match, None)] if match.has_path else []
-                findings.append(base_finding(match, start, end, serving))
-    return findings
+        name = defined_name(text, use.start)
+        if name:
+            found[name].append((use.start, use.template))
+    return found
+
+
+def _resolve(template: tuple, definitions: dict, at: int) -> tuple:
+    """`template` with holes that name a defined base replaced by its (nearest earlier) value."""
+    if not definitions:
+        return template
+    out = []
+    for part in template:
+        values = definitions.get(label_name(part.label)) if isinstance(part, Hole) else None
+        if not values:
+            out.append(part)
+            continue
+        earlier = [t for offset, t in values if offset < at]
+        out.extend(earlier[-1] if earlier else values[0][1])
+    return tuple(out)
+
+
+def _openapi_uses(text: str, uses: list, key: str, table, host_re) -> list:
+    """An OpenAPI document's `paths` keys, each joined to every v1beta1 server URL it declares."""
+    servers = [
+        use.template
+        for use in uses
+        if any(m.kind == "url" and not m.has_path for m in find_bases(use.template, table, host_re))
+    ]
+    return [
+        Use(server + (Lit(found.group(1), (key, found.start(1))),), found.start(1), found.end(1))
+        for found in OPENAPI_PATH_KEY.finditer(text)
+        for server in servers
+    ]
+
+
+def _v1_operations(uses: list, table, host_re) -> list:
+    """Operations the text already calls on v1 URLs (their field changes still apply)."""
+    operations = []
+    for use in uses:
+        flat = flatten(use.template)
+        for found in V1_PATH.finditer(flat):
+            host = host_re.search(flat[: found.start() + 1])
+            if host and not host.group(1):
+                path, _ = split_path(flat[found.end() :])
+                operations.extend(identify("", path, table))
+    return operations
+
+
+def _unique(operations: list) -> list:
+    seen, out = set(), []
+    for op in operations:
+        if op.operation_id not in seen:
+            seen.add(op.operation_id)
+            out.append(op)
+    return out
+
+
+def _dedupe(findings: list) -> list:
+    seen, out = set(), []
+    for finding in sorted(findings, key=lambda f: (f.start, f.code)):
+        if (finding.start, finding.code) not in seen:
+            seen.add((finding.start, finding.code))
+            out.append(finding)
+    return out

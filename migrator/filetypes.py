@@ -1,14 +1,133 @@
-"""Which analyser reads a file: "python", "text", or none, by name (and shebang for scripts)."""
+"""Which analyser reads a file, by name, extension and (for extension-less scripts) shebang.
+
+`kind_of` gives the tier: "python", "text" (the text tier, notebooks included) or None (not
+checked). `flavor_of` gives the text tier's syntax: it decides comment markers and how names
+are defined and used. Files with a known extension are never opened here; an extension-less
+file is opened only to read its first line.
+"""
 from __future__ import annotations
 
+import fnmatch
 import os
+import re
 from typing import Optional
 
 PYTHON_SUFFIXES = (".py", ".pyi", ".pyw")
 
+# Extension -> text flavor.
+SUFFIX_FLAVORS = {
+    ".sh": "shell", ".bash": "shell", ".zsh": "shell", ".ksh": "shell",
+    ".yml": "yaml", ".yaml": "yaml",
+    ".tf": "hcl", ".tfvars": "hcl", ".hcl": "hcl",
+    ".dockerfile": "docker", ".containerfile": "docker",
+    ".env": "env",
+    ".md": "markdown", ".markdown": "markdown", ".mdx": "markdown", ".rst": "markdown",
+    ".json": "json",
+    ".toml": "toml",
+    ".ini": "ini", ".cfg": "ini",
+    ".js": "js", ".jsx": "js", ".ts": "js", ".tsx": "js", ".mjs": "js", ".cjs": "js",
+    ".go": "go",
+    ".mk": "make",
+    ".ipynb": "notebook",
+}
+# Exact file names (compared lower-case) -> text flavor.
+NAME_FLAVORS = {
+    "dockerfile": "docker", "containerfile": "docker",
+    "makefile": "make", "gnumakefile": "make",
+    ".env": "env",
+}
+# Name prefixes: Dockerfile.dev, Containerfile.ci, .env.local, .env.example.
+PREFIX_FLAVORS = (("dockerfile.", "docker"), ("containerfile.", "docker"), (".env.", "env"))
+SHEBANG = re.compile(rb"^#!\s*\S*?(?:/env\s+(?:-S\s+)?)?(?:\S*/)?(\w+)")
+SHELLS = {"sh", "bash", "zsh", "ksh", "dash", "ash"}
+TEXT_INTERPRETERS = SHELLS | {"node", "deno", "bun"}
+BINARY_SNIFF = 8192
 
-def kind_of(path: str) -> Optional[str]:
+
+def _builtin_flavor(name: str) -> Optional[str]:
+    lower = name.lower()
+    if lower in NAME_FLAVORS:
+        return NAME_FLAVORS[lower]
+    for prefix, flavor in PREFIX_FLAVORS:
+        if lower.startswith(prefix):
+            return flavor
+    _, suffix = os.path.splitext(lower)
+    return SUFFIX_FLAVORS.get(suffix)
+
+
+def _extra_match(path: str, extra: dict) -> tuple:
+    """(True, kind) for the first `extra` key that fits `path`: an extension (".j2"), a file
+    name ("Jenkinsfile") or a glob ("*.tpl", "deploy/*.conf"); (False, None) when none does."""
+    name = os.path.basename(path)
+    posix = path.replace(os.sep, "/")
+    for pattern, kind in extra.items():
+        if pattern.startswith(".") and not any(c in pattern for c in "*?[") and name.endswith(pattern):
+            return True, kind
+        if "/" in pattern:
+            if fnmatch.fnmatchcase(posix, pattern) or fnmatch.fnmatchcase(posix, "*/" + pattern.lstrip("/")):
+                return True, kind
+        elif fnmatch.fnmatchcase(name, pattern):
+            return True, kind
+    return False, None
+
+
+def interpreter(path: str) -> Optional[str]:
+    """The program a script's shebang names ("bash", "python3"), or None."""
+    try:
+        with open(path, "rb") as handle:
+            first = handle.readline(256)
+    except OSError:
+        return None
+    found = SHEBANG.match(first)
+    return found.group(1).decode("ascii") if found else None
+
+
+def kind_of(path: str, extra: Optional[dict] = None) -> Optional[str]:
+    """"python", "text" or None for `path`.
+
+    `extra` maps more file names to a tier, first match wins and overrides the built-in
+    rules: {".j2": "text", "Jenkinsfile": "text", "deploy/*.tpl": "text", "*.pyt": "python"}.
+    A kind of None in `extra` excludes matching files. Include globs are extra entries of kind
+    "text".
+    """
+    if extra:
+        matched, kind = _extra_match(path, extra)
+        if matched:
+            return kind
     name = os.path.basename(path)
     if name.endswith(PYTHON_SUFFIXES):
         return "python"
-    return None
+    if _builtin_flavor(name) is not None:
+        return "text"
+    if "." in name.lstrip("."):
+        return None
+    program = interpreter(path)
+    if program is None:
+        return None
+    if program.startswith("python"):
+        return "python"
+    return "text" if program in TEXT_INTERPRETERS else None
+
+
+def flavor_of(path: str) -> str:
+    """The text tier's syntax for `path`: "shell", "yaml", …, "notebook", or "plain"."""
+    name = os.path.basename(path)
+    flavor = _builtin_flavor(name)
+    if flavor is not None:
+        return flavor
+    if "." not in name.lstrip("."):
+        program = interpreter(path)
+        if program in SHELLS:
+            return "shell"
+        if program in TEXT_INTERPRETERS:
+            return "js"
+    return "plain"
+
+
+def is_binary(path: str) -> bool:
+    """True when the file's first bytes hold a NUL byte (read at most BINARY_SNIFF bytes)."""
+    try:
+        with open(path, "rb") as handle:
+            return b"\0" in handle.read(BINARY_SNIFF)
+    except OSError:
+        return False
