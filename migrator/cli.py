@@ -113,8 +113,7 @@ def check(paths, fix, unsafe_fixes, diff, select, ignore, exit_zero, output_form
         click.echo("".join(item.diff for item in result.files), nl=False)
     text = reports.render(report, output_format)
     if output_file:
-        with open(output_file, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        _write_report(output_file, text)
     else:
         click.echo(text, nl=False)
     if any(item.error and item.explicit for item in result.files) or report.problems:
@@ -124,6 +123,18 @@ def check(paths, fix, unsafe_fixes, diff, select, ignore, exit_zero, output_form
         sys.exit(EXIT_CLEAN)
     failed = any(row.severity in failing for row in report.rows)
     sys.exit(EXIT_FINDINGS if failed or pending else EXIT_CLEAN)
+
+
+def _write_report(path: str, text: str) -> None:
+    """Write `text` to `path`, creating its folder (CI jobs name report files in fresh folders)."""
+    import os
+
+    try:
+        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as error:
+        _fail(f"cannot write the report to {path}: {error.strerror or error}")
 
 
 def _apply_baselines(report, baseline, write_baseline, paths, today):
