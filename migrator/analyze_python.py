@@ -487,7 +487,8 @@ class _Collector(cst.CSTVisitor):
         if name in GENERIC_REQUESTS:
             method_node = keywords.get("method")
             url = keywords.get("url")
-            if url is None and len(positional) >= 2 and isinstance(positional[0], cst.SimpleString):
+            method_first = name in ("request", "Request") and method_node is None
+            if url is None and method_first and len(positional) >= 2:
                 method_node, url = positional[0], positional[1]
             elif url is None and positional:
                 url = positional[0]
@@ -528,8 +529,10 @@ class _Collector(cst.CSTVisitor):
 
 
 def _worth_keeping(template: tuple) -> bool:
+    """A template that can hold an Astro URL: a v1beta1 base, an Astro host, or an import."""
     return any(
-        isinstance(p, Ref) or (isinstance(p, Lit) and "v1beta1" in p.text) for p in template
+        isinstance(p, Ref) or (isinstance(p, Lit) and ("v1beta1" in p.text or "astronomer.io" in p.text))
+        for p in template
     )
 
 
@@ -541,4 +544,7 @@ def analyze(key: str, source: SourceText) -> PythonFacts:
     wrapper.module.visit(binder)
     collector = _Collector(key, source, binder)
     wrapper.visit(collector)
+    from migrator import fields
+
+    collector.facts.fields = fields.collect(wrapper.module, binder, collector)
     return collector.facts

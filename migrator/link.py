@@ -101,6 +101,10 @@ def link(facts_by_key: dict, table: RuleTable, host_re, locate) -> dict:
                 findings[key].append(
                     Finding("AM104", f"comment names {describe(match)}", start, start + match.end - match.start)
                 )
+    from migrator import fields
+
+    for key, items in fields.judge(facts_by_key, index, table, host_re).items():
+        findings[key].extend(items)
     return {key: _dedupe(items) for key, items in findings.items()}
 
 

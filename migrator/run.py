@@ -57,10 +57,14 @@ class RunResult:
         return [(f, finding) for f in self.files for finding in f.findings]
 
 
+OFF_BY_DEFAULT = ("AM4",)  # advice: reported only when `select` names it
+
+
 def selected(code: str, path: str, options: Options) -> bool:
     if options.select and not any(code.startswith(p) for p in options.select):
         return False
     ignored = list(options.ignore)
+    ignored += [off for off in OFF_BY_DEFAULT if not any(p.startswith(off) for p in options.select)]
     for pattern, prefixes in options.per_file_ignores.items():
         if fnmatch.fnmatch(path, pattern) or fnmatch.fnmatch(os.path.basename(path), pattern):
             ignored.extend(prefixes)
@@ -106,8 +110,10 @@ class Pipeline:
             self._link(python_facts)
         for result in self.results.values():
             result.findings = [f for f in result.findings if selected(f.code, result.path, self.options)]
-            if self.options.fix or self.options.diff:
-                self._fix(result)
+        if self.options.fix or self.options.diff:
+            rewritten = self._rewritten_bases()
+            for result in self.results.values():
+                self._fix(result, rewritten)
         files = [self.results[c.path] for c in candidates if c.path in self.results]
         return RunResult(files, len(candidates), problems)
 
@@ -181,9 +187,27 @@ class Pipeline:
         for path, findings in link(facts, self.table, host_re, locate).items():
             self.results[path].findings.extend(findings)
 
-    def _fix(self, result: FileResult) -> None:
-        allowed = {"safe", "unsafe"} if self.options.unsafe_fixes else {"safe"}
-        fixable = [f for f in result.findings if f.fix is not None and f.fix.applicability in allowed]
+    def _allowed(self, finding: Finding) -> bool:
+        allowed = ("safe", "unsafe") if self.options.unsafe_fixes else ("safe",)
+        return finding.fix is not None and finding.fix.applicability in allowed
+
+    def _rewritten_bases(self) -> set:
+        """(path, offset) of every v1beta1 base text this run rewrites."""
+        return {
+            (result.path, edit.start)
+            for result in self.results.values()
+            for f in result.findings
+            if f.code.startswith("AM1") and self._allowed(f)
+            for edit in f.fix.edits
+        }
+
+    def _fix(self, result: FileResult, rewritten: set) -> None:
+        # A field rename on a v1beta1 URL is fixed only together with its base.
+        fixable = [
+            f
+            for f in result.findings
+            if self._allowed(f) and (f.extra.get("base") is None or tuple(f.extra["base"]) in rewritten)
+        ]
         if not fixable or result.source is None:
             return
         edits = [edit for f in fixable for edit in f.fix.edits]

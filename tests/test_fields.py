@@ -198,7 +198,6 @@ def test_collected_items_are_plain_picklable_data():
     assert items and pickle.loads(pickle.dumps(items)) == items
 
 
-@pytest.mark.xfail(reason="needs the fields.collect/fields.judge wiring in analyze_python and link", strict=False)
 def test_cli_reports_field_changes(tmp_path):
     shutil.copy(FIELDS / "dr_tokens_dag.py", tmp_path / "dag.py")
     codes = [item["code"] for item in check_json(str(tmp_path))]
