@@ -1,6 +1,7 @@
 """Baseline (ratchet): record today's findings, then fail only on new ones.
 
-Entries are identified by `reports.identity` fingerprints with paths relative to the baseline
+Entries hold no message, so the file never quotes a v1beta1 URL for the next run to find.
+They are identified by `reports.identity` fingerprints with paths relative to the baseline
 file, so they survive edits that move a finding and runs from another folder. Rewriting an
 existing baseline only drops entries (fixed findings); it never adds new ones.
 """
@@ -39,8 +40,7 @@ def _relative(path: str, folder: str) -> str:
 def _entries(rows: list, folder: str) -> list:
     prints = fingerprints(rows, lambda row: _relative(row.path, folder))
     return [
-        {"fingerprint": fp, "code": row.code, "path": _relative(row.path, folder),
-         "line": row.location.row, "message": row.message}
+        {"fingerprint": fp, "code": row.code, "path": _relative(row.path, folder), "line": row.location.row}
         for fp, row in zip(prints, rows)
     ]
 

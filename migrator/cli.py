@@ -99,6 +99,7 @@ def check(paths, fix, unsafe_fixes, diff, select, ignore, exit_zero, output_form
         raise click.BadParameter(f"unknown severities {', '.join(wrong)}", param_hint="--fail-on")
     targets = _changed_paths(since, paths, cfg) if since else paths
     options = cfg.options(select=_codes(select), ignore=_codes(ignore), fix=fix, unsafe_fixes=unsafe_fixes, diff=diff)
+    options.exclude += _own_files(output_file, baseline, write_baseline)
     result = run.check(targets, options)
     end = _end_of_support(cfg)
     report = reports.build(result, deadline.days_left(end, today), end.isoformat(), cfg.thresholds)
@@ -123,6 +124,15 @@ def check(paths, fix, unsafe_fixes, diff, select, ignore, exit_zero, output_form
         sys.exit(EXIT_CLEAN)
     failed = any(row.severity in failing for row in report.rows)
     sys.exit(EXIT_FINDINGS if failed or pending else EXIT_CLEAN)
+
+
+def _own_files(*paths) -> tuple:
+    """Exclusions for the files this run reads or writes, so reports never report themselves."""
+    import os
+
+    cwd = os.path.abspath(".")
+    relative = [os.path.relpath(os.path.abspath(p), cwd) for p in paths if p]
+    return tuple("/" + r.replace(os.sep, "/") for r in relative if not r.startswith(".."))
 
 
 def _write_report(path: str, text: str) -> None:

@@ -128,6 +128,11 @@ def test_output_file_gets_the_report_in_a_new_folder(project):
     result = run_cli("check", "--output-format", "sarif", "-o", "out/report.sarif", ".", cwd=project)
     assert result.returncode == 1 and result.stdout == ""
     validate_sarif(json.loads((project / "out" / "report.sarif").read_text()))
+    # regression: the next run reported the v1beta1 URLs quoted in the report it overwrites
+    again = run_cli("check", "--output-format", "json", "-o", "out/report.sarif", ".", cwd=project)
+    assert again.returncode == 1
+    assert {f["filename"] for f in json.loads((project / "out" / "report.sarif").read_text())} == {
+        "dags/astro_sync.py", "scripts/rotate.sh"}
 
 
 def test_unwritable_output_file_is_a_clean_error(project):
