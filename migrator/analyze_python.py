@@ -48,6 +48,7 @@ class PythonFacts:
     exports: dict = field(default_factory=dict)  # module-level name -> template
     comments: list = field(default_factory=list)  # (offset, text) of comments naming v1beta1
     fields: list = field(default_factory=list)  # JSON field uses, see migrator.fields
+    relative: list = field(default_factory=list)  # Uses of host-less "/organizations/..." paths
 
 
 @dataclass
@@ -412,10 +413,16 @@ class _Collector(cst.CSTVisitor):
 
     def _record(self, node: cst.CSTNode, method: Optional[str] = None, template: tuple = None) -> None:
         template = template if template is not None else self.evaluate(node)
-        if not template or not _worth_keeping(template):
+        if not template:
+            return
+        if _worth_keeping(template):
+            uses = self.facts.uses
+        elif _is_relative_path(template):
+            uses = self.facts.relative
+        else:
             return
         start, end = self._span(node)
-        self.facts.uses.append(
+        uses.append(
             Use(
                 template,
                 start,
@@ -526,6 +533,12 @@ class _Collector(cst.CSTVisitor):
         if "v1beta1" in node.value:
             start, _ = self._span(node)
             self.facts.comments.append((start, node.value))
+
+
+def _is_relative_path(template: tuple) -> bool:
+    """`/organizations/...`: an API path joined to a base somewhere else."""
+    first = template[0]
+    return isinstance(first, Lit) and first.text.lstrip("/").startswith("organizations/")
 
 
 def _worth_keeping(template: tuple) -> bool:

@@ -17,6 +17,18 @@ from migrator import __version__
 CACHE_DIR = ".astro_migrate_cache"
 
 
+def code_fingerprint() -> str:
+    """Identifies the installed analysis code, so that an edited or reinstalled tool never
+    reads entries an older one wrote (the version alone does not change in development)."""
+    package = os.path.dirname(os.path.abspath(__file__))
+    digest = hashlib.sha256()
+    for folder, _, names in sorted(os.walk(package)):
+        for name in sorted(n for n in names if n.endswith(".py")):
+            info = os.stat(os.path.join(folder, name))
+            digest.update(f"{name}:{info.st_size}:{info.st_mtime_ns};".encode())
+    return digest.hexdigest()[:16]
+
+
 def key(path: str, kind: str, data: bytes, salt: str) -> str:
     digest = hashlib.sha256()
     for part in (__version__, salt, kind, path):

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import posixpath
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Optional
 
 from migrator.findings import Edit, Finding, Fix
-from migrator.match import BaseMatch, find_bases
+from migrator.match import BaseMatch, find_bases, identify, split_path
 from migrator.ruletable import RuleTable
-from migrator.templates import Hole, Lit, Ref
+from migrator.templates import HOLE_CHAR, Hole, Lit, Ref, flatten
 
 MAX_REF_DEPTH = 10
 KIND_RANK = {"url": 3, "spec": 2, "path": 1}
@@ -91,8 +91,12 @@ def link(facts_by_key: dict, table: RuleTable, host_re, locate) -> dict:
                 origin = (match.lit.origin[0], match.lit.origin[1] + match.start)
                 verdicts[origin].append(Verdict(match, key, use.start, use.end, use.method, use.docstring))
     findings = defaultdict(list)
+    blocked_paths = _blocked_relative_paths(facts_by_key, table, {v.key for g in verdicts.values() for v in g})
+    for key, mentions in blocked_paths.items():
+        for start, end, match in mentions:
+            findings[key].append(blocked_finding(match, start, end))
     for (key, offset), group in verdicts.items():
-        for finding_key, finding in judge(key, offset, _prefer_methods(group), locate):
+        for finding_key, finding in judge(key, offset, _prefer_methods(group), locate, blocked_paths):
             findings[finding_key].append(finding)
     for key, facts in facts_by_key.items():
         for offset, text in facts.comments:
@@ -106,6 +110,23 @@ def link(facts_by_key: dict, table: RuleTable, host_re, locate) -> dict:
     for key, items in fields.judge(facts_by_key, index, table, host_re).items():
         findings[key].extend(items)
     return {key: _dedupe(items) for key, items in findings.items()}
+
+
+def _blocked_relative_paths(facts_by_key: dict, table: RuleTable, base_files: set) -> dict:
+    """Host-less paths to endpoints v1 lacks, in files that also use a v1beta1 base.
+
+    `f"/organizations/{org}/alerts"` handed to a helper that joins it to the base is a blocked
+    call even though analysis cannot see the join.
+    """
+    found = defaultdict(list)
+    for key in base_files:
+        for use in facts_by_key[key].relative:
+            path, query = split_path(flatten(use.template))
+            operations = identify("platform", path, table)
+            match = BaseMatch("path", "platform", Lit(""), 0, 0, path.replace(HOLE_CHAR, "{…}"), query, operations)
+            if match.blocked:
+                found[key].append((use.start, use.end, match))
+    return found
 
 
 def _prefer_methods(group: list) -> list:
@@ -141,13 +162,14 @@ def describe(match: BaseMatch, method: Optional[str] = None) -> str:
     return f"{names} (`{base}{match.path}`)"
 
 
-def judge(key: str, offset: int, group: list, locate):
+def judge(key: str, offset: int, group: list, locate, blocked_paths: dict):
     """Yield (file key, Finding) for one base text and every use of it."""
     if not group:
         return
     length = group[0].match.end - group[0].match.start
     blocked = [v for v in group if v.match.blocked]
-    serving = [v for v in group if v.match.has_path and not v.match.blocked]
+    serving = [v for v in group if v.match.path_visible and not v.match.blocked]
+    hidden = [v for v in group if v.match.has_path and not v.match.path_visible]
     for verdict in blocked:
         inline = verdict.key == key and verdict.start <= offset < verdict.end
         start, end = (offset, offset + length) if inline else (verdict.start, verdict.end)
@@ -166,13 +188,18 @@ def judge(key: str, offset: int, group: list, locate):
     if blocked:
         return
     best = max(group, key=lambda v: KIND_RANK[v.match.kind])
-    yield key, base_finding(
+    risky = sorted({locate(k, start) for v in hidden for k in [v.key] for start, _, _ in blocked_paths.get(k, [])})
+    finding = base_finding(
         best.match,
         offset,
         offset + length,
         [(v.match, v.method) for v in serving],
         docstring=all(v.docstring for v in group),
     )
+    if risky and finding.fix is not None:
+        reason = f" (calls through this base build their path elsewhere, and {', '.join(risky)} builds a path v1 lacks)"
+        finding = replace(finding, fix=replace(finding.fix, applicability="unsafe", message=finding.fix.message + reason))
+    yield key, finding
 
 
 def blocked_finding(match: BaseMatch, start: int, end: int, method: Optional[str] = None) -> Finding:

@@ -50,6 +50,11 @@ class BaseMatch:
     def has_path(self) -> bool:
         return self.path.strip("/") != ""
 
+    @property
+    def path_visible(self) -> bool:
+        """Some of the path is literal text (not only values analysis cannot see)."""
+        return self.path.replace("{…}", "").strip("/") != ""
+
     def endpoint(self, method: Optional[str] = None) -> Optional[Endpoint]:
         ops = narrow(self.operations, method)
         if not ops:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from migrator import analysis, fixer, reading
-from migrator.cache import Cache
+from migrator.cache import Cache, code_fingerprint
 from migrator.cache import key as cache_key
 from migrator.discover import Candidate, discover
 from migrator.findings import Finding
@@ -125,7 +125,7 @@ class Pipeline:
 
     def _analyse_all(self, files: list, python_facts: dict) -> None:
         """Analyse (candidate, bytes) pairs: from the cache, in worker processes, or here."""
-        salt = f"{self.table.digest}|{','.join(self.options.hosts)}"
+        salt = f"{code_fingerprint()}|{self.table.digest}|{','.join(self.options.hosts)}"
         pending = []
         for candidate, data in files:
             entry = cache_key(candidate.path, candidate.kind, data, salt)

@@ -127,3 +127,17 @@ def test_pep701_fstring_parses_and_is_fixed(tmp_path):
     assert [f["endpoint"]["operation_id"] for f in findings] == ["GetCluster"]
     run_cli("check", "--fix", target)
     assert 'f"https://api.astronomer.io/v1/organizations/{conf["org"]}/clusters/{f"{1+1}"}"' in target.read_text()
+
+
+def test_paths_joined_in_a_helper_keep_blocked_calls_safe(tmp_path):
+    source = FIXTURES / "python" / "helper_paths" / "before.py"
+    findings = check_json(source)
+    summary = [(f["location"]["row"], f["code"], f["fix"] and f["fix"]["applicability"]) for f in findings]
+    # the base serves a path built elsewhere, and the file builds an alerts path: not safe to move
+    assert summary == [(8, "AM101", "unsafe"), (21, "AM201", None)]
+    assert "before.py:21" in findings[0]["fix"]["message"]
+    # without the alerts method the same base is safe to rewrite
+    target = tmp_path / "client.py"
+    target.write_text("".join(source.read_text().splitlines(keepends=True)[:19]))
+    (only,) = check_json(target)
+    assert (only["code"], only["fix"]["applicability"]) == ("AM101", "safe")
