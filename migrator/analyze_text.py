@@ -17,7 +17,7 @@ from migrator.findings import Finding
 from migrator.link import Verdict, describe, judge
 from migrator.match import find_bases, identify, narrow, split_path
 from migrator.source import SourceText
-from migrator.templates import Hole, Lit, flatten
+from migrator.templates import HOLE_CHAR, Hole, Lit, flatten
 from migrator.text_fields import field_findings
 from migrator.text_tokens import (
     Use,
@@ -32,7 +32,7 @@ from migrator.text_tokens import (
 
 OPENAPI = re.compile(r"^\s*[\"']?(?:openapi|swagger)[\"']?\s*:", re.MULTILINE)
 OPENAPI_PATH_KEY = re.compile(r"^[ \t]*[\"']?(/[^\s:\"'#]*)[\"']?\s*:\s*(?:\{|$)", re.MULTILINE)
-V1_PATH = re.compile(r"/v1(?=/)")
+V1_PATH = re.compile(rf"/v1(?=[/{HOLE_CHAR}\s\"'`]|$)")
 
 
 def analyze(source: SourceText, table, host_re, path: str) -> list:
@@ -63,9 +63,11 @@ def scan(text: str, flavor: str, table, host_re, key: str, locate) -> list:
     if flavor in ("yaml", "json") and OPENAPI.search(text):
         uses += _openapi_uses(text, uses, key, table, host_re)
     verdicts = defaultdict(list)
-    noted, calls = [], []
+    noted, calls, resolved = [], [], []
     for use in uses:
-        matches = find_bases(_resolve(use.template, definitions, use.start), table, host_re)
+        template = _resolve(use.template, definitions, use.start)
+        resolved.append(template)
+        matches = find_bases(template, table, host_re)
         method = method_of(text, use.start) if matches else None
         for match in matches:
             origin = match.lit.origin[1] + match.start
@@ -77,9 +79,9 @@ def scan(text: str, flavor: str, table, host_re, key: str, locate) -> list:
                 calls.append((match, method))
     findings = noted
     for origin in sorted(verdicts):
-        findings.extend(finding for _, finding in judge(key, origin, verdicts[origin], locate))
+        findings.extend(finding for _, finding in judge(key, origin, verdicts[origin], locate, {}))
     operations = [op for match, method in calls for op in narrow(match.operations, method)]
-    operations += _v1_operations(uses, table, host_re)
+    operations += [op for template in resolved for op in _v1_operations(template, table, host_re)]
     findings += field_findings(text, _unique(operations), comments)
     return _dedupe(findings)
 
@@ -100,10 +102,10 @@ def relocate(findings: list, to_raw, context=None) -> list:
 
 
 def _definitions(text: str, uses: list, table, host_re) -> dict:
-    """name -> [(offset, template)] for names whose value holds a v1beta1 base."""
+    """name -> [(offset, template)] for names whose value holds a v1beta1 base or a v1 URL."""
     found = defaultdict(list)
     for use in uses:
-        if not find_bases(use.template, table, host_re):
+        if not find_bases(use.template, table, host_re) and not _v1_starts(flatten(use.template), host_re):
             continue
         name = defined_name(text, use.start)
         if name:
@@ -140,17 +142,20 @@ def _openapi_uses(text: str, uses: list, key: str, table, host_re) -> list:
     ]
 
 
-def _v1_operations(uses: list, table, host_re) -> list:
-    """Operations the text already calls on v1 URLs (their field changes still apply)."""
-    operations = []
-    for use in uses:
-        flat = flatten(use.template)
-        for found in V1_PATH.finditer(flat):
-            host = host_re.search(flat[: found.start() + 1])
-            if host and not host.group(1):
-                path, _ = split_path(flat[found.end() :])
-                operations.extend(identify("", path, table))
-    return operations
+def _v1_starts(flat: str, host_re) -> list:
+    """Where `/v1/…` paths start in `flat`, right after an Astro API host."""
+    out = []
+    for found in V1_PATH.finditer(flat):
+        host = host_re.search(flat[: found.start() + 1])
+        if host and not host.group(1):
+            out.append(found.end())
+    return out
+
+
+def _v1_operations(template: tuple, table, host_re) -> list:
+    """Operations a template already calls on v1 (their field changes still apply)."""
+    flat = flatten(template)
+    return [op for end in _v1_starts(flat, host_re) for op in identify("", split_path(flat[end:])[0], table)]
 
 
 def _unique(operations: list) -> list:

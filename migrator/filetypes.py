@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import fnmatch
 import os
-import re
 from typing import Optional
 
 PYTHON_SUFFIXES = (".py", ".pyi", ".pyw")
@@ -38,7 +37,6 @@ NAME_FLAVORS = {
 }
 # Name prefixes: Dockerfile.dev, Containerfile.ci, .env.local, .env.example.
 PREFIX_FLAVORS = (("dockerfile.", "docker"), ("containerfile.", "docker"), (".env.", "env"))
-SHEBANG = re.compile(rb"^#!\s*\S*?(?:/env\s+(?:-S\s+)?)?(?:\S*/)?(\w+)")
 SHELLS = {"sh", "bash", "zsh", "ksh", "dash", "ash"}
 TEXT_INTERPRETERS = SHELLS | {"node", "deno", "bun"}
 BINARY_SNIFF = 8192
@@ -72,14 +70,18 @@ def _extra_match(path: str, extra: dict) -> tuple:
 
 
 def interpreter(path: str) -> Optional[str]:
-    """The program a script's shebang names ("bash", "python3"), or None."""
+    """The program a script's shebang names ("bash", "python3"; `env` and its flags skipped)."""
     try:
         with open(path, "rb") as handle:
             first = handle.readline(256)
     except OSError:
         return None
-    found = SHEBANG.match(first)
-    return found.group(1).decode("ascii") if found else None
+    if not first.startswith(b"#!"):
+        return None
+    words = first[2:].decode("latin-1").split()
+    if words and os.path.basename(words[0]) == "env":
+        words = [w for w in words[1:] if not w.startswith("-") and "=" not in w]
+    return os.path.basename(words[0]) if words else None
 
 
 def kind_of(path: str, extra: Optional[dict] = None) -> Optional[str]:

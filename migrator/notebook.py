@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from dataclasses import replace
 from typing import Optional
 
 from migrator.analyze_text import relocate, scan
@@ -172,16 +173,22 @@ def _python(cells: list, table, host_re, path: str, run_text) -> list:
             cell, code = cells[0]
             return run_text(cell, code, "plain")
         return [f for one in cells for f in _python([one], table, host_re, path, run_text)]
-    findings = link({path: facts}, table, host_re, locate).get(path, [])
-    out = []
-    for finding in findings:
-        cell, start = owner(finding.start)
-        out += relocate(
-            [finding],
-            lambda offset, end=False, c=cell, s=start: c.to_raw(offset - s, end),
-            lambda offset, c=cell, s=start: c.context(offset - s),
-        )
-    return out
+    def to_raw(offset: int, end: bool = False) -> int:
+        cell, start = owner(offset - 1 if end and offset else offset)
+        return cell.to_raw(offset - start, end)
+
+    def context(offset: int) -> str:
+        cell, start = owner(offset)
+        return cell.context(offset - start)
+
+    findings = [
+        # A field fix waits for the base it depends on: that base's place moves to the raw text too.
+        replace(f, extra={**f.extra, "base": (f.extra["base"][0], to_raw(f.extra["base"][1]))})
+        if f.extra.get("base")
+        else f
+        for f in link({path: facts}, table, host_re, locate).get(path, [])
+    ]
+    return relocate(findings, to_raw, context)
 
 
 def _outputs(raw_cell: dict, cell: Cell, raw: str, table, host_re, path: str) -> list:

@@ -138,12 +138,14 @@ def defined_name(text: str, token_start: int) -> Optional[str]:
 
 
 def comment_spans(text: str, flavor: str) -> list:
-    """(start, end) of line comments: `#` or `//` at a line start or after white space."""
+    """(start, end) of line comments: `#`, `//` or `;` (INI) at a line start or after white space."""
     markers = []
     if flavor in HASH_COMMENTS:
         markers.append("#")
     if flavor in SLASH_COMMENTS:
         markers.append("//")
+    if flavor == "ini":
+        markers.append(";")
     if flavor == "docker":
         return [(m.start(1), m.end()) for m in re.finditer(r"^[ \t]*(#.*)$", text, re.MULTILINE)]
     if not markers:
