@@ -13,8 +13,8 @@ from typing import Optional
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from migrator.source import SourceText
-from migrator.templates import BRACE_FIELD, PERCENT_FIELD, Hole, Lit, Ref, concat, fill_fields
+from migrator.source import NEWLINE, SourceText
+from migrator.templates import BRACE_FIELD, PERCENT_FIELD, Hole, Lit, Ref, concat, fill_fields, reached_via
 
 HTTP_METHODS = {"get", "post", "put", "patch", "delete", "head", "options"}
 GENERIC_REQUESTS = {"request", "Request", "fetch", "urlopen", "open"}
@@ -48,6 +48,8 @@ class PythonFacts:
     exports: dict = field(default_factory=dict)  # module-level name -> template
     comments: list = field(default_factory=list)  # (offset, text) of comments naming v1beta1
     fields: list = field(default_factory=list)  # JSON field uses, see migrator.fields
+    # module-level NAME = value assigned once: name -> see _Collector._definition
+    definitions: dict = field(default_factory=dict)
     relative: list = field(default_factory=list)  # Uses of host-less "/organizations/..." paths
 
 
@@ -56,6 +58,7 @@ class Binding:
     order: int
     value: cst.CSTNode
     is_import: bool = False
+    module_level: bool = False
 
 
 class Scope:
@@ -151,7 +154,7 @@ class _Binder(cst.CSTVisitor):
         return super().on_visit(node)
 
     def _bind_target(self, target: cst.BaseExpression, value: cst.CSTNode) -> None:
-        binding = Binding(self.order, value)
+        binding = Binding(self.order, value, module_level=self.scope is self.module_scope)
         if isinstance(target, cst.Name):
             self.scope.bind(target.value, binding)
         elif (
@@ -287,7 +290,12 @@ class _Collector(cst.CSTVisitor):
         if isinstance(node, cst.Call):
             return self._call(node, depth)
         if isinstance(node, cst.Name):
-            return self._bound(self._lookup(node.value), depth)
+            binding = self._lookup(node.value)
+            template = self._bound(binding, depth)
+            if template and binding.module_level:
+                start, end = self._span(node)
+                template = reached_via(template, (self.key, start, end, node.value))
+            return template
         if isinstance(node, cst.Attribute):
             binding = self._lookup_attr(node.value, node.attr.value)
             if binding is not None:
@@ -528,6 +536,19 @@ class _Collector(cst.CSTVisitor):
             template = self._bound(bindings[-1], 0)
             if template and _worth_keeping(template):
                 self.facts.exports[name] = template
+                if len(bindings) == 1 and not bindings[0].is_import:
+                    self.facts.definitions[name] = self._definition(bindings[0].value)
+
+    def _definition(self, value: cst.CSTNode) -> tuple:
+        """(value start, value source, indentation, offset where the next line starts, newline)."""
+        start, end = self._span(value)
+        text = self.source.text
+        line = self.source.line_text(self.source.position(start)[0])
+        indent = line[: len(line) - len(line.lstrip(" \t"))]
+        newline = NEWLINE.search(text, end)
+        if newline is None:
+            return start, text[start:end], indent, len(text), None
+        return start, text[start:end], indent, newline.end(), newline.group(0)
 
     def visit_Comment(self, node: cst.Comment) -> None:
         if "v1beta1" in node.value:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from typing import Optional
 
 from migrator.findings import Edit, Finding, Fix
-from migrator.match import BaseMatch, find_bases, identify, split_path
+from migrator.match import BaseMatch, find_bases, identify, narrow, split_path
 from migrator.ruletable import RuleTable
 from migrator.templates import HOLE_CHAR, Hole, Lit, Ref, flatten
 
@@ -96,7 +96,8 @@ def link(facts_by_key: dict, table: RuleTable, host_re, locate) -> dict:
         for start, end, match in mentions:
             findings[key].append(blocked_finding(match, start, end))
     for (key, offset), group in verdicts.items():
-        for finding_key, finding in judge(key, offset, _prefer_methods(group), locate, blocked_paths):
+        group = _prefer_methods(group)
+        for finding_key, finding in judge(key, offset, group, locate, blocked_paths, facts_by_key):
             findings[finding_key].append(finding)
     for key, facts in facts_by_key.items():
         for offset, text in facts.comments:
@@ -162,7 +163,7 @@ def describe(match: BaseMatch, method: Optional[str] = None) -> str:
     return f"{names} (`{base}{match.path}`)"
 
 
-def judge(key: str, offset: int, group: list, locate, blocked_paths: dict):
+def judge(key: str, offset: int, group: list, locate, blocked_paths: dict, facts_by_key: dict):
     """Yield (file key, Finding) for one base text and every use of it."""
     if not group:
         return
@@ -176,13 +177,15 @@ def judge(key: str, offset: int, group: list, locate, blocked_paths: dict):
         yield verdict.key, blocked_finding(verdict.match, start, end, verdict.method)
     if blocked and serving:
         where = ", ".join(sorted({locate(v.key, v.start) for v in blocked}))
+        fix = split_fix(key, offset, length, blocked, facts_by_key[key])
         yield key, Finding(
             "AM202",
             f"this v1beta1 base serves endpoints v1 lacks (at {where}) and {len(serving)} "
-            "migratable call(s): rewriting it would break the blocked calls. "
-            "Give the blocked calls their own v1beta1 constant, then rewrite this one",
+            "migratable call(s): rewriting it alone would break the blocked calls"
+            + ("" if fix else ". Give the blocked calls their own v1beta1 constant, then rewrite this one"),
             offset,
             offset + length,
+            fix=fix,
         )
         return
     if blocked:
@@ -200,6 +203,33 @@ def judge(key: str, offset: int, group: list, locate, blocked_paths: dict):
         reason = f" (calls through this base build their path elsewhere, and {', '.join(risky)} builds a path v1 lacks)"
         finding = replace(finding, fix=replace(finding.fix, applicability="unsafe", message=finding.fix.message + reason))
     yield key, finding
+
+
+def split_fix(key: str, offset: int, length: int, blocked: list, facts) -> Optional[Fix]:
+    """Move a shared module constant to v1 and give its blocked calls a v1beta1 copy.
+
+    Only where every blocked call names the constant directly, in the module that defines it
+    once (`NAME = value`); anything else is left to a person.
+    """
+    references = {v.match.lit.via[-1] if len(v.match.lit.via) == 1 else None for v in blocked}
+    names = {ref[3] for ref in references if ref is not None}
+    if None in references or len(names) != 1 or any(ref[0] != key for ref in references):
+        return None
+    name = names.pop()
+    copy = f"{name}_V1BETA1"
+    definition = facts.definitions.get(name)
+    if definition is None or copy in facts.exports:
+        return None
+    start, value, indent, line_end, newline = definition
+    if not start <= offset < start + len(value):
+        return None
+    operations = sorted({op.operation_id for v in blocked for op in narrow(v.match.operations, v.method)})
+    note = f"  # {', '.join(operations)}: no v1 equivalent yet, stays on v1beta1"
+    line = f"{indent}{copy} = {value}{note}"
+    insert = f"{line}{newline}" if newline else f"\n{line}"
+    edits = [Edit(offset, offset + length, "v1"), Edit(line_end, line_end, insert)]
+    edits += [Edit(ref[1], ref[2], copy) for ref in sorted(references)]
+    return Fix("safe", f"Rewrite `{name}` to v1 and point the blocked calls at `{copy}`, a v1beta1 copy", tuple(edits))
 
 
 def blocked_finding(match: BaseMatch, start: int, end: int, method: Optional[str] = None) -> Finding:

@@ -16,6 +16,8 @@ from typing import Optional, Union
 class Lit:
     text: str
     origin: Optional[tuple] = None  # (file key, offset of text[0]); None if not verbatim
+    # Module-level names the text was reached through, outermost last: (key, start, end, name).
+    via: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -49,7 +51,12 @@ def has_refs(template: tuple) -> bool:
 
 def sub_literal(lit: Lit, start: int, end: int) -> Lit:
     origin = None if lit.origin is None else (lit.origin[0], lit.origin[1] + start)
-    return Lit(lit.text[start:end], origin)
+    return Lit(lit.text[start:end], origin, lit.via)
+
+
+def reached_via(template: tuple, reference: tuple) -> tuple:
+    """`template` as seen through a name reference (key, start, end, name)."""
+    return tuple(Lit(p.text, p.origin, p.via + (reference,)) if isinstance(p, Lit) else p for p in template)
 
 
 PERCENT_FIELD = re.compile(r"%%|%(?:\(\w+\))?[-#0 +]*(?:\d+|\*)?(?:\.\d+)?[sdirfxXeEgGcaou]")

@@ -97,8 +97,32 @@ def test_blockers_are_reported_and_never_rewritten():
         (16, "AM201", "DeleteNotificationChannel"),
         (20, "AM201", "CreateAlert"),
     ]
-    assert all(f["fix"] is None for f in findings)
+    assert all(f["fix"] is None for f in findings if f["code"] == "AM201")
     assert all(f["severity"] == "error" for f in findings)
+    # the shared constant is split: v1 for the migratable call, a v1beta1 copy for the blocked one
+    split = findings[0]["fix"]
+    assert split["applicability"] == "safe"
+    assert [e["content"] for e in split["edits"]] == [
+        "v1",
+        'PLATFORM_V1BETA1 = "https://api.astronomer.io/platform/v1beta1"'
+        "  # ListAlerts: no v1 equivalent yet, stays on v1beta1\n",
+        "PLATFORM_V1BETA1",
+    ]
+
+
+def test_split_is_not_attempted_when_blocked_calls_live_in_another_module(tmp_path):
+    (tmp_path / "settings.py").write_text('BASE = "https://api.astronomer.io/platform/v1beta1"\n')
+    (tmp_path / "jobs.py").write_text(
+        "import requests\nfrom settings import BASE\n\n"
+        'def a(o):\n    return requests.get(f"{BASE}/organizations/{o}/clusters")\n\n'
+        'def b(o):\n    return requests.get(f"{BASE}/organizations/{o}/alerts")\n'
+    )
+    findings = check_json(".", cwd=tmp_path)
+    assert [(f["filename"], f["code"], f["fix"]) for f in findings] == [
+        ("jobs.py", "AM201", None),
+        ("settings.py", "AM202", None),
+    ]
+    assert "own v1beta1 constant" in findings[1]["message"]
 
 
 def test_comments_are_reported_and_docstrings_fixed():
