@@ -79,7 +79,9 @@ def scan(text: str, flavor: str, table, host_re, key: str, locate) -> list:
                 calls.append((match, method))
     findings = noted
     for origin in sorted(verdicts):
-        findings.extend(finding for _, finding in judge(key, origin, verdicts[origin], locate, {}))
+        # No module facts here: a text file's shared base is reported (AM202), not split.
+        verdict = judge(key, origin, verdicts[origin], locate, blocked_paths={}, facts_by_key={key: None})
+        findings.extend(finding for _, finding in verdict)
     operations = [op for match, method in calls for op in narrow(match.operations, method)]
     operations += [op for template in resolved for op in _v1_operations(template, table, host_re)]
     findings += field_findings(text, _unique(operations), comments)
