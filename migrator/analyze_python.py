@@ -576,9 +576,10 @@ def analyze(key: str, source: SourceText) -> PythonFacts:
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     binder = _Binder()
     wrapper.module.visit(binder)
-    collector = _Collector(key, source, binder)
-    wrapper.visit(collector)
-    from migrator import fields
+    from migrator.fields_collect import FlowCollector
 
-    collector.facts.fields = fields.collect(wrapper.module, binder, collector)
+    # One pass: the field-flow collector is a _Collector that also follows JSON data.
+    collector = FlowCollector(key, source, binder, source.text)
+    wrapper.visit(collector)
+    collector.facts.fields = collector.items
     return collector.facts

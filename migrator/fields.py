@@ -1,8 +1,8 @@
 """Field-level migration: JSON fields and query parameters that v1 renamed or removed (AM3xx),
 and v1 calls that do not pin the API version (AM401, advice).
 
-Two steps, like the URL analysis: `collect` runs once per Python module and returns plain data
-(`fields_collect.ApiCall` / `FieldUse`); `judge` runs once every module is known, resolves
+Two steps, like the URL analysis: `fields_collect.FlowCollector` (the Python pass) records plain
+data (`ApiCall` / `FieldUse`) per module; `judge` runs once every module is known, resolves
 imported names, identifies the endpoint of each URL (v1beta1 or already v1) and asks the rule
 table which fields changed for that operation. The code knows no field names: `rules/fields.toml`
 and the `fields.*` entries of `rules/endpoints.toml` do.
@@ -13,9 +13,7 @@ import re
 from collections import defaultdict
 from typing import Optional
 
-from libcst.metadata import MetadataWrapper
-
-from migrator.fields_collect import ApiCall, FieldUse, FlowCollector
+from migrator.fields_collect import ApiCall, FieldUse
 from migrator.findings import Edit, Finding, Fix
 from migrator.match import AFTER_OK, BaseMatch, classify, find_bases, identify, narrow, split_path
 from migrator.ruletable import FieldChange, RuleTable
@@ -24,13 +22,6 @@ from migrator.templates import Lit, flatten
 V1_MARKER = re.compile(r"(?<![\w.])v1(?![\w.])")
 QUERY_PARAM = re.compile(r"[?&]([A-Za-z_]\w*)=([^&#\s\"'`]*)")
 BODY_METHODS = {"POST", "PUT", "PATCH"}
-
-
-def collect(module, binder, collector) -> list:
-    """The field uses and API calls of one parsed module (after the `_Collector` pass)."""
-    flows = FlowCollector(collector.key, collector.source, binder, collector.source.text)
-    MetadataWrapper(module, unsafe_skip_copy=True).visit(flows)
-    return flows.items
 
 
 def find_v1_bases(template: tuple, table: RuleTable, host_re: re.Pattern) -> list:

@@ -1,7 +1,7 @@
 """Field-level migration (issue 5): renamed and removed JSON fields and query parameters.
 
-The fixtures in tests/fixtures/fields are analysed the way `analyze_python.analyze` does it,
-then `fields.collect` and `fields.judge` run on the result, across modules.
+The fixtures in tests/fixtures/fields are analysed with `analyze_python.analyze`, then
+`fields.judge` runs on the result, across modules.
 """
 from __future__ import annotations
 
@@ -9,13 +9,11 @@ import pickle
 import shutil
 from pathlib import Path
 
-import libcst as cst
 import pytest
-from libcst.metadata import MetadataWrapper
 
 from helpers import FIXTURES, check_json
 from migrator import fields, fixer, ruletable
-from migrator.analyze_python import _Binder, _Collector
+from migrator.analyze_python import analyze
 from migrator.link import ModuleIndex
 from migrator.match import DEFAULT_HOSTS, host_pattern
 from migrator.source import SourceText
@@ -32,14 +30,7 @@ def analyse(root: Path, texts: dict = None) -> tuple:
     files = {str(p.relative_to(root)): p.read_text(encoding="utf-8") for p in sorted(root.rglob("*.py"))}
     for key, text in (texts or files).items():
         source = SourceText.decode(text.encode("utf-8"), python=True)
-        module = cst.parse_module(source.text)
-        wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-        binder = _Binder()
-        wrapper.module.visit(binder)
-        collector = _Collector(key, source, binder)
-        wrapper.visit(collector)
-        collector.facts.fields = fields.collect(module, binder, collector)
-        facts[key], sources[key] = collector.facts, source
+        facts[key], sources[key] = analyze(key, source), source
     return fields.judge(facts, ModuleIndex(facts), TABLE, HOST_RE), sources
 
 
@@ -187,14 +178,7 @@ def test_find_v1_bases_needs_the_astro_host(url, path):
 
 def test_collected_items_are_plain_picklable_data():
     text = (FIELDS / "dr_tokens_dag.py").read_text(encoding="utf-8")
-    source = SourceText.decode(text.encode(), python=True)
-    module = cst.parse_module(source.text)
-    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-    binder = _Binder()
-    wrapper.module.visit(binder)
-    collector = _Collector("dag.py", source, binder)
-    wrapper.visit(collector)
-    items = fields.collect(module, binder, collector)
+    items = analyze("dag.py", SourceText.decode(text.encode(), python=True)).fields
     assert items and pickle.loads(pickle.dumps(items)) == items
 
 
