@@ -76,9 +76,6 @@ def explain(code: str, table, days: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-STATUSES = ("rewrite", "blocker", "field-change")
-
-
 def statuses(operation) -> tuple:
     found = ("blocker",) if operation.blocked else ("rewrite",)
     return found + (("field-change",) if operation.fields else ())
