@@ -85,8 +85,11 @@ def main() -> None:
 @click.option("--write-baseline", type=click.Path(dir_okay=False),
               help="Record the findings in FILE (an existing baseline only shrinks).")
 @click.option("--since", metavar="REF", help="Check only files changed since git REF (merge base with HEAD).")
+@click.option("-j", "--jobs", type=click.IntRange(min=0), default=0,
+              help="Worker processes for analysis (0: one per core; used when enough files match).")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache (.astro_migrate_cache/).")
 def check(paths, fix, unsafe_fixes, diff, select, ignore, exit_zero, output_format, output_file, as_of,
-          config_file, fail_on, baseline, write_baseline, since):
+          config_file, fail_on, baseline, write_baseline, since, jobs, no_cache):
     """Check PATHS (default: the current folder) for Astro API v1beta1 usage."""
     from migrator import deadline, reports, run
 
@@ -98,7 +101,10 @@ def check(paths, fix, unsafe_fixes, diff, select, ignore, exit_zero, output_form
     if wrong:
         raise click.BadParameter(f"unknown severities {', '.join(wrong)}", param_hint="--fail-on")
     targets = _changed_paths(since, paths, cfg) if since else paths
-    options = cfg.options(select=_codes(select), ignore=_codes(ignore), fix=fix, unsafe_fixes=unsafe_fixes, diff=diff)
+    options = cfg.options(
+        select=_codes(select), ignore=_codes(ignore), fix=fix, unsafe_fixes=unsafe_fixes, diff=diff,
+        jobs=jobs, no_cache=no_cache, today=today,
+    )
     options.exclude += _own_files(output_file, baseline, write_baseline)
     result = run.check(targets, options)
     end = _end_of_support(cfg)
@@ -124,6 +130,14 @@ def check(paths, fix, unsafe_fixes, diff, select, ignore, exit_zero, output_form
         sys.exit(EXIT_CLEAN)
     failed = any(row.severity in failing for row in report.rows)
     sys.exit(EXIT_FINDINGS if failed or pending else EXIT_CLEAN)
+
+
+@main.command()
+def clean() -> None:
+    """Remove the result cache (.astro_migrate_cache/) of the current folder."""
+    from migrator.cache import CACHE_DIR, clean as remove
+
+    click.echo(f"removed {CACHE_DIR}/" if remove() else f"no {CACHE_DIR}/ here")
 
 
 def _own_files(*paths) -> tuple:

@@ -4,13 +4,14 @@ Each stage is a module of its own; this one only moves data between them, in one
 """
 from __future__ import annotations
 
+import datetime
 import difflib
 import fnmatch
 import os
 from dataclasses import dataclass, field
 from typing import Optional
 
-from migrator import analysis, fixer, reading
+from migrator import analysis, deadline, fixer, reading, suppress
 from migrator.cache import Cache, code_fingerprint
 from migrator.cache import key as cache_key
 from migrator.discover import Candidate, discover
@@ -32,6 +33,7 @@ class Options:
     diff: bool = False
     jobs: int = 0  # worker processes; 0: one per core
     no_cache: bool = False
+    today: Optional[datetime.date] = None  # for suppressions with until=; default: the clock
 
 
 @dataclass
@@ -108,7 +110,10 @@ class Pipeline:
         self._analyse_importers(unread_python, python_facts)
         if python_facts:
             self._link(python_facts)
+        today = self.options.today or deadline.today()
         for result in self.results.values():
+            if result.source is not None:
+                result.findings = suppress.filter_findings(result.source, result.findings, today)
             result.findings = [f for f in result.findings if selected(f.code, result.path, self.options)]
         if self.options.fix or self.options.diff:
             rewritten = self._rewritten_bases()

@@ -1,6 +1,6 @@
 """Inline suppressions: `# astro-migrate: ignore[AM101] reason until=YYYY-MM-DD`.
 
-A suppression covers findings that start on its own line or on the line below it, in any
+A suppression covers findings on its own line and, on a line of its own, the line below, in any
 comment syntax (`#`, `//`, `<!-- -->`, notebook cells). It is itself reported (AM91x) when it
 gives no reason, is past its `until=` date, names no valid code, or suppresses nothing.
 """
@@ -19,6 +19,7 @@ UNTIL = re.compile(r"\buntil\s*=\s*(?P<date>\S*)", re.I)
 # What ends a comment or a notebook's JSON string after the reason: -->, */, \n", ",
 TRAILER = re.compile(r"\s*(?:-->|\*/|(?:\\n)?\"\s*,?)\s*$")
 SEPARATORS = " \t-:;,—–"
+LEADERS = " \t#/!<-;*"  # comment leaders that may stand before the marker on its own line
 
 
 @dataclass
@@ -31,10 +32,12 @@ class Suppression:
     reason: str
     until: object  # datetime.date, None, or the unparsable text
     used: set
+    trailing: bool = False  # after code that ends on its line: covers that line only
 
     def covers(self, finding: Finding, rows: tuple) -> bool:
         first, last = rows
-        return first <= self.row + 1 and last >= self.row and finding.code.startswith(self.selectors)
+        reach = self.row if self.trailing else self.row + 1
+        return first <= reach and last >= self.row and finding.code.startswith(self.selectors)
 
 
 def parse(source) -> list:
@@ -53,7 +56,9 @@ def parse(source) -> list:
                 until = datetime.date.fromisoformat(dated.group("date"))
             except ValueError:
                 until = dated.group("date")
-        row, _ = source.position(match.start())
+        row, column = source.position(match.start())
+        before = source.line_text(row)[: column - 1].strip().lstrip('"').strip(LEADERS)
+        continued = before.endswith(("(", "[", "{", ",", "\\"))
         found.append(
             Suppression(
                 row=row,
@@ -64,6 +69,7 @@ def parse(source) -> list:
                 reason=rest.strip(SEPARATORS),
                 until=until,
                 used=set(),
+                trailing=before != "" and not continued,
             )
         )
     return found

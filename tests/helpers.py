@@ -22,7 +22,7 @@ def console_script() -> str:
 
 
 def run_cli(*args, cwd=None, env=None) -> subprocess.CompletedProcess:
-    environment = dict(os.environ, ASTRO_MIGRATE_AS_OF=AS_OF, **(env or {}))
+    environment = {**os.environ, "ASTRO_MIGRATE_AS_OF": AS_OF, **(env or {})}
     return subprocess.run(
         [console_script(), *map(str, args)],
         cwd=cwd,

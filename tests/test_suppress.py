@@ -12,9 +12,8 @@ TODAY = datetime.date(2026, 11, 28)
 def findings_after_suppression(tmp_path: Path, name: str, text: str) -> list:
     path = tmp_path / name
     path.write_text(text)
-    [result] = run.check([path], run.Options()).files
-    kept = suppress.filter_findings(result.source, result.findings, TODAY)
-    return sorted((result.source.position(f.start)[0], f.code) for f in kept)
+    [result] = run.check([path], run.Options(today=TODAY, no_cache=True)).files
+    return sorted((result.source.position(f.start)[0], f.code) for f in result.findings)
 
 
 def test_same_line_and_line_above_in_a_dag(tmp_path):
@@ -85,3 +84,23 @@ def test_parse_reads_notebook_cells(tmp_path):
 def test_files_without_suppressions_pass_through(tmp_path):
     text = 'T = "https://api.astronomer.io/iam/v1beta1/organizations/o/teams"\n'
     assert findings_after_suppression(tmp_path, "a.py", text) == [(1, "AM101")]
+
+
+def test_cli_honours_suppressions_before_fixing(tmp_path):
+    from helpers import run_cli
+
+    dag = tmp_path / "dag.py"
+    dag.write_text(
+        "import requests\n"
+        "# astro-migrate: ignore[AM101] moved by the platform team in Q1\n"
+        'LEGACY = "https://api.astronomer.io/platform/v1beta1"\n'
+        'NEW = "https://api.astronomer.io/iam/v1beta1"  # astro-migrate: ignore[AM101]\n'
+        'OLD = "https://api.astronomer.io/iam/v1beta1"  # astro-migrate: ignore[AM101] until=2026-01-01 legacy\n'
+    )
+    result = run_cli("check", "--fix", "--output-format", "concise", dag)
+    text = dag.read_text()
+    assert 'LEGACY = "https://api.astronomer.io/platform/v1beta1"' in text  # suppressed: not fixed
+    assert 'NEW = "https://api.astronomer.io/iam/v1beta1"' in text  # suppressed, but without a reason
+    assert 'OLD = "https://api.astronomer.io/v1"' in text  # expired: fixed
+    codes = sorted(line.split(": ")[1].split()[0] for line in result.stdout.splitlines()[:-1])
+    assert codes == ["AM911", "AM912"]
