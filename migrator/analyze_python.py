@@ -7,12 +7,13 @@ Deciding what is a finding happens later, in `link`, once every module's facts a
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Optional
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
 
+from migrator.positions import Positions
 from migrator.source import NEWLINE, SourceText
 from migrator.templates import BRACE_FIELD, PERCENT_FIELD, Hole, Lit, Ref, concat, fill_fields, reached_via
 
@@ -59,6 +60,7 @@ class Binding:
     value: cst.CSTNode
     is_import: bool = False
     module_level: bool = False
+    top: Optional[cst.CSTNode] = None  # the top-level statement holding the binding
 
 
 class Scope:
@@ -103,8 +105,12 @@ def relative_module(node: cst.ImportFrom) -> str:
     return dots + (dotted(node.module) if node.module else "")
 
 
-class _Binder(cst.CSTVisitor):
-    """Pass 1: who binds what, per scope, in statement order."""
+class _Binder:
+    """Pass 1: who binds what, per scope, in statement order.
+
+    A direct walk over statements (not a LibCST visitor, which rebuilds every node): bindings
+    only come from statements, and the collector numbers statements in the same order.
+    """
 
     def __init__(self):
         self.module_scope = Scope(None, None)
@@ -112,49 +118,85 @@ class _Binder(cst.CSTVisitor):
         self.scope_of: dict = {}  # id(FunctionDef/ClassDef) -> Scope
         self.order_of: dict = {}  # id(statement) -> order
         self.docstrings: set = set()  # id() of docstring expressions
+        self.top_of: dict = {}  # id(FunctionDef/ClassDef) -> its top-level statement
         self.order = 0
+        self.module = None
+        self.top = None  # the top-level statement being walked
 
     @property
     def scope(self) -> Scope:
         return self.stack[-1]
 
-    def _enter(self, node, is_class=False) -> None:
-        scope = Scope(node, self.scope, is_class)
-        self.scope_of[id(node)] = scope
-        self.stack.append(scope)
-        self._docstring(node.body)
+    def run(self, module: cst.Module) -> None:
+        self.module = module
+        self._docstring(module.body)
+        for statement in module.body:
+            self.top = statement
+            self._statements([statement])
 
-    def _docstring(self, body) -> None:
-        statements = getattr(body, "body", body)
+    def _docstring(self, statements) -> None:
         if statements and isinstance(statements[0], cst.SimpleStatementLine):
             first = statements[0].body[0]
             if isinstance(first, cst.Expr) and isinstance(first.value, (cst.SimpleString, cst.ConcatenatedString)):
                 self.docstrings.add(id(first.value))
 
-    def visit_Module(self, node: cst.Module) -> None:
-        self._docstring(node.body)
+    def _number(self, node) -> None:
+        self.order += 1
+        self.order_of[id(node)] = self.order
 
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        self.scope.bind(node.name.value, Binding(self.order, node))
-        self._enter(node, is_class=True)
+    def _statements(self, statements) -> None:
+        for statement in statements:
+            if isinstance(statement, cst.SimpleStatementLine):
+                self._small(statement.body)
+            else:
+                self._compound(statement)
 
-    def leave_ClassDef(self, node: cst.ClassDef) -> None:
-        self.stack.pop()
+    def _suite(self, suite) -> None:
+        if isinstance(suite, cst.IndentedBlock):
+            self._statements(suite.body)
+        else:  # SimpleStatementSuite: `if x: return y`
+            self._small(suite.body)
 
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self._enter(node)
+    def _small(self, statements) -> None:
+        for statement in statements:
+            self._number(statement)
+            if isinstance(statement, cst.Assign):
+                for target in statement.targets:
+                    self._bind_target(target.target, statement.value)
+            elif isinstance(statement, cst.AnnAssign) and statement.value is not None:
+                self._bind_target(statement.target, statement.value)
+            elif isinstance(statement, cst.Import):
+                self._import(statement)
+            elif isinstance(statement, cst.ImportFrom):
+                self._import_from(statement)
 
-    def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self.stack.pop()
-
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        if isinstance(node, (cst.BaseSmallStatement, cst.BaseCompoundStatement)):
-            self.order += 1
-            self.order_of[id(node)] = self.order
-        return super().on_visit(node)
+    def _compound(self, statement) -> None:
+        self._number(statement)
+        if isinstance(statement, (cst.ClassDef, cst.FunctionDef)):
+            is_class = isinstance(statement, cst.ClassDef)
+            if is_class:
+                self.scope.bind(statement.name.value, Binding(self.order, statement))
+            scope = Scope(statement, self.scope, is_class)
+            self.scope_of[id(statement)] = scope
+            self.top_of[id(statement)] = self.top
+            self.stack.append(scope)
+            if isinstance(statement.body, cst.IndentedBlock):
+                self._docstring(statement.body.body)
+            self._suite(statement.body)
+            self.stack.pop()
+            return
+        if isinstance(statement, cst.With):
+            for item in statement.items:
+                if item.asname is not None:
+                    self._bind_target(item.asname.name, item.item)
+        for suite in _suites(statement):
+            if isinstance(suite, cst.If):  # elif
+                self._compound(suite)
+            else:
+                self._suite(suite)
 
     def _bind_target(self, target: cst.BaseExpression, value: cst.CSTNode) -> None:
-        binding = Binding(self.order, value, module_level=self.scope is self.module_scope)
+        binding = Binding(self.order, value, module_level=self.scope is self.module_scope, top=self.top)
         if isinstance(target, cst.Name):
             self.scope.bind(target.value, binding)
         elif (
@@ -166,26 +208,14 @@ class _Binder(cst.CSTVisitor):
         ):
             self.scope.parent.bind(target.attr.value, binding, "attrs")
 
-    def visit_Assign(self, node: cst.Assign) -> None:
-        for target in node.targets:
-            self._bind_target(target.target, node.value)
-
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        if node.value is not None:
-            self._bind_target(node.target, node.value)
-
-    def visit_WithItem(self, node: cst.WithItem) -> None:
-        if node.asname is not None:
-            self._bind_target(node.asname.name, node.item)
-
-    def visit_Import(self, node: cst.Import) -> None:
+    def _import(self, node: cst.Import) -> None:
         for alias in node.names:
             name = dotted(alias.name)
             local = alias.asname.name.value if alias.asname else name.split(".")[0]
             module = name if alias.asname else local
             self.scope.bind(local, Binding(self.order, Ref(module, ""), is_import=True))
 
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+    def _import_from(self, node: cst.ImportFrom) -> None:
         if isinstance(node.names, cst.ImportStar):
             return
         module = relative_module(node)
@@ -195,15 +225,29 @@ class _Binder(cst.CSTVisitor):
             self.scope.bind(local, Binding(self.order, Ref(module, name), is_import=True))
 
 
+def _suites(statement) -> list:
+    """The nested blocks of a compound statement, in source order (an `elif` is an If)."""
+    out = [getattr(statement, "body", None)]
+    for handler in getattr(statement, "handlers", ()):
+        out.append(handler.body)
+    for case in getattr(statement, "cases", ()):
+        out.append(case.body)
+    orelse = getattr(statement, "orelse", None)
+    out.append(orelse if isinstance(orelse, cst.If) else getattr(orelse, "body", None))
+    out.append(getattr(getattr(statement, "finalbody", None), "body", None))
+    return [suite for suite in out if suite is not None]
+
+
 class _Collector(cst.CSTVisitor):
     """Pass 2: evaluate string expressions to templates and record them as uses."""
-
-    METADATA_DEPENDENCIES = (PositionProvider,)
 
     def __init__(self, key: str, source: SourceText, binder: _Binder):
         self.key = key
         self.source = source
         self.binder = binder
+        self.positions = Positions(binder.module, source.text)
+        self.hints: list = []  # top-level statements being evaluated, innermost last
+        self.current_top = None  # the top-level statement being visited
         self.facts = PythonFacts(key)
         self.stack = [binder.module_scope]
         self.statement: Optional[int] = None
@@ -215,11 +259,7 @@ class _Collector(cst.CSTVisitor):
     # -- positions -------------------------------------------------------------------------
 
     def _span(self, node: cst.CSTNode) -> tuple:
-        where = self.get_metadata(PositionProvider, node)
-        return (
-            self.source.offset(where.start.line, where.start.column),
-            self.source.offset(where.end.line, where.end.column),
-        )
+        return self.positions.span(node, (*reversed(self.hints), self.current_top))
 
     # -- scopes ----------------------------------------------------------------------------
 
@@ -274,9 +314,9 @@ class _Collector(cst.CSTVisitor):
             return None
         depth += 1
         if isinstance(node, cst.SimpleString):
-            start, _ = self._span(node)
             skip = len(node.prefix) + len(node.quote)
-            return (Lit(node.value[skip : len(node.value) - len(node.quote)], (self.key, start + skip)),)
+            text = node.value[skip : len(node.value) - len(node.quote)]
+            return (Lit(text, self._origin(node, text, skip)),)
         if isinstance(node, cst.ConcatenatedString):
             return self._join(node.left, node.right, depth)
         if isinstance(node, cst.FormattedString):
@@ -292,7 +332,7 @@ class _Collector(cst.CSTVisitor):
         if isinstance(node, cst.Name):
             binding = self._lookup(node.value)
             template = self._bound(binding, depth)
-            if template and binding.module_level:
+            if template and binding.module_level and any(isinstance(p, Lit) and "v1beta1" in p.text for p in template):
                 start, end = self._span(node)
                 template = reached_via(template, (self.key, start, end, node.value))
             return template
@@ -310,12 +350,22 @@ class _Collector(cst.CSTVisitor):
             return self.evaluate(node.body, depth) or self.evaluate(node.orelse, depth)
         return None
 
+    def _origin(self, node: cst.CSTNode, text: str, skip: int = 0) -> Optional[tuple]:
+        """Where literal text starts, for text that can hold a base (the rest needs no position)."""
+        if "v1beta1" not in text and "astronomer" not in text:
+            return None
+        return self.key, self._span(node)[0] + skip
+
     def _bound(self, binding: Optional[Binding], depth: int) -> Optional[tuple]:
         if binding is None:
             return None
         if binding.is_import:
             return (binding.value,) if binding.value.name else None
-        return self.evaluate(binding.value, depth)
+        self.hints.append(binding.top)
+        try:
+            return self.evaluate(binding.value, depth)
+        finally:
+            self.hints.pop()
 
     def _or_hole(self, node: cst.CSTNode, depth: int) -> tuple:
         return self.evaluate(node, depth) or (Hole(),)
@@ -330,8 +380,7 @@ class _Collector(cst.CSTVisitor):
         parts = []
         for part in node.parts:
             if isinstance(part, cst.FormattedStringText):
-                start, _ = self._span(part)
-                parts.append(Lit(part.value, (self.key, start)))
+                parts.append(Lit(part.value, self._origin(part, part.value)))
             else:
                 parts.extend(self._or_hole(part.expression, depth))
         return tuple(parts)
@@ -455,6 +504,8 @@ class _Collector(cst.CSTVisitor):
         order = self.binder.order_of.get(id(node))
         if order is not None:
             self.statement = order
+            if id(node) in self.positions.units:
+                self.current_top = node
         if not self.inside_use:
             if id(node) in self.handled:
                 self.covering.add(id(node))
@@ -562,6 +613,32 @@ def _is_relative_path(template: tuple) -> bool:
     return isinstance(first, Lit) and first.text.lstrip("/").startswith("organizations/")
 
 
+_CHILD_FIELDS: dict = {}  # node type -> names of the fields that may hold nodes
+
+
+def _children(node: cst.CSTNode):
+    """A node's children, without LibCST's visitor machinery (which rebuilds every node)."""
+    names = _CHILD_FIELDS.get(type(node))
+    if names is None:
+        names = _CHILD_FIELDS[type(node)] = tuple(f.name for f in dataclasses.fields(node))
+    for name in names:
+        value = getattr(node, name)
+        if isinstance(value, cst.CSTNode):
+            yield value
+        elif isinstance(value, (list, tuple)):
+            for item in value:
+                if isinstance(item, cst.CSTNode):
+                    yield item
+
+
+def walk(visitor: cst.CSTVisitor, node: cst.CSTNode) -> None:
+    """Visit `node` and its descendants with `visitor`'s on_visit/on_leave, reading only."""
+    if visitor.on_visit(node):
+        for child in _children(node):
+            walk(visitor, child)
+    visitor.on_leave(node)
+
+
 def _worth_keeping(template: tuple) -> bool:
     """A template that can hold an Astro URL: a v1beta1 base, an Astro host, or an import."""
     return any(
@@ -573,13 +650,12 @@ def _worth_keeping(template: tuple) -> bool:
 def analyze(key: str, source: SourceText) -> PythonFacts:
     """Parse `source` with LibCST and collect its facts. Raises `libcst.ParserSyntaxError`."""
     module = cst.parse_module(source.text)
-    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     binder = _Binder()
-    wrapper.module.visit(binder)
+    binder.run(module)
     from migrator.fields_collect import FlowCollector
 
     # One pass: the field-flow collector is a _Collector that also follows JSON data.
     collector = FlowCollector(key, source, binder, source.text)
-    wrapper.visit(collector)
+    walk(collector, module)
     collector.facts.fields = collector.items
     return collector.facts

@@ -145,10 +145,12 @@ class FlowCollector(_Collector):
             if arg.keyword is not None:
                 frame.bind(arg.keyword.value, Binding(0, _Arg(arg.value, caller)))
         self.stack.append(frame)
+        self.hints.append(self.binder.top_of.get(id(function)))
         try:
             yield
         finally:
             self.stack.pop()
+            self.hints.pop()
 
     @contextlib.contextmanager
     def _caller(self, arg: _Arg):
