@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Iterator, Optional
 
 from migrator.filetypes import kind_of
+from migrator.reading import Unreadable, check_regular
 
 SKIP_DIRS = frozenset({
     ".git", ".hg", ".svn", ".bzr", "node_modules", ".tox", ".nox", ".venv", "venv",
@@ -25,6 +26,7 @@ class Candidate:
 class Problem:
     path: str
     reason: str
+    explicit: bool = True  # a path the user named (or the folder they named) was not checked
 
 
 def display(path: str) -> str:
@@ -74,17 +76,33 @@ def walk(root: str, problems: list, exclude=None) -> Iterator[Candidate]:
         spec = _ignore_spec(directory)
         if spec is not None:
             specs.append((directory, spec))
-    yield from _walk(root, specs, problems)
+    yield from _walk(root, specs, problems, top=True)
 
 
-def _walk(directory: str, specs: list, problems: list) -> Iterator[Candidate]:
+def _kind_by_name(path: str) -> Optional[str]:
+    """The kind of a file with an extension, without opening it (it may be a FIFO)."""
+    return kind_of(path) if "." in os.path.basename(path).lstrip(".") else None
+
+
+def _not_a_file(path: str) -> str:
+    """Why a walked name that is neither a folder nor a regular file is not checked."""
+    try:
+        check_regular(path)
+    except Unreadable as error:
+        return error.strerror
+    except OSError as error:
+        return f"{error.strerror or error}; not checked"
+    return "vanished while the folder was read; not checked"
+
+
+def _walk(directory: str, specs: list, problems: list, top: bool = False) -> Iterator[Candidate]:
     spec = _ignore_spec(directory)
     if spec is not None:
         specs = specs + [(os.path.abspath(directory), spec)]
     try:
         entries = sorted(os.scandir(directory), key=lambda e: e.name)
     except OSError as error:
-        problems.append(Problem(display(directory), error.strerror or str(error)))
+        problems.append(Problem(display(directory), error.strerror or str(error), explicit=top))
         return
     for entry in entries:
         full = os.path.abspath(entry.path)
@@ -92,7 +110,7 @@ def _walk(directory: str, specs: list, problems: list) -> Iterator[Candidate]:
             is_dir = entry.is_dir(follow_symlinks=False)
             is_file = entry.is_file(follow_symlinks=True)
         except OSError:
-            continue
+            is_dir = is_file = False
         if is_dir:
             if entry.name in SKIP_DIRS or _is_virtualenv(entry.path) or _ignored(specs, full, True):
                 continue
@@ -101,6 +119,16 @@ def _walk(directory: str, specs: list, problems: list) -> Iterator[Candidate]:
             kind = kind_of(entry.path)
             if kind is not None and not _ignored(specs, full, False):
                 yield Candidate(display(entry.path), kind, False)
+        elif not _is_dir_link(entry) and _kind_by_name(entry.path) and not _ignored(specs, full, False):
+            problems.append(Problem(display(entry.path), _not_a_file(entry.path), explicit=False))
+
+
+def _is_dir_link(entry: os.DirEntry) -> bool:
+    """A symlink to a folder: not followed (it could loop), and nothing to report."""
+    try:
+        return entry.is_dir(follow_symlinks=True)
+    except OSError:
+        return False
 
 
 def exclusion_spec(patterns: tuple):
@@ -123,7 +151,9 @@ def discover(paths: list, problems: list, exclude: tuple = ()) -> Iterator[Candi
         if os.path.isdir(path):
             found = walk(path, problems, spec)
         elif os.path.exists(path) or os.path.islink(path):
-            found = [Candidate(display(path), kind_of(path) or "text", True)]
+            # kind_of may open an extension-less file: never a FIFO, which would block.
+            kind = kind_of(path) if os.path.isfile(path) else _kind_by_name(path)
+            found = [Candidate(display(path), kind or "text", True)]
         else:
             problems.append(Problem(display(path), "no such file or directory"))
             found = []

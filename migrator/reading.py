@@ -42,8 +42,19 @@ def limit_for(kind: Optional[str]) -> int:
 def _refuse_special(mode: int) -> None:
     if stat.S_ISREG(mode):
         return
-    what = next((name for test, name in _KINDS if test(mode)), "not a regular file")
+    what = next((name for test, name in _KINDS if test(mode)), "of an unknown type")
     raise Unreadable(f"not a regular file ({what}); not checked")
+
+
+def check_regular(path: str) -> None:
+    """Raise `Unreadable` unless `path` is (a symlink to) a regular file; OSError if unknown."""
+    try:
+        status = os.stat(path)
+    except FileNotFoundError:
+        if os.path.islink(path):
+            raise Unreadable("broken symlink (its target does not exist); not checked") from None
+        raise
+    _refuse_special(status.st_mode)
 
 
 def _size(count: int) -> str:
@@ -56,7 +67,7 @@ def read(path: str, kind: Optional[str] = None) -> bytes:
     Raises OSError (FileNotFoundError, PermissionError, ...) or `Unreadable` for a FIFO,
     device, file over the cap, or binary file (one holding a NUL byte).
     """
-    _refuse_special(os.stat(path).st_mode)
+    check_regular(path)
     limit = limit_for(kind if kind is not None else kind_of(path))
     descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     with os.fdopen(descriptor, "rb") as handle:

@@ -39,7 +39,10 @@ class SourceText:
             text = body.decode(encoding)
         except (UnicodeDecodeError, LookupError) as error:
             raise DecodeError(f"not valid {encoding}: {error}") from None
-        return cls(text, encoding, bom)
+        decoded = cls(text, encoding, bom)
+        if decoded.encode() != data:  # a fix must change nothing but the URL bytes
+            raise DecodeError(f"{encoding} does not give back the same bytes; not checked")
+        return decoded
 
     def encode(self, text: str = None) -> bytes:
         body = (self.text if text is None else text).encode(self.encoding)
