@@ -1,0 +1,188 @@
+"""Writes that cannot corrupt: every file is wholly old or wholly new, whatever happens."""
+from __future__ import annotations
+
+import os
+import random
+import signal
+import stat
+import subprocess
+import sys
+import textwrap
+import time
+
+import pytest
+
+from helpers import console_script, run_cli
+from migrator import fixer
+
+OLD_BASE = "https://api.astronomer.io/platform/v1beta1"
+NEW_BASE = "https://api.astronomer.io/v1"
+
+
+def dag(index: int) -> str:
+    return textwrap.dedent(f'''\
+        import os
+        import requests
+
+        ORG = os.environ["ASTRO_ORG"]
+        BASE = "{OLD_BASE}/organizations/" + ORG
+
+
+        def list_deployments_{index}():
+            r = requests.get(f"{{BASE}}/deployments", headers={{"Authorization": "Bearer " + os.environ["T"]}})
+            r.raise_for_status()
+            return r.json()
+        ''')
+
+
+# -- write_atomic ---------------------------------------------------------------------------
+
+def test_keeps_mode_and_leaves_no_temporary_file(tmp_path):
+    target = tmp_path / "deploy.sh"
+    target.write_bytes(b"old\n")
+    target.chmod(0o751)
+    fixer.write_atomic(str(target), b"new\n", expected=b"old\n")
+    assert target.read_bytes() == b"new\n"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o751
+    assert os.listdir(tmp_path) == ["deploy.sh"]
+
+
+def test_old_call_without_expected_still_writes(tmp_path):
+    target = tmp_path / "a.py"
+    target.write_bytes(b"old\n")
+    fixer.write_atomic(str(target), b"new\n")
+    assert target.read_bytes() == b"new\n"
+
+
+def test_symlink_stays_a_symlink_and_its_target_is_written(tmp_path):
+    (tmp_path / "real.py").write_bytes(b"old\n")
+    (tmp_path / "link.py").symlink_to("real.py")
+    fixer.write_atomic(str(tmp_path / "link.py"), b"new\n", expected=b"old\n")
+    assert os.path.islink(tmp_path / "link.py")
+    assert (tmp_path / "real.py").read_bytes() == b"new\n"
+
+
+def test_file_changed_since_read_is_not_written(tmp_path):
+    target = tmp_path / "dag.py"
+    target.write_bytes(b"the user saved this meanwhile\n")
+    with pytest.raises(fixer.NotWritten, match="changed on disk since it was read"):
+        fixer.write_atomic(str(target), b"fixed\n", expected=b"what we read\n")
+    assert target.read_bytes() == b"the user saved this meanwhile\n"
+    assert os.listdir(tmp_path) == ["dag.py"]
+
+
+def test_file_that_grew_since_read_is_not_written(tmp_path):
+    target = tmp_path / "dag.py"
+    target.write_bytes(b"what we read\nand a line appended since\n")
+    with pytest.raises(fixer.NotWritten, match="changed on disk"):
+        fixer.write_atomic(str(target), b"fixed\n", expected=b"what we read\n")
+
+
+def test_file_deleted_since_read_is_not_recreated(tmp_path):
+    target = tmp_path / "gone.py"
+    with pytest.raises(fixer.NotWritten, match="deleted since it was read"):
+        fixer.write_atomic(str(target), b"fixed\n", expected=b"old\n")
+    assert not target.exists()
+    assert os.listdir(tmp_path) == []
+
+
+def test_read_only_file_is_not_written(tmp_path):
+    target = tmp_path / "vendored.py"
+    target.write_bytes(b"old\n")
+    target.chmod(0o444)
+    with pytest.raises(fixer.NotWritten, match="read-only"):
+        fixer.write_atomic(str(target), b"new\n", expected=b"old\n")
+    assert target.read_bytes() == b"old\n"
+
+
+def test_a_write_that_fails_half_way_leaves_the_original_whole(tmp_path):
+    """The disk fills up (RLIMIT_FSIZE) in the middle of the new contents."""
+    target = tmp_path / "big.txt"
+    old = b"old line\n" * 1000
+    target.write_bytes(old)
+    script = textwrap.dedent(f"""
+        import resource, signal
+        from migrator import fixer
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
+        try:
+            fixer.write_atomic({str(target)!r}, b"new line\\n" * 100000, expected={old!r})
+        except OSError as error:
+            print("failed:", error)
+        """)
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert "failed:" in result.stdout, result.stdout + result.stderr
+    assert target.read_bytes() == old
+    assert os.listdir(tmp_path) == ["big.txt"]
+
+
+def test_sigkill_at_random_moments_of_write_atomic_never_tears_the_file(tmp_path):
+    """A process rewriting a 20 MB file over and over is killed at random moments."""
+    target = tmp_path / "bundle.js"
+    versions = [bytes([ord("a") + i]) * (20 * 1024 * 1024) for i in range(2)]
+    target.write_bytes(versions[0])
+    script = textwrap.dedent(f"""
+        import sys
+        from migrator import fixer
+        versions = [bytes([ord("a") + i]) * (20 * 1024 * 1024) for i in range(2)]
+        print("ready", flush=True)
+        i = 0
+        while True:
+            fixer.write_atomic({str(target)!r}, versions[(i + 1) % 2])
+            i += 1
+        """)
+    rng = random.Random(8)
+    for _ in range(6):
+        process = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE)
+        assert process.stdout.readline() == b"ready\n"
+        time.sleep(rng.uniform(0.0, 0.3))
+        process.kill()
+        process.wait()
+        process.stdout.close()
+        assert target.read_bytes() in versions
+        for leftover in tmp_path.glob(".astro-migrate-*.tmp"):
+            leftover.unlink()  # a killed process cannot clean up; the original is whole
+
+
+# -- real runs ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL])
+def test_killing_fix_runs_at_random_moments_leaves_every_file_old_or_new(tmp_path, sig):
+    originals = {}
+    for index in range(40):
+        path = tmp_path / "dags" / f"team_{index % 4}" / f"dag_{index}.py"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        text = dag(index)
+        path.write_text(text)
+        originals[path] = (text.encode(), text.replace(OLD_BASE, NEW_BASE).encode())
+    rng = random.Random(sig)
+    for attempt in range(4):
+        process = subprocess.Popen(
+            [console_script(), "check", "--fix", "dags"], cwd=tmp_path,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        time.sleep(rng.uniform(0.2, 2.5))
+        process.send_signal(sig)
+        process.wait(timeout=120)
+        for path, (old, new) in originals.items():
+            assert path.read_bytes() in (old, new), f"{path} torn after {sig!r}"
+            assert stat.S_IMODE(path.stat().st_mode) == 0o644
+        if sig == signal.SIGINT:
+            assert not list(tmp_path.rglob(".astro-migrate-*")), "SIGINT left a temporary file"
+    result = run_cli("check", "--fix", "dags", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert all(path.read_bytes() == new for path, (old, new) in originals.items())
+
+
+@pytest.mark.xfail(strict=True, reason="run.py: catch OSError from fixer.write_atomic and report it (see reply)")
+def test_fix_run_reports_a_read_only_file_in_one_line_and_fixes_the_others(tmp_path):
+    (tmp_path / "a_locked.py").write_text(dag(1))
+    (tmp_path / "a_locked.py").chmod(0o444)
+    (tmp_path / "b_open.py").write_text(dag(2))
+    result = run_cli("check", "--fix", ".", cwd=tmp_path)
+    assert "Traceback" not in result.stderr
+    assert (tmp_path / "a_locked.py").read_text() == dag(1)
+    assert (tmp_path / "b_open.py").read_text() == dag(2).replace(OLD_BASE, NEW_BASE)
+    lines = [line for line in (result.stdout + result.stderr).splitlines() if "a_locked.py" in line]
+    assert any("read-only" in line for line in lines), result.stdout + result.stderr
+    assert result.returncode == 1
