@@ -121,6 +121,7 @@ class _Binder:
         self.top_of: dict = {}  # id(FunctionDef/ClassDef) -> its top-level statement
         self.order = 0
         self.module = None
+        self.tops: set = set()  # id() of the module's top-level statements
         self.top = None  # the top-level statement being walked
 
     @property
@@ -129,6 +130,7 @@ class _Binder:
 
     def run(self, module: cst.Module) -> None:
         self.module = module
+        self.tops = {id(statement) for statement in module.body}
         self._docstring(module.body)
         for statement in module.body:
             self.top = statement
@@ -501,11 +503,11 @@ class _Collector(cst.CSTVisitor):
         return isinstance(node, self.STRINGISH)
 
     def on_visit(self, node: cst.CSTNode) -> bool:
+        if id(node) in self.binder.tops:
+            self.current_top = node
         order = self.binder.order_of.get(id(node))
         if order is not None:
             self.statement = order
-            if id(node) in self.positions.units:
-                self.current_top = node
         if not self.inside_use:
             if id(node) in self.handled:
                 self.covering.add(id(node))
@@ -577,7 +579,11 @@ class _Collector(cst.CSTVisitor):
         if isinstance(value, cst.Call):
             for arg in value.args:
                 if arg.keyword is not None and arg.keyword.value.lower().replace("_", "") in BASE_URL_KEYWORDS:
-                    return self.evaluate(arg.value)
+                    self.hints.append(binding.top)
+                    try:
+                        return self.evaluate(arg.value)
+                    finally:
+                        self.hints.pop()
         return None
 
     def leave_Module(self, original_node: cst.Module) -> None:

@@ -18,7 +18,19 @@ class Positions:
         self.module = module
         self.text = text
         self.spans: dict = {}  # id(node) -> (start, end)
-        self.units: dict = {}  # id(unit) -> (offset of its first character, module of it alone)
+        self.measured: set = set()
+        self._units = None
+
+    @property
+    def units(self) -> dict:
+        """id(unit) -> (offset of its first character, the module of it alone, its length)."""
+        if self._units is None:
+            self._units, self.order = self._cut()
+        return self._units
+
+    def _cut(self) -> tuple:
+        module = self.module
+        units = {}
         offset = 0
         pieces = [(module.header, module.with_changes(body=[], footer=[]))]
         pieces += [(s, module.with_changes(body=[s], header=[], footer=[])) for s in module.body]
@@ -27,18 +39,18 @@ class Positions:
             size = sum(len(module.code_for_node(n)) for n in unit) if isinstance(unit, (list, tuple)) else len(
                 module.code_for_node(unit)
             )
-            self.units[id(unit)] = (offset, alone, size)
+            units[id(unit)] = (offset, alone, size)
             offset += size
-        self.order = [id(unit) for unit, _ in pieces]
-        self.measured: set = set()
+        return units, [id(unit) for unit, _ in pieces]
 
     def span(self, node: cst.CSTNode, hints=()) -> tuple:
         """(start, end) offsets of `node`; `hints` are top-level statements likely to hold it."""
         found = self.spans.get(id(node))
         if found is not None:
             return found
+        units = self.units
         for unit in (*(id(h) for h in hints if h is not None), *self.order):
-            if unit in self.units and unit not in self.measured:
+            if unit in units and unit not in self.measured:
                 self._measure(unit)
                 found = self.spans.get(id(node))
                 if found is not None:

@@ -8,6 +8,7 @@ import datetime
 import difflib
 import fnmatch
 import os
+import re
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -17,7 +18,7 @@ from migrator.cache import key as cache_key
 from migrator.discover import Candidate, discover
 from migrator.findings import Finding
 from migrator.match import DEFAULT_HOSTS
-from migrator.prefilter import may_match
+from migrator.prefilter import holds_base, may_match
 from migrator.source import DecodeError, SourceText
 
 
@@ -168,16 +169,17 @@ class Pipeline:
 
     def _analyse_importers(self, unread: list, facts: dict) -> None:
         """Parse the modules that may import a v1beta1 constant defined in another module."""
-        names = {name.encode() for f in facts.values() for name in f.exports}
+        names = sorted({name for f in facts.values() for name, template in f.exports.items() if holds_base(template)})
         if not names:
             return
+        mentions = re.compile(rb"\b(?:%s)\b" % b"|".join(re.escape(n.encode()) for n in names))
         importers = []
         for candidate in unread:
             try:
                 data = reading.read(candidate.path)
             except OSError:
                 continue
-            if any(name in data for name in names):
+            if mentions.search(data):
                 importers.append((candidate, data))
         self._analyse_all(importers, facts)
 
