@@ -48,4 +48,4 @@ def analyse_path(args: tuple) -> Outcome:
     from migrator import reading
 
     path, kind, hosts = args
-    return analyse(path, kind, reading.read(path), hosts)
+    return analyse(path, kind, reading.read(path, kind), hosts)

@@ -68,7 +68,7 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, type=click.Path())
+@click.argument("paths", nargs=-1, type=click.Path(readable=False))
 @click.option("--fix", is_flag=True, help="Apply safe fixes.")
 @click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff, also apply unsafe fixes.")
 @click.option("--diff", is_flag=True, help="Print the fixes as a unified diff; write nothing.")
@@ -88,8 +88,10 @@ def main() -> None:
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=0,
               help="Worker processes for analysis (0: one per core; used when enough files match).")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache (.astro_migrate_cache/).")
+@click.option("--allow-dirty", is_flag=True,
+              help="Let --fix rewrite files of a walked folder that have uncommitted git changes.")
 def check(paths, fix, unsafe_fixes, diff, select, ignore, exit_zero, output_format, output_file, as_of,
-          config_file, fail_on, baseline, write_baseline, since, jobs, no_cache):
+          config_file, fail_on, baseline, write_baseline, since, jobs, no_cache, allow_dirty):
     """Check PATHS (default: the current folder) for Astro API v1beta1 usage."""
     from migrator import deadline, reports, run
 
@@ -103,7 +105,7 @@ def check(paths, fix, unsafe_fixes, diff, select, ignore, exit_zero, output_form
     targets = _changed_paths(since, paths, cfg) if since else paths
     options = cfg.options(
         select=_codes(select), ignore=_codes(ignore), fix=fix, unsafe_fixes=unsafe_fixes, diff=diff,
-        jobs=jobs, no_cache=no_cache, today=today,
+        jobs=jobs, no_cache=no_cache, today=today, allow_dirty=allow_dirty,
     )
     options.exclude += _own_files(output_file, baseline, write_baseline)
     result = run.check(targets, options)
@@ -123,7 +125,15 @@ def check(paths, fix, unsafe_fixes, diff, select, ignore, exit_zero, output_form
         _write_report(output_file, text)
     else:
         click.echo(text, nl=False)
-    if any(item.error and item.explicit for item in result.files) or report.problems:
+    if result.dirty:
+        shown = ", ".join(result.dirty[:5]) + (f" and {len(result.dirty) - 5} more" if len(result.dirty) > 5 else "")
+        click.echo(
+            f"astro-migrate: error: --fix would rewrite files with uncommitted changes ({shown}); "
+            "commit or stash them first, or pass --allow-dirty. Nothing was written.",
+            err=True,
+        )
+        sys.exit(EXIT_ERROR)
+    if any(item.error and item.explicit for item in result.files) or any(p.explicit for p in result.problems):
         sys.exit(EXIT_ERROR)
     pending = any(item.diff for item in result.files)
     if exit_zero:

@@ -35,6 +35,7 @@ class Options:
     jobs: int = 0  # worker processes; 0: one per core
     no_cache: bool = False
     today: Optional[datetime.date] = None  # for suppressions with until=; default: the clock
+    allow_dirty: bool = True  # --fix may rewrite walked files with uncommitted changes
 
 
 @dataclass
@@ -54,6 +55,7 @@ class RunResult:
     files: list  # FileResult for every file that was read and has something to say
     checked: int  # files looked at
     problems: list  # discover.Problem: paths that could not be walked
+    dirty: list = field(default_factory=list)  # files --fix refused to write: uncommitted changes
 
     @property
     def findings(self) -> list:
@@ -98,7 +100,7 @@ class Pipeline:
         matching, unread_python = [], []
         for candidate in candidates:
             try:
-                data = reading.read(candidate.path)
+                data = reading.read(candidate.path, candidate.kind)
             except OSError as error:
                 self._unreadable(candidate, error)
                 continue
@@ -116,12 +118,9 @@ class Pipeline:
             if result.source is not None:
                 result.findings = suppress.filter_findings(result.source, result.findings, today)
             result.findings = [f for f in result.findings if selected(f.code, result.path, self.options)]
-        if self.options.fix or self.options.diff:
-            rewritten = self._rewritten_bases()
-            for result in self.results.values():
-                self._fix(result, rewritten)
+        refused = self._fix_all() if self.options.fix or self.options.diff else []
         files = [self.results[c.path] for c in candidates if c.path in self.results]
-        return RunResult(files, len(candidates), problems)
+        return RunResult(files, len(candidates), problems, refused)
 
     def _unreadable(self, candidate: Candidate, error: OSError) -> None:
         result = FileResult(candidate.path, candidate.kind, candidate.explicit)
@@ -176,7 +175,7 @@ class Pipeline:
         importers = []
         for candidate in unread:
             try:
-                data = reading.read(candidate.path)
+                data = reading.read(candidate.path, candidate.kind)
             except OSError:
                 continue
             if mentions.search(data):
@@ -208,7 +207,8 @@ class Pipeline:
             for edit in f.fix.edits
         }
 
-    def _fix(self, result: FileResult, rewritten: set) -> None:
+    def _plan(self, result: FileResult, rewritten: set) -> Optional[tuple]:
+        """(fixes, edits, new text) for `result`, or None when nothing would change."""
         # A field rename on a v1beta1 URL is fixed only together with its base.
         fixable = [
             f
@@ -216,26 +216,50 @@ class Pipeline:
             if self._allowed(f) and (f.extra.get("base") is None or tuple(f.extra["base"]) in rewritten)
         ]
         if not fixable or result.source is None:
-            return
+            return None
         edits = [edit for f in fixable for edit in f.fix.edits]
         new_text = fixer.apply(result.source.text, edits)
-        if new_text == result.source.text:
-            return
-        result.fixed = len(fixable)
+        return None if new_text == result.source.text else (fixable, edits, new_text)
+
+    def _fix_all(self) -> list:
+        """Apply (or, with --diff, show) the fixes; the paths refused by the dirty-tree guard."""
+        rewritten = self._rewritten_bases()
+        plans = {}
+        for result in self.results.values():
+            plan = self._plan(result, rewritten)
+            if plan is not None:
+                plans[result.path] = (result, plan)
         if self.options.diff:
-            result.diff = "".join(
-                difflib.unified_diff(
-                    result.source.text.splitlines(keepends=True),
-                    new_text.splitlines(keepends=True),
-                    fromfile=f"a/{result.path}",
-                    tofile=f"b/{result.path}",
-                )
-            )
-            return
-        fixer.write_atomic(result.path, result.source.encode(new_text))
-        remaining = [f for f in result.findings if f not in fixable]
-        result.findings = [_shifted(f, edits) for f in remaining]
-        result.source = SourceText(new_text, result.source.encoding, result.source.bom)
+            for result, (fixable, _, new_text) in plans.values():
+                result.fixed = len(fixable)
+                result.diff = unified_diff(result.path, result.source.text, new_text)
+            return []
+        if not self.options.allow_dirty:
+            from migrator.dirty import dirty_files
+
+            refused = dirty_files([path for path, (result, _) in plans.items() if not result.explicit])
+            if refused:
+                return refused
+        for result, (fixable, edits, new_text) in plans.values():
+            try:
+                fixer.write_atomic(result.path, result.source.encode(new_text), expected=result.source.encode())
+            except OSError as error:
+                result.error = f"not fixed: {error.strerror or error}"
+                continue
+            result.fixed = len(fixable)
+            remaining = [f for f in result.findings if f not in fixable]
+            result.findings = [_shifted(f, edits) for f in remaining]
+            result.source = SourceText(new_text, result.source.encoding, result.source.bom)
+        return []
+
+
+def unified_diff(path: str, old: str, new: str) -> str:
+    shown = path.lstrip("/")
+    return "".join(
+        difflib.unified_diff(
+            old.splitlines(keepends=True), new.splitlines(keepends=True), fromfile=f"a/{shown}", tofile=f"b/{shown}"
+        )
+    )
 
 
 def _shifted(finding: Finding, edits: list) -> Finding:

@@ -113,3 +113,38 @@ def test_examples_project_fix_leaves_only_what_needs_a_human(tmp_path):
     assert all(f["fix"] is None for f in after)
     again = run_cli("check", "--fix", ".", cwd=examples)
     assert "fixed" not in again.stdout.splitlines()[-1]
+
+
+def git(*args, cwd):
+    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True,
+                   env={"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@e", "GIT_COMMITTER_NAME": "t",
+                        "GIT_COMMITTER_EMAIL": "t@e", "HOME": str(cwd), "PATH": "/usr/bin:/bin"})
+
+
+def test_whole_tree_fix_refuses_files_with_uncommitted_changes(tmp_path):
+    git("init", "-q", ".", cwd=tmp_path)
+    dag = write(tmp_path / "dags" / "etl.py", URL_LINE)
+    git("add", "-A", cwd=tmp_path)
+    git("commit", "-qm", "dags", cwd=tmp_path)
+    dag.write_text(URL_LINE + "# work in progress\n")
+
+    refused = run_cli("check", "--fix", ".", cwd=tmp_path)
+    assert refused.returncode == 2
+    assert "dags/etl.py" in refused.stderr and "--allow-dirty" in refused.stderr
+    assert dag.read_text() == URL_LINE + "# work in progress\n"
+    # pre-commit passes file names: those are exempt
+    assert run_cli("check", "--fix", "dags/etl.py", cwd=tmp_path).returncode == 0
+    assert "api.astronomer.io/v1/" in dag.read_text()
+
+    dag.write_text(URL_LINE)
+    assert run_cli("check", "--fix", "--allow-dirty", ".", cwd=tmp_path).returncode == 0
+    assert "api.astronomer.io/v1/" in dag.read_text()
+
+
+def test_caret_stays_under_the_url_on_a_long_line(tmp_path):
+    line = "x = [" + "1, " * 400 + '"https://api.astronomer.io/iam/v1beta1/organizations/o/teams"]\n'
+    write(tmp_path / "long.py", line)
+    out = run_cli("check", "long.py", cwd=tmp_path).stdout.splitlines()
+    shown, caret = out[1], out[2]
+    assert len(shown) < 300
+    assert shown[caret.index("^") : caret.index("^") + 11] == "iam/v1beta1"

@@ -124,7 +124,6 @@ def test_minified_bundle_of_several_megabytes_gets_its_url_fixed_and_nothing_els
     assert (tree / "app.min.js").read_bytes() == bundle.replace(URL.encode(), FIXED.encode())
 
 
-@pytest.mark.xfail(strict=True, reason="reports: a finding on a multi-MB line prints the whole line (and a caret line as long)")
 def test_report_on_a_minified_bundle_does_not_print_megabytes(tree):
     (tree / "app.min.js").write_text("var a=1;" * 300000 + f'fetch("{URL}");')
     result = run_cli("check", "--output-format", "full", "app.min.js", cwd=tree)
@@ -160,7 +159,6 @@ def test_walked_special_files_are_each_named_and_never_block(specials):
         assert any(reason in line for line in lines_about(result, name)), (name, result.stderr)
 
 
-@pytest.mark.xfail(strict=True, reason="cli: exits 2 for any discover.Problem; should only for Problem.explicit")
 def test_walked_special_files_do_not_fail_the_run(specials):
     assert concise(".", cwd=specials).returncode == 1
 
@@ -209,13 +207,10 @@ def test_folder_without_read_permission_is_one_line_and_the_run_goes_on(locked_f
     assert len(about) == 1 and "Permission denied" in about[0], about
 
 
-@pytest.mark.xfail(strict=True, reason="cli: exits 2 for any discover.Problem; should only for Problem.explicit")
 def test_folder_without_read_permission_inside_a_walk_does_not_fail_the_run(locked_folder):
     assert run_powerless(".", cwd=locked_folder).returncode == 1
 
 
-@pytest.mark.xfail(strict=True, reason="cli: click.Path() turns an unreadable named file into a usage error "
-                   "that stops the run; use click.Path(readable=False) and let reading report it")
 def test_unreadable_named_file_exits_2(tree):
     (tree / "private.py").write_text(GOOD)
     (tree / "private.py").chmod(0)

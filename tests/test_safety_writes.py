@@ -174,7 +174,6 @@ def test_killing_fix_runs_at_random_moments_leaves_every_file_old_or_new(tmp_pat
     assert all(path.read_bytes() == new for path, (old, new) in originals.items())
 
 
-@pytest.mark.xfail(strict=True, reason="run.py: catch OSError from fixer.write_atomic and report it (see reply)")
 def test_fix_run_reports_a_read_only_file_in_one_line_and_fixes_the_others(tmp_path):
     (tmp_path / "a_locked.py").write_text(dag(1))
     (tmp_path / "a_locked.py").chmod(0o444)

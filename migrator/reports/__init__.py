@@ -50,12 +50,19 @@ class Row:
     location: Position
     end_location: Position
     severity: str
-    source_line: str  # masked
+    source_line: str  # masked, and cut to a window around the finding on very long lines
     endpoint: Optional[Endpoint]
     fix_applicability: Optional[str] = None
     fix_message: Optional[str] = None
     fix_edits: tuple = ()
-    context: Optional[str] = None
+    context: Optional[str] = None  # where inside a container file, e.g. "cell 3, line 2"
+    source_cut: int = 0  # characters of the line cut before `source_line`
+
+    @property
+    def where(self) -> str:
+        """path:row:column, and the place inside a notebook where there is one."""
+        place = f"{self.path}:{self.location.row}:{self.location.column}"
+        return f"{place} ({self.context})" if self.context else place
 
     @property
     def url(self) -> str:
@@ -92,6 +99,20 @@ class Report:
         return sorted(self.rows, key=lambda r: (SEVERITY_RANK[r.severity], r.path, r.location.row))
 
 
+SHOWN_LINE = 240  # characters of a source line a report shows around a finding
+
+
+def window(line: str, column: int) -> tuple:
+    """(the part of `line` shown around 0-based `column`, how many characters were cut before it).
+
+    A minified bundle is one line of megabytes; a report shows only the neighbourhood.
+    """
+    if len(line) <= SHOWN_LINE:
+        return line, 0
+    start = max(0, min(column - SHOWN_LINE // 3, len(line) - SHOWN_LINE))
+    return line[start : start + SHOWN_LINE], start
+
+
 def _position(source, offset: int) -> Position:
     row, column = source.position(offset)
     return Position(row, column)
@@ -105,11 +126,12 @@ def build(run_result, days_left: int, deadline_text: str,
         for finding in result.findings:
             if result.source is None:
                 start = end = Position(1, 1)
-                line = ""
+                line, cut = "", 0
             else:
                 start = _position(result.source, finding.start)
                 end = _position(result.source, finding.end)
-                line = secrets.mask(result.source.line_text(start.row))
+                line, cut = window(result.source.line_text(start.row), start.column - 1)
+                line = secrets.mask(line)
             fix = finding.fix
             rows.append(
                 Row(
@@ -122,6 +144,7 @@ def build(run_result, days_left: int, deadline_text: str,
                         finding.code, codes.CODES[finding.code].severity, days_left, thresholds
                     ),
                     source_line=line,
+                    source_cut=cut,
                     endpoint=finding.endpoint,
                     fix_applicability=fix.applicability if fix else None,
                     fix_message=secrets.mask(fix.message) if fix else None,

@@ -7,7 +7,7 @@ from migrator import deadline
 def render(report) -> str:
     left = deadline.short(report.days_left)
     lines = [
-        f"{r.path}:{r.location.row}:{r.location.column}: {r.code} {r.message} [{r.severity}; {left}]"
+        f"{r.where}: {r.code} {r.message} [{r.severity}; {left}]"
         for r in report.rows
     ]
     lines.append(report.summary())
