@@ -25,8 +25,11 @@ MARKER = re.compile(r"(iam|platform)/v1beta1")
 AFTER_OK = re.compile(rf"(?:$|[/?#{HOLE_CHAR}\s\"'`)\],;>\\|])")
 # A placeholder segment of a path template in any common syntax: {id}, <id>, :id, $ID, ${ID}, %s.
 PLACEHOLDER = re.compile(r"^(?:\{.*\}|<[^>]*>|:\w+|\$\{?\w+\}?|%[sd])$")
-# Variable-like text right before a host-less base: `}` ends {host}, ${HOST} or {{ host }}.
-VARIABLE_END = re.compile(rf"(?:{HOLE_CHAR}|\}}|\$\w+|%s|%\(\w+\)s)$")
+# What may stand before a host-less base: only variables for the host (an optional scheme, a
+# port), e.g. {host}, ${HOST}, {{ host }}, $HOST, %s, `https://{host}:{port}`. A path with a
+# variable in it (`${API}/projects/${ID}`) is another API's.
+_VARIABLE = rf"(?:{HOLE_CHAR}|\{{\{{[^{{}}]*\}}\}}|\$\{{\{{[^{{}}]*\}}\}}|\$\{{[^{{}}]*\}}|\{{[^{{}}/]*\}}|\$\w+|%s|%\(\w+\)s)"
+HOST_VARIABLES = re.compile(rf"^(?:[a-z][a-z0-9+.-]*://)?{_VARIABLE}+(?::(?:{_VARIABLE}|\d+))?$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -89,7 +92,7 @@ def classify(before: str, host_re: re.Pattern) -> Optional[str]:
         return "spec" if found.group(1) else "url"
     bare = before[:-5] if before.endswith("spec/") else before
     bare = bare[:-1] if bare.endswith("/") else bare
-    if bare == "" or VARIABLE_END.search(bare):
+    if bare == "" or HOST_VARIABLES.match(bare):
         return "spec" if before.endswith("spec/") else "path"
     return None
 
