@@ -80,7 +80,7 @@ def scan(text: str, flavor: str, table, host_re, key: str, locate) -> list:
     findings = noted
     for origin in sorted(verdicts):
         # No module facts here: a text file's shared base is reported (AM202), not split.
-        verdict = judge(key, origin, verdicts[origin], locate, blocked_paths={}, facts_by_key={key: None})
+        verdict = judge(key, origin, verdicts[origin], locate)
         findings.extend(finding for _, finding in verdict)
     operations = [op for match, method in calls for op in narrow(match.operations, method)]
     operations += [op for template in resolved for op in _v1_operations(template, table, host_re)]

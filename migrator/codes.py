@@ -20,6 +20,7 @@ CODES = {
         Code("AM102", "v1beta1-path", "warning", "v1beta1 API path joined to a host the code does not show."),
         Code("AM103", "v1beta1-spec-url", "warning", "v1beta1 OpenAPI spec URL; v1 serves one spec at /spec/v1."),
         Code("AM104", "v1beta1-in-comment", "info", "A comment names a v1beta1 URL (reported, never rewritten)."),
+        Code("AM106", "v1beta1-in-output", "info", "A stored notebook output shows a v1beta1 URL (reported, never rewritten)."),
         Code("AM105", "v1beta1-in-docstring", "info", "A docstring names a v1beta1 URL."),
         Code("AM201", "no-v1-equivalent", "error", "This endpoint has no v1 equivalent (alerts, notification channels)."),
         Code("AM202", "base-shared-with-blocker", "error", "A v1beta1 base that both migratable and blocked endpoints use."),

@@ -20,12 +20,16 @@ DETAILS = {
               "# see https://api.astronomer.io/iam/v1beta1/organizations", ""),
     "AM105": ("Docstrings that name v1beta1 URLs document an API that will be gone.",
               '"""Calls https://api.astronomer.io/iam/v1beta1/organizations."""', ""),
+    "AM106": ("A notebook stores the output of a cell that called v1beta1; the output is a record, "
+              "not code, so it is never rewritten: re-run the cell once its code is fixed.",
+              '"outputs": [{"text": ["GET https://api.astronomer.io/platform/v1beta1/organizations"]}]', ""),
     "AM201": ("v1 has no equivalent for this endpoint (alerts, notification channels); the call stops "
               "working at end of support and no rewrite can save it.",
               'requests.get(f"{BASE}/organizations/{org}/alerts")', ""),
     "AM202": ("The base is used by endpoints v1 serves and by endpoints it lacks; rewriting it would break "
               "the blocked calls, so split the base first.",
-              'BASE = "https://api.astronomer.io/platform/v1beta1"  # used for deployments and alerts', ""),
+              'BASE = "https://api.astronomer.io/platform/v1beta1"  # used for deployments and alerts',
+              'BASE = "https://api.astronomer.io/v1"\nBASE_V1BETA1 = "https://api.astronomer.io/platform/v1beta1"  # alerts'),
     "AM301": ("v1 API tokens name their scope `scope`; code reading `type` gets nothing.",
               'token["type"]', 'token["scope"]'),
     "AM302": ("v1 Deployment responses return `effectiveWorkloadIdentity`.",

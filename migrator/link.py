@@ -97,7 +97,7 @@ def link(facts_by_key: dict, table: RuleTable, host_re, locate) -> dict:
             findings[key].append(blocked_finding(match, start, end))
     for (key, offset), group in verdicts.items():
         group = _prefer_methods(group)
-        for finding_key, finding in judge(key, offset, group, locate, blocked_paths, facts_by_key):
+        for finding_key, finding in judge(key, offset, group, locate, blocked_paths, facts_by_key[key]):
             findings[finding_key].append(finding)
     for key, facts in facts_by_key.items():
         for offset, text in facts.comments:
@@ -163,7 +163,7 @@ def describe(match: BaseMatch, method: Optional[str] = None) -> str:
     return f"{names} (`{base}{match.path}`)"
 
 
-def judge(key: str, offset: int, group: list, locate, blocked_paths: dict, facts_by_key: dict):
+def judge(key: str, offset: int, group: list, locate, blocked_paths: Optional[dict] = None, facts=None):
     """Yield (file key, Finding) for one base text and every use of it."""
     if not group:
         return
@@ -177,7 +177,7 @@ def judge(key: str, offset: int, group: list, locate, blocked_paths: dict, facts
         yield verdict.key, blocked_finding(verdict.match, start, end, verdict.method)
     if blocked and serving:
         where = ", ".join(sorted({locate(v.key, v.start) for v in blocked}))
-        fix = split_fix(key, offset, length, blocked, facts_by_key[key])
+        fix = split_fix(key, offset, length, blocked, facts) if facts is not None else None
         yield key, Finding(
             "AM202",
             f"this v1beta1 base serves endpoints v1 lacks (at {where}) and {len(serving)} "
@@ -191,7 +191,7 @@ def judge(key: str, offset: int, group: list, locate, blocked_paths: dict, facts
     if blocked:
         return
     best = max(group, key=lambda v: KIND_RANK[v.match.kind])
-    risky = sorted({locate(k, start) for v in hidden for k in [v.key] for start, _, _ in blocked_paths.get(k, [])})
+    risky = sorted({locate(v.key, start) for v in hidden for start, _, _ in (blocked_paths or {}).get(v.key, [])})
     finding = base_finding(
         best.match,
         offset,

@@ -5,7 +5,7 @@ in cell 3 is judged by that use). Shell lines (`!curl …`, `%env …`) and shel
 (`%%bash`) are blanked in that module and read by the text tier instead; markdown and raw
 cells go to the text tier too. Every finding is located in the raw JSON text, so a fix
 rewrites the URL and nothing else (indentation, key order and escapes like `\\/` survive).
-Stored outputs are reported (AM104) and never rewritten.
+Stored outputs are reported (AM106) and never rewritten.
 """
 from __future__ import annotations
 
@@ -192,7 +192,7 @@ def _python(cells: list, table, host_re, path: str, run_text) -> list:
 
 
 def _outputs(raw_cell: dict, cell: Cell, raw: str, table, host_re, path: str) -> list:
-    """AM104 for every v1beta1 base a stored output shows: reported, never rewritten."""
+    """AM106 for every v1beta1 base a stored output shows: reported, never rewritten."""
     findings = []
     for value in _strings(raw_cell.get("outputs") or []):
         if "v1beta1" not in value:
@@ -204,7 +204,7 @@ def _outputs(raw_cell: dict, cell: Cell, raw: str, table, host_re, path: str) ->
                 start = match.lit.origin[1] + match.start
                 findings.append(
                     Finding(
-                        "AM104",
+                        "AM106",
                         f"a stored output of cell {cell.number} shows {describe(match)}; outputs are "
                         "never rewritten: re-run the cell once its code is fixed",
                         offsets[start],

@@ -38,7 +38,7 @@ def test_findings_name_the_cell_and_the_line_in_it(tmp_path):
     assert got == [
         ("cell 1, line 2", "AM101"),  # markdown cell
         ("cell 2, line 2", "AM101"),  # BASE, escaped as \/ in the raw JSON
-        ("cell 2, output", "AM104"),  # stored output: reported, never rewritten
+        ("cell 2, output", "AM106"),  # stored output: reported, never rewritten
         ("cell 3, line 2", "AM201"),  # `!curl` shell line to alerts
         ("cell 3, line 3", "AM301"),
         ("cell 4, line 2", "AM101"),  # %%bash cell
