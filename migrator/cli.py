@@ -58,7 +58,7 @@ def _changed_paths(ref: str, paths: list, cfg) -> list:
     except gitfiles.GitError as error:
         _fail(f"--since {ref}: {error}")
     spec = discover.exclusion_spec(cfg.exclude + cfg.extend_exclude)
-    return [p for p in changed if kind_of(p) is not None and not (spec and spec.match_file(p))]
+    return [p for p in changed if kind_of(p, cfg.extensions()) is not None and not (spec and spec.match_file(p))]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -88,10 +88,12 @@ def main() -> None:
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=0,
               help="Worker processes for analysis (0: one per core; used when enough files match).")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache (.astro_migrate_cache/).")
+@click.option("--extension", "extension_args", multiple=True, metavar="PATTERN:KIND",
+              help="Read more files: an extension, name or glob and python|text|none (e.g. j2:text).")
 @click.option("--allow-dirty", is_flag=True,
               help="Let --fix rewrite files of a walked folder that have uncommitted git changes.")
 def check(paths, fix, unsafe_fixes, diff, select, ignore, exit_zero, output_format, output_file, as_of,
-          config_file, fail_on, baseline, write_baseline, since, jobs, no_cache, allow_dirty):
+          config_file, fail_on, baseline, write_baseline, since, jobs, no_cache, extension_args, allow_dirty):
     """Check PATHS (default: the current folder) for Astro API v1beta1 usage."""
     from migrator import deadline, reports, run
 
@@ -106,6 +108,7 @@ def check(paths, fix, unsafe_fixes, diff, select, ignore, exit_zero, output_form
     options = cfg.options(
         select=_codes(select), ignore=_codes(ignore), fix=fix, unsafe_fixes=unsafe_fixes, diff=diff,
         jobs=jobs, no_cache=no_cache, today=today, allow_dirty=allow_dirty,
+        extensions=_extension_args(extension_args),
     )
     options.exclude += _own_files(output_file, baseline, write_baseline)
     result = run.check(targets, options)
@@ -140,6 +143,19 @@ def check(paths, fix, unsafe_fixes, diff, select, ignore, exit_zero, output_form
         sys.exit(EXIT_CLEAN)
     failed = any(row.severity in failing for row in report.rows)
     sys.exit(EXIT_FINDINGS if failed or pending else EXIT_CLEAN)
+
+
+def _extension_args(values: tuple) -> dict:
+    from migrator.config import KINDS, extension_pattern
+
+    mapping = {}
+    for value in values:
+        pattern, _, kind = value.rpartition(":")
+        if not pattern or kind not in KINDS:
+            raise click.BadParameter(f"{value!r}: write PATTERN:KIND, KIND one of {', '.join(KINDS)}",
+                                     param_hint="--extension")
+        mapping[extension_pattern(pattern)] = kind
+    return mapping
 
 
 @main.command()

@@ -41,12 +41,20 @@ class Config:
     warning_within_days: int = clock.Thresholds.warning_within_days
     extra_hosts: tuple = ()
     fail_on: tuple = SEVERITIES
+    extension: dict = field(default_factory=dict)  # file name pattern -> "python" | "text" | "none"
+    include: tuple = ()  # globs of more files to read with the text tier
+
+    def extensions(self, more: dict = None) -> dict:
+        """filetypes.kind_of's `extra`: command-line mappings, then configured ones, then includes."""
+        merged = {**(more or {}), **{p: k for p, k in self.extension.items() if p not in (more or {})}}
+        merged.update({glob: "text" for glob in self.include if glob not in merged})
+        return {pattern: (None if kind == "none" else kind) for pattern, kind in merged.items()}
 
     @property
     def thresholds(self) -> clock.Thresholds:
         return clock.Thresholds(self.error_within_days, self.warning_within_days)
 
-    def options(self, select: tuple = (), ignore: tuple = (), **flags):
+    def options(self, select: tuple = (), ignore: tuple = (), extensions: dict = None, **flags):
         """run.Options: command-line `select` replaces the configured one, `ignore` adds to it."""
         from migrator import run
         from migrator.match import DEFAULT_HOSTS
@@ -57,6 +65,7 @@ class Config:
             hosts=DEFAULT_HOSTS + tuple(h for h in self.extra_hosts if h not in DEFAULT_HOSTS),
             exclude=self.exclude + self.extend_exclude,
             per_file_ignores=dict(self.per_file_ignores),
+            extensions=self.extensions(extensions),
             **flags,
         )
 
@@ -110,6 +119,24 @@ def _hosts(key: str, value) -> tuple:
     return items
 
 
+KINDS = ("python", "text", "none")
+
+
+def extension_pattern(pattern: str) -> str:
+    """`j2` and `.j2` both mean the extension; names and globs stay as written."""
+    plain = not any(c in pattern for c in "./*?[") and pattern.islower()
+    return "." + pattern if plain else pattern
+
+
+def _extensions(key: str, value) -> dict:
+    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+        raise ConfigError(f"`{key}` maps file name patterns to one of {', '.join(KINDS)}")
+    wrong = sorted({v for v in value.values() if v not in KINDS})
+    if wrong:
+        raise ConfigError(f"`{key}` kinds are {', '.join(KINDS)}, not {', '.join(wrong)}")
+    return {extension_pattern(pattern): kind for pattern, kind in value.items()}
+
+
 # TOML key -> (Config attribute, parser)
 KEYS = {
     "select": ("select", _selectors),
@@ -122,6 +149,8 @@ KEYS = {
     "warning-within-days": ("warning_within_days", _days),
     "extra-hosts": ("extra_hosts", _hosts),
     "fail-on": ("fail_on", _severities),
+    "extension": ("extension", _extensions),
+    "include": ("include", _strings),
 }
 
 

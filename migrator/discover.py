@@ -57,7 +57,7 @@ def _is_virtualenv(path: str) -> bool:
     return os.path.isfile(os.path.join(path, "pyvenv.cfg"))
 
 
-def walk(root: str, problems: list, exclude=None) -> Iterator[Candidate]:
+def walk(root: str, problems: list, exclude=None, extra: Optional[dict] = None) -> Iterator[Candidate]:
     """Files under `root`; `exclude` is an extra ignore spec (configuration), rooted at the cwd."""
     specs = [] if exclude is None else [(os.path.abspath("."), exclude)]
     parent = os.path.abspath(root)
@@ -76,12 +76,12 @@ def walk(root: str, problems: list, exclude=None) -> Iterator[Candidate]:
         spec = _ignore_spec(directory)
         if spec is not None:
             specs.append((directory, spec))
-    yield from _walk(root, specs, problems, top=True)
+    yield from _walk(root, specs, problems, top=True, extra=extra)
 
 
-def _kind_by_name(path: str) -> Optional[str]:
+def _kind_by_name(path: str, extra: Optional[dict] = None) -> Optional[str]:
     """The kind of a file with an extension, without opening it (it may be a FIFO)."""
-    return kind_of(path) if "." in os.path.basename(path).lstrip(".") else None
+    return kind_of(path, extra) if "." in os.path.basename(path).lstrip(".") else None
 
 
 def _not_a_file(path: str) -> str:
@@ -95,7 +95,9 @@ def _not_a_file(path: str) -> str:
     return "vanished while the folder was read; not checked"
 
 
-def _walk(directory: str, specs: list, problems: list, top: bool = False) -> Iterator[Candidate]:
+def _walk(
+    directory: str, specs: list, problems: list, top: bool = False, extra: Optional[dict] = None
+) -> Iterator[Candidate]:
     spec = _ignore_spec(directory)
     if spec is not None:
         specs = specs + [(os.path.abspath(directory), spec)]
@@ -114,12 +116,12 @@ def _walk(directory: str, specs: list, problems: list, top: bool = False) -> Ite
         if is_dir:
             if entry.name in SKIP_DIRS or _is_virtualenv(entry.path) or _ignored(specs, full, True):
                 continue
-            yield from _walk(entry.path, specs, problems)
+            yield from _walk(entry.path, specs, problems, extra=extra)
         elif is_file:
-            kind = kind_of(entry.path)
+            kind = kind_of(entry.path, extra)
             if kind is not None and not _ignored(specs, full, False):
                 yield Candidate(display(entry.path), kind, False)
-        elif not _is_dir_link(entry) and _kind_by_name(entry.path) and not _ignored(specs, full, False):
+        elif not _is_dir_link(entry) and _kind_by_name(entry.path, extra) and not _ignored(specs, full, False):
             problems.append(Problem(display(entry.path), _not_a_file(entry.path), explicit=False))
 
 
@@ -140,19 +142,20 @@ def exclusion_spec(patterns: tuple):
     return pathspec.GitIgnoreSpec.from_lines(patterns)
 
 
-def discover(paths: list, problems: list, exclude: tuple = ()) -> Iterator[Candidate]:
+def discover(paths: list, problems: list, exclude: tuple = (), extra: Optional[dict] = None) -> Iterator[Candidate]:
     """Candidates under `paths`, in a stable order; what cannot be walked goes to `problems`.
 
-    Files named explicitly are always candidates; `exclude` patterns apply to walked files.
+    Files named explicitly are always candidates; `exclude` patterns apply to walked files;
+    `extra` maps more file names to a kind (see `filetypes.kind_of`).
     """
     seen = set()
     spec = exclusion_spec(exclude)
     for path in paths:
         if os.path.isdir(path):
-            found = walk(path, problems, spec)
+            found = walk(path, problems, spec, extra)
         elif os.path.exists(path) or os.path.islink(path):
             # kind_of may open an extension-less file: never a FIFO, which would block.
-            kind = kind_of(path) if os.path.isfile(path) else _kind_by_name(path)
+            kind = kind_of(path, extra) if os.path.isfile(path) else _kind_by_name(path, extra)
             found = [Candidate(display(path), kind or "text", True)]
         else:
             problems.append(Problem(display(path), "no such file or directory"))

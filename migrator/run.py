@@ -28,6 +28,7 @@ class Options:
     ignore: tuple = ()
     hosts: tuple = DEFAULT_HOSTS
     exclude: tuple = ()  # gitignore-style patterns for walked files
+    extensions: dict = field(default_factory=dict)  # more file names -> kind, see filetypes.kind_of
     per_file_ignores: dict = field(default_factory=dict)  # glob -> code prefixes
     fix: bool = False
     unsafe_fixes: bool = False
@@ -96,7 +97,7 @@ class Pipeline:
 
     def run(self, paths: list) -> RunResult:
         problems: list = []
-        candidates = list(discover(paths, problems, self.options.exclude))
+        candidates = list(discover(paths, problems, self.options.exclude, self.options.extensions))
         matching, unread_python = [], []
         for candidate in candidates:
             try:

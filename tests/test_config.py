@@ -120,3 +120,28 @@ def test_options_merge_extend_exclude_into_exclude(tmp_path):
     assert options.exclude == ("a/", "b/") and options.fix
     assert options.hosts == ("api.astronomer.io", "proxy.example")
     assert config.load([str(tmp_path)]) == config.Config()
+
+
+def test_extension_mapping_and_include_globs_reach_more_files(tmp_path):
+    from helpers import run_cli
+
+    url = "https://api.astronomer.io/platform/v1beta1/organizations/o/clusters"
+    (tmp_path / "deploy.j2").write_text(f"curl {url}\n")
+    (tmp_path / "Jenkinsfile").write_text(f"sh 'curl {url}'\n")
+    (tmp_path / "ops").mkdir()
+    (tmp_path / "ops" / "hook.tpl").write_text(f"url = {url}\n")
+    (tmp_path / "ops" / "skip.sh").write_text(f"curl {url}\n")
+
+    def files(*args):
+        out = run_cli("check", "--output-format", "concise", *args, ".", cwd=tmp_path).stdout
+        return sorted({line.split(":")[0] for line in out.splitlines()[:-1]})
+
+    assert files() == ["ops/skip.sh"]
+    assert files("--extension", "j2:text", "--extension", "Jenkinsfile:text") == ["Jenkinsfile", "deploy.j2", "ops/skip.sh"]
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.astro-migrate]\nextension = { j2 = "text", "*.sh" = "none" }\ninclude = ["ops/*.tpl"]\n'
+    )
+    assert files() == ["deploy.j2", "ops/hook.tpl"]
+    (tmp_path / "pyproject.toml").write_text('[tool.astro-migrate]\nextension = { j2 = "yaml" }\n')
+    result = run_cli("check", ".", cwd=tmp_path)
+    assert result.returncode == 2 and "extension" in result.stderr
