@@ -1,12 +1,34 @@
-"""The cheap first look: bytes that cannot lead to a finding are never decoded or parsed."""
+"""The cheap first look: bytes that cannot lead to a finding are never decoded or parsed.
+
+A finding needs a v1beta1 base (`iam/v1beta1`, `platform/v1beta1`, also JSON-escaped as
+`iam\\/v1beta1`), or, for the field analysis of code already on v1, an Astro API host together
+with one of the field names the rule table lists.
+"""
 from __future__ import annotations
 
-# A finding needs a v1beta1 base, or (field changes) a URL on an Astro API host.
-MARKERS = (b"v1beta1", b"astronomer.io")
+import re
+from typing import Callable, Optional
+
+BASE = re.compile(rb"(?:iam|platform)\\?/v1beta1")
 
 
-def may_match(data: bytes, markers: tuple = MARKERS) -> bool:
-    return any(marker in data for marker in markers)
+class Prefilter:
+    def __init__(self, hosts: tuple, field_words: Optional[Callable[[], tuple]] = None):
+        """`field_words` gives the byte strings a field finding needs; None: any host will do."""
+        self.hosts = tuple(h.encode() for h in hosts)
+        self._field_words = field_words
+        self._words: Optional[tuple] = None
+
+    def may_match(self, data: bytes) -> bool:
+        if b"v1beta1" in data and BASE.search(data):
+            return True
+        if not any(host in data for host in self.hosts):
+            return False
+        if self._field_words is None:
+            return True
+        if self._words is None:
+            self._words = self._field_words()
+        return any(word in data for word in self._words)
 
 
 def holds_base(template: tuple) -> bool:

@@ -18,7 +18,7 @@ from migrator.cache import key as cache_key
 from migrator.discover import Candidate, discover
 from migrator.findings import Finding
 from migrator.match import DEFAULT_HOSTS
-from migrator.prefilter import holds_base, may_match
+from migrator.prefilter import Prefilter, holds_base
 from migrator.source import DecodeError, SourceText
 
 
@@ -98,6 +98,8 @@ class Pipeline:
     def run(self, paths: list) -> RunResult:
         problems: list = []
         candidates = list(discover(paths, problems, self.options.exclude, self.options.extensions))
+        advice = any(p.startswith(OFF_BY_DEFAULT) for p in self.options.select)
+        prefilter = Prefilter(self.options.hosts, None if advice else self._field_words)
         matching, unread_python = [], []
         for candidate in candidates:
             try:
@@ -105,7 +107,7 @@ class Pipeline:
             except OSError as error:
                 self._unreadable(candidate, error)
                 continue
-            if may_match(data):
+            if prefilter.may_match(data):
                 matching.append((candidate, data))
             elif candidate.kind == "python":
                 unread_python.append(candidate)
@@ -122,6 +124,10 @@ class Pipeline:
         refused = self._fix_all() if self.options.fix or self.options.diff else []
         files = [self.results[c.path] for c in candidates if c.path in self.results]
         return RunResult(files, len(candidates), problems, refused)
+
+    def _field_words(self) -> tuple:
+        """Bytes a file on v1 must hold to have a field finding: the old names of the rule table."""
+        return tuple({change.old.encode() for change in self.table.field_changes.values()})
 
     def _unreadable(self, candidate: Candidate, error: OSError) -> None:
         result = FileResult(candidate.path, candidate.kind, candidate.explicit)
