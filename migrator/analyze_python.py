@@ -8,11 +8,12 @@ Deciding what is a finding happens later, in `link`, once every module's facts a
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Optional
 
 import libcst as cst
 
+from migrator.facts import PythonFacts, Use
 from migrator.positions import Positions
 from migrator.source import NEWLINE, SourceText
 from migrator.templates import BRACE_FIELD, PERCENT_FIELD, Hole, Lit, Ref, concat, fill_fields, reached_via
@@ -28,30 +29,6 @@ INERT_METHODS = {
     "lstrip", "rstrip", "sub", "match", "search", "fullmatch", "compile",
 }
 MAX_DEPTH = 25
-
-
-@dataclass
-class Use:
-    """A string expression whose value may be (part of) an Astro API URL."""
-
-    template: tuple
-    start: int  # span of the expression in the module's text
-    end: int
-    method: Optional[str] = None
-    docstring: bool = False
-    inert: bool = False  # compared or replaced, not requested
-
-
-@dataclass
-class PythonFacts:
-    key: str
-    uses: list = field(default_factory=list)
-    exports: dict = field(default_factory=dict)  # module-level name -> template
-    comments: list = field(default_factory=list)  # (offset, text) of comments naming v1beta1
-    fields: list = field(default_factory=list)  # JSON field uses, see migrator.fields
-    # module-level NAME = value assigned once: name -> see _Collector._definition
-    definitions: dict = field(default_factory=dict)
-    relative: list = field(default_factory=list)  # Uses of host-less "/organizations/..." paths
 
 
 @dataclass

@@ -46,8 +46,11 @@ def _ignore_spec(directory: str):
 
 
 def _ignored(specs: list, path: str, is_dir: bool) -> bool:
+    """Whether a spec (rooted at its folder, an absolute path) ignores the absolute `path`."""
     for base, spec in specs:
-        relative = os.path.relpath(path, base).replace(os.sep, "/") + ("/" if is_dir else "")
+        if not path.startswith(base.rstrip(os.sep) + os.sep):
+            continue
+        relative = path[len(base.rstrip(os.sep)) + 1 :].replace(os.sep, "/") + ("/" if is_dir else "")
         if spec.match_file(relative):
             return True
     return False
@@ -106,8 +109,9 @@ def _walk(
     except OSError as error:
         problems.append(Problem(display(directory), error.strerror or str(error), explicit=top))
         return
+    folder = os.path.abspath(directory)
     for entry in entries:
-        full = os.path.abspath(entry.path)
+        full = os.path.join(folder, entry.name)
         try:
             is_dir = entry.is_dir(follow_symlinks=False)
             is_file = entry.is_file(follow_symlinks=True)

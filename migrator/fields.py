@@ -13,7 +13,7 @@ import re
 from collections import defaultdict
 from typing import Optional
 
-from migrator.fields_collect import ApiCall, FieldUse
+from migrator.facts import ApiCall, FieldUse
 from migrator.findings import Edit, Finding, Fix
 from migrator.match import AFTER_OK, BaseMatch, classify, find_bases, identify, narrow, split_path
 from migrator.ruletable import FieldChange, RuleTable

@@ -19,37 +19,12 @@ from typing import Optional
 import libcst as cst
 
 from migrator.analyze_python import MAX_DEPTH, Binding, Scope, _Collector, dotted
+from migrator.facts import ApiCall, FieldUse
 from migrator.templates import Lit, Ref, concat
 
 BODY_KEYWORDS = ("json", "data", "content")
 MEMBER_METHODS = {"get", "pop", "setdefault"}
 COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.GeneratorExp, cst.DictComp)
-
-
-@dataclass
-class ApiCall:
-    """A request whose URL may be an Astro URL."""
-
-    template: tuple
-    method: Optional[str]
-    start: int
-    end: int
-    pinned: bool  # the call (or the module, for headers it cannot see) sends the version header
-
-
-@dataclass
-class FieldUse:
-    """A JSON key or query parameter sent to, or read from, the response of a request."""
-
-    template: tuple  # URL of the request
-    method: Optional[str]
-    where: str  # "request" | "response" | "query"
-    key: str  # the field name, or "*" for a whole response sent back as a body
-    start: int  # span of the name as written (inside its quotes), or of the whole body
-    end: int
-    certain: bool = True
-    value: Optional[str] = None  # a literal value, for query parameters
-    source: Optional[tuple] = None  # (template, method) of the response a whole body came from
 
 
 @dataclass(frozen=True)

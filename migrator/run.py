@@ -178,14 +178,15 @@ class Pipeline:
         names = sorted({name for f in facts.values() for name, template in f.exports.items() if holds_base(template)})
         if not names:
             return
-        mentions = re.compile(rb"\b(?:%s)\b" % b"|".join(re.escape(n.encode()) for n in names))
+        encoded = [name.encode() for name in names]
+        mentions = re.compile(rb"\b(?:%s)\b" % b"|".join(re.escape(n) for n in encoded))
         importers = []
         for candidate in unread:
             try:
                 data = reading.read(candidate.path, candidate.kind)
             except OSError:
                 continue
-            if mentions.search(data):
+            if any(name in data for name in encoded) and mentions.search(data):
                 importers.append((candidate, data))
         self._analyse_all(importers, facts)
 
