@@ -45,7 +45,7 @@ def _config(paths: list, path):
 def _end_of_support(cfg):
     from migrator import deadline, ruletable
 
-    return deadline.parse_date(cfg.deadline or ruletable.load().end_of_support)
+    return deadline.parse_date(cfg.deadline or ruletable.end_of_support())
 
 
 def _changed_paths(ref: str, paths: list, cfg) -> list:
@@ -61,7 +61,24 @@ def _changed_paths(ref: str, paths: list, cfg) -> list:
     return [p for p in changed if kind_of(p, cfg.extensions()) is not None and not (spec and spec.match_file(p))]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The command group; `spec` (the only part that needs httpx) is imported when it runs."""
+
+    LAZY = {"spec": ("migrator.spec.cli", "spec")}
+
+    def list_commands(self, ctx) -> list:
+        return sorted(super().list_commands(ctx) + list(self.LAZY))
+
+    def get_command(self, ctx, name):
+        if name in self.LAZY:
+            import importlib
+
+            module, attribute = self.LAZY[name]
+            return getattr(importlib.import_module(module), attribute)
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="astro-migrate")
 def main() -> None:
     """Find and rewrite Astronomer Astro API v1beta1 calls before end of support."""
@@ -188,6 +205,8 @@ def _write_report(path: str, text: str) -> None:
 
 
 def _apply_baselines(report, baseline, write_baseline, paths, today):
+    if not (baseline or write_baseline):
+        return report
     from migrator import baseline as ratchet
 
     try:
@@ -235,12 +254,3 @@ def explain_code(code, as_of):
     table = ruletable.load()
     days = deadline.days_left(deadline.parse_date(table.end_of_support), _today(as_of))
     click.echo(explain.explain(code, table, days), nl=False)
-
-
-def _register_subcommands() -> None:
-    from migrator.spec.cli import spec
-
-    main.add_command(spec)
-
-
-_register_subcommands()

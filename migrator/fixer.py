@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import os
 import stat
-import tempfile
 from typing import Optional
 
 
@@ -96,6 +95,8 @@ def write_atomic(path: str, data: bytes, expected: Optional[bytes] = None) -> No
     folder = os.path.dirname(target)
     temporary = None
     try:
+        import tempfile  # only a run that writes pays for it
+
         handle, temporary = tempfile.mkstemp(prefix=".astro-migrate-", suffix=".tmp", dir=folder)
         with os.fdopen(handle, "wb") as out:
             out.write(data)

@@ -83,6 +83,12 @@ def _read(name: str) -> str:
 
 
 @functools.lru_cache(maxsize=1)
+def end_of_support() -> str:
+    """v1beta1's end-of-support date (YYYY-MM-DD), read without the whole table."""
+    return tomllib.loads(_read("api.toml"))["api"]["end_of_support"]
+
+
+@functools.lru_cache(maxsize=1)
 def load() -> RuleTable:
     """Parse and validate the shipped rule table."""
     import hashlib

@@ -12,9 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional
 
-from migrator import analysis, deadline, fixer, reading, suppress
-from migrator.cache import Cache, code_fingerprint
-from migrator.cache import key as cache_key
+from migrator import analysis, deadline, fixer, reading
 from migrator.discover import Candidate, discover
 from migrator.findings import Finding
 from migrator.match import DEFAULT_HOSTS
@@ -85,7 +83,7 @@ class Pipeline:
         self.options = options
         self.results: dict = {}  # path -> FileResult
         self._table = None
-        self.cache = None if options.no_cache else Cache()
+        self.use_cache = not options.no_cache
 
     @property
     def table(self):
@@ -116,6 +114,8 @@ class Pipeline:
         self._analyse_importers(unread_python, python_facts)
         if python_facts:
             self._link(python_facts)
+        from migrator import suppress
+
         today = self.options.today or deadline.today()
         for result in self.results.values():
             if result.source is not None:
@@ -137,11 +137,16 @@ class Pipeline:
 
     def _analyse_all(self, files: list, python_facts: dict) -> None:
         """Analyse (candidate, bytes) pairs: from the cache, in worker processes, or here."""
+        if not files:
+            return
+        from migrator.cache import Cache, code_fingerprint, key
+
+        cache = Cache() if self.use_cache else None
         salt = f"{code_fingerprint()}|{self.table.digest}|{','.join(self.options.hosts)}"
         pending = []
         for candidate, data in files:
-            entry = cache_key(candidate.path, candidate.kind, data, salt)
-            outcome = self.cache.get(entry) if self.cache else None
+            entry = key(candidate.path, candidate.kind, data, salt)
+            outcome = cache.get(entry) if cache else None
             pending.append([candidate, data, entry, outcome])
         todo = [item for item in pending if item[3] is None]
         jobs = self.options.jobs or os.cpu_count() or 1
@@ -155,8 +160,8 @@ class Pipeline:
         for item in todo:
             if item[3] is None:
                 item[3] = analysis.analyse(item[0].path, item[0].kind, item[1], self.options.hosts)
-            if self.cache:
-                self.cache.put(item[2], item[3])
+            if cache:
+                cache.put(item[2], item[3])
         for candidate, data, _, outcome in pending:
             self._record(candidate, data, outcome, python_facts)
 
