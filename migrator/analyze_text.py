@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import replace
 
 from migrator.filetypes import flavor_of
-from migrator.findings import Finding
+from migrator.findings import Finding, dedupe
 from migrator.link import Verdict, describe, judge
 from migrator.match import find_bases, identify, narrow, split_path
 from migrator.source import SourceText
@@ -85,7 +85,7 @@ def scan(text: str, flavor: str, table, host_re, key: str, locate) -> list:
     operations = [op for match, method in calls for op in narrow(match.operations, method)]
     operations += [op for template in resolved for op in _v1_operations(template, table, host_re)]
     findings += field_findings(text, _unique(operations), comments)
-    return _dedupe(findings)
+    return dedupe(findings)
 
 
 def relocate(findings: list, to_raw, context=None) -> list:
@@ -166,13 +166,4 @@ def _unique(operations: list) -> list:
         if op.operation_id not in seen:
             seen.add(op.operation_id)
             out.append(op)
-    return out
-
-
-def _dedupe(findings: list) -> list:
-    seen, out = set(), []
-    for finding in sorted(findings, key=lambda f: (f.start, f.code)):
-        if (finding.start, finding.code) not in seen:
-            seen.add((finding.start, finding.code))
-            out.append(finding)
     return out

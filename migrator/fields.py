@@ -14,7 +14,7 @@ from collections import defaultdict
 from typing import Optional
 
 from migrator.facts import ApiCall, FieldUse
-from migrator.findings import Edit, Finding, Fix
+from migrator.findings import Edit, Finding, Fix, dedupe
 from migrator.match import AFTER_OK, BaseMatch, classify, find_bases, identify, narrow, split_path
 from migrator.ruletable import FieldChange, RuleTable
 from migrator.templates import Lit, flatten
@@ -69,16 +69,7 @@ def judge(facts_by_key: dict, index, table: RuleTable, host_re: re.Pattern) -> d
                 findings[key].extend(_posted_back(item, match, source))
             else:
                 findings[key].extend(_field(item, match))
-    return {key: _dedupe(items) for key, items in findings.items() if items}
-
-
-def _dedupe(findings: list) -> list:
-    seen, out = set(), []
-    for finding in sorted(findings, key=lambda f: (f.start, f.code)):
-        if (finding.start, finding.code) not in seen:
-            seen.add((finding.start, finding.code))
-            out.append(finding)
-    return out
+    return {key: dedupe(items) for key, items in findings.items() if items}
 
 
 def _label(operations) -> str:

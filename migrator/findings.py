@@ -44,3 +44,13 @@ class Finding:
     # A location inside a container file (a notebook cell), shown as "cell N".
     context: Optional[str] = None
     extra: dict = field(default_factory=dict, compare=False)
+
+
+def dedupe(findings: list) -> list:
+    """`findings` in order of position, one per (position, code)."""
+    seen, out = set(), []
+    for finding in sorted(findings, key=lambda f: (f.start, f.code)):
+        if (finding.start, finding.code) not in seen:
+            seen.add((finding.start, finding.code))
+            out.append(finding)
+    return out

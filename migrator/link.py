@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from typing import Optional
 
-from migrator.findings import Edit, Finding, Fix
+from migrator.findings import Edit, Finding, Fix, dedupe
 from migrator.match import BaseMatch, find_bases, identify, narrow, split_path
 from migrator.ruletable import RuleTable
 from migrator.templates import HOLE_CHAR, Hole, Lit, Ref, flatten
@@ -110,7 +110,7 @@ def link(facts_by_key: dict, table: RuleTable, host_re, locate) -> dict:
 
     for key, items in fields.judge(facts_by_key, index, table, host_re).items():
         findings[key].extend(items)
-    return {key: _dedupe(items) for key, items in findings.items()}
+    return {key: dedupe(items) for key, items in findings.items()}
 
 
 def _blocked_relative_paths(facts_by_key: dict, table: RuleTable, base_files: set) -> dict:
@@ -139,15 +139,6 @@ def _prefer_methods(group: list) -> list:
 
     with_method = {endpoint(v) for v in group if v.method}
     return [v for v in group if v.method or endpoint(v) not in with_method]
-
-
-def _dedupe(findings: list) -> list:
-    seen, out = set(), []
-    for finding in sorted(findings, key=lambda f: (f.start, f.code)):
-        if (finding.start, finding.code) not in seen:
-            seen.add((finding.start, finding.code))
-            out.append(finding)
-    return out
 
 
 def describe(match: BaseMatch, method: Optional[str] = None) -> str:

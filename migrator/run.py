@@ -95,11 +95,12 @@ class Pipeline:
 
     def run(self, paths: list) -> RunResult:
         problems: list = []
-        candidates = list(discover(paths, problems, self.options.exclude, self.options.extensions))
         advice = any(p.startswith(OFF_BY_DEFAULT) for p in self.options.select)
         prefilter = Prefilter(self.options.hosts, None if advice else self._field_words)
         matching, unread_python = [], []
-        for candidate in candidates:
+        order: dict = {}  # path -> position in discovery order, for a stable report
+        for candidate in discover(paths, problems, self.options.exclude, self.options.extensions):
+            order[candidate.path] = len(order)
             try:
                 data = reading.read(candidate.path, candidate.kind)
             except OSError as error:
@@ -122,8 +123,8 @@ class Pipeline:
                 result.findings = suppress.filter_findings(result.source, result.findings, today)
             result.findings = [f for f in result.findings if selected(f.code, result.path, self.options)]
         refused = self._fix_all() if self.options.fix or self.options.diff else []
-        files = [self.results[c.path] for c in candidates if c.path in self.results]
-        return RunResult(files, len(candidates), problems, refused)
+        files = sorted(self.results.values(), key=lambda result: order[result.path])
+        return RunResult(files, len(order), problems, refused)
 
     def _field_words(self) -> tuple:
         """Bytes a file on v1 must hold to have a field finding: the old names of the rule table."""
