@@ -20,6 +20,7 @@ from migrator.templates import BRACE_FIELD, PERCENT_FIELD, Hole, Lit, Ref, conca
 
 HTTP_METHODS = {"get", "post", "put", "patch", "delete", "head", "options"}
 GENERIC_REQUESTS = {"request", "Request", "fetch", "urlopen", "open"}
+URL_KEYWORDS = ("url", "endpoint", "path")
 # Keywords that give an HTTP client the base URL its relative paths are joined to.
 BASE_URL_KEYWORDS = {"baseurl", "baseuri", "apibase", "apibaseurl", "apiurl", "endpointurl", "rooturl", "serverurl"}
 # String methods whose arguments are compared or replaced, not requested.
@@ -537,10 +538,12 @@ class _Collector(cst.CSTVisitor):
                 method_node, url = positional[0], positional[1]
             elif url is None and positional:
                 url = positional[0]
-            method = None
-            if isinstance(method_node, cst.SimpleString):
-                method = method_node.raw_value.upper()
-            return method, url
+            return _method(method_node), url
+        # Operators and wrappers that take the URL and the method as keywords:
+        # HttpOperator(endpoint="platform/v1beta1/...", method="GET").
+        url = next((keywords[k] for k in URL_KEYWORDS if k in keywords), None)
+        if url is not None and isinstance(keywords.get("method"), cst.SimpleString):
+            return _method(keywords["method"]), url
         return None, None
 
     def _client_base(self, func: cst.Attribute) -> Optional[tuple]:
@@ -588,6 +591,10 @@ class _Collector(cst.CSTVisitor):
         if "v1beta1" in node.value:
             start, _ = self._span(node)
             self.facts.comments.append((start, node.value))
+
+
+def _method(node) -> Optional[str]:
+    return node.raw_value.upper() if isinstance(node, cst.SimpleString) else None
 
 
 def _is_relative_path(template: tuple) -> bool:

@@ -25,6 +25,9 @@ MARKER = re.compile(r"(iam|platform)/v1beta1")
 AFTER_OK = re.compile(rf"(?:$|[/?#{HOLE_CHAR}\s\"'`)\],;>\\|])")
 # A placeholder segment of a path template in any common syntax: {id}, <id>, :id, $ID, ${ID}, %s.
 PLACEHOLDER = re.compile(r"^(?:\{.*\}|<[^>]*>|:\w+|\$\{?\w+\}?|%[sd])$")
+# Template tags that may hold spaces (Jinja `{{ var.value.org }}`, GitHub `${{ env.ORG }}`):
+# one value each, for the purpose of reading the path.
+TEMPLATE_TAG = re.compile(r"\$?\{\{.*?\}\}|\{%.*?%\}")
 # What may stand before a host-less base: only variables for the host (an optional scheme, a
 # port), e.g. {host}, ${HOST}, {{ host }}, $HOST, %s, `https://{host}:{port}`. A path with a
 # variable in it (`${API}/projects/${ID}`) is another API's.
@@ -149,7 +152,7 @@ def find_bases(template: tuple, table: RuleTable, host_re: re.Pattern) -> list:
             kind = classify(flat[:start], host_re)
             if kind is None or not AFTER_OK.match(flat, end):
                 continue
-            path, query = split_path(flat[end:])
+            path, query = split_path(TEMPLATE_TAG.sub(HOLE_CHAR, flat[end:]))
             shown = path.replace(HOLE_CHAR, "{…}")
             operations = () if kind == "spec" else identify(marker.group(1), path, table)
             found.append(

@@ -165,3 +165,21 @@ def test_paths_joined_in_a_helper_keep_blocked_calls_safe(tmp_path):
     target.write_text("".join(source.read_text().splitlines(keepends=True)[:19]))
     (only,) = check_json(target)
     assert (only["code"], only["fix"]["applicability"]) == ("AM101", "safe")
+
+
+def test_airflow_http_operator_endpoint_with_jinja_is_identified(tmp_path):
+    target = tmp_path / "astro_dag.py"
+    target.write_text(
+        "from airflow.providers.http.operators.http import HttpOperator\n\n"
+        "list_deployments = HttpOperator(\n"
+        '    task_id="list_deployments",\n'
+        '    http_conn_id="astro_api",\n'
+        '    endpoint="platform/v1beta1/organizations/{{ var.value.astro_org }}/deployments/{{ params.dep }}",\n'
+        '    method="GET",\n'
+        ")\n"
+    )
+    (finding,) = check_json(target)
+    assert finding["code"] == "AM102"
+    assert finding["endpoint"]["operation_id"] == "GetDeployment"  # method="GET" names it
+    run_cli("check", "--fix", target)
+    assert 'endpoint="v1/organizations/{{ var.value.astro_org }}/deployments/{{ params.dep }}"' in target.read_text()
