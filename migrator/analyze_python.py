@@ -14,6 +14,7 @@ from typing import Optional
 import libcst as cst
 
 from migrator.facts import PythonFacts, Use
+from migrator.link import is_relative_path
 from migrator.positions import Positions
 from migrator.source import NEWLINE, SourceText
 from migrator.templates import BRACE_FIELD, PERCENT_FIELD, Hole, Lit, Ref, concat, fill_fields, reached_via
@@ -454,7 +455,7 @@ class _Collector(cst.CSTVisitor):
             return
         if _worth_keeping(template):
             uses = self.facts.uses
-        elif _is_relative_path(template):
+        elif is_relative_path(template):
             uses = self.facts.relative
         else:
             return
@@ -595,12 +596,6 @@ class _Collector(cst.CSTVisitor):
 
 def _method(node) -> Optional[str]:
     return node.raw_value.upper() if isinstance(node, cst.SimpleString) else None
-
-
-def _is_relative_path(template: tuple) -> bool:
-    """`/organizations/...`: an API path joined to a base somewhere else."""
-    first = template[0]
-    return isinstance(first, Lit) and first.text.lstrip("/").startswith("organizations/")
 
 
 _CHILD_FIELDS: dict = {}  # node type -> names of the fields that may hold nodes

@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from migrator.filetypes import flavor_of
 from migrator.findings import Finding, dedupe
-from migrator.link import Verdict, describe, judge
+from migrator.link import Verdict, blocked_finding, blocked_relative, describe, judge
 from migrator.match import find_bases, identify, narrow, split_path
 from migrator.source import SourceText
 from migrator.templates import HOLE_CHAR, Hole, Lit, flatten
@@ -78,9 +78,11 @@ def scan(text: str, flavor: str, table, host_re, key: str, locate) -> list:
                 verdicts[origin].append(Verdict(match, key, use.start, use.end, method, False))
                 calls.append((match, method))
     findings = noted
+    blocked = blocked_relative([u for u in uses if not inside(comments, u.start)], table) if verdicts else []
+    findings += [blocked_finding(match, start, end) for start, end, match in blocked]
     for origin in sorted(verdicts):
         # No module facts here: a text file's shared base is reported (AM202), not split.
-        verdict = judge(key, origin, verdicts[origin], locate)
+        verdict = judge(key, origin, verdicts[origin], locate, {key: blocked})
         findings.extend(finding for _, finding in verdict)
     operations = [op for match, method in calls for op in narrow(match.operations, method)]
     operations += [op for template in resolved for op in _v1_operations(template, table, host_re)]

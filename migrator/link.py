@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from typing import Optional
 
 from migrator.findings import Edit, Finding, Fix, dedupe
-from migrator.match import BaseMatch, find_bases, identify, narrow, split_path
+from migrator.match import TEMPLATE_TAG, BaseMatch, find_bases, identify, narrow, split_path
 from migrator.ruletable import RuleTable
 from migrator.templates import HOLE_CHAR, Hole, Lit, Ref, flatten
 
@@ -114,19 +114,32 @@ def link(facts_by_key: dict, table: RuleTable, host_re, locate) -> dict:
 
 
 def _blocked_relative_paths(facts_by_key: dict, table: RuleTable, base_files: set) -> dict:
-    """Host-less paths to endpoints v1 lacks, in files that also use a v1beta1 base.
+    """Host-less paths to endpoints v1 lacks, in the modules that also use a v1beta1 base."""
+    found = {key: blocked_relative(facts_by_key[key].relative, table) for key in base_files}
+    return {key: items for key, items in found.items() if items}
 
-    `f"/organizations/{org}/alerts"` handed to a helper that joins it to the base is a blocked
-    call even though analysis cannot see the join.
+
+def is_relative_path(template: tuple) -> bool:
+    """`/organizations/...`: an API path joined to a base somewhere else."""
+    first = template[0] if template else None
+    return isinstance(first, Lit) and first.text.lstrip("/").startswith("organizations/")
+
+
+def blocked_relative(uses, table: RuleTable) -> list:
+    """(start, end, match) of the relative paths among `uses` that lead to endpoints v1 lacks.
+
+    `f"/organizations/{org}/alerts"` handed to a helper, or a Terraform `restapi_object` path,
+    is a blocked call even though analysis cannot see where it is joined to the base.
     """
-    found = defaultdict(list)
-    for key in base_files:
-        for use in facts_by_key[key].relative:
-            path, query = split_path(flatten(use.template))
-            operations = identify("platform", path, table)
-            match = BaseMatch("path", "platform", Lit(""), 0, 0, path.replace(HOLE_CHAR, "{…}"), query, operations)
-            if match.blocked:
-                found[key].append((use.start, use.end, match))
+    found = []
+    for use in uses:
+        if not is_relative_path(use.template):
+            continue
+        path, query = split_path(TEMPLATE_TAG.sub(HOLE_CHAR, flatten(use.template)))
+        operations = identify("platform", path, table)
+        match = BaseMatch("path", "platform", Lit(""), 0, 0, path.replace(HOLE_CHAR, "{…}"), query, operations)
+        if match.blocked:
+            found.append((use.start, use.end, match))
     return found
 
 
@@ -161,7 +174,7 @@ def judge(key: str, offset: int, group: list, locate, blocked_paths: Optional[di
     length = group[0].match.end - group[0].match.start
     blocked = [v for v in group if v.match.blocked]
     serving = [v for v in group if v.match.path_visible and not v.match.blocked]
-    hidden = [v for v in group if v.match.has_path and not v.match.path_visible]
+    hidden = [v for v in group if not v.match.path_visible]  # may serve a path built elsewhere
     for verdict in blocked:
         inline = verdict.key == key and verdict.start <= offset < verdict.end
         start, end = (offset, offset + length) if inline else (verdict.start, verdict.end)

@@ -223,3 +223,35 @@ def test_binary_files_are_recognised_from_their_first_bytes(tmp_path):
     path.write_bytes(b"\x7fELF\0\0" + b"x" * 100_000)
     assert filetypes.is_binary(str(path))
     assert not filetypes.is_binary(str(BEFORE / "deploy.sh"))
+
+
+RESTAPI_TF = '''provider "restapi" {
+  uri                  = "https://api.astronomer.io/platform/v1beta1"
+  write_returns_object = true
+  headers              = { Authorization = "Bearer ${var.astro_token}" }
+}
+
+resource "restapi_object" "workspace" {
+  path = "/organizations/${var.org_id}/workspaces"
+  data = jsonencode({ name = "data-eng" })
+}
+'''
+ALERT_TF = '''
+resource "restapi_object" "dag_failure_alert" {
+  path = "/organizations/${var.org_id}/alerts"
+  data = jsonencode({ name = "dag failure", type = "DAG_FAILURE" })
+}
+'''
+
+
+def test_terraform_restapi_base_is_not_moved_under_blocked_resources(tmp_path):
+    target = tmp_path / "main.tf"
+    target.write_text(RESTAPI_TF + ALERT_TF)
+    found = [(f["location"]["row"], f["code"], f["fix"] and f["fix"]["applicability"]) for f in check_json(target)]
+    assert found == [(2, "AM101", "unsafe"), (14, "AM201", None)]
+    run_cli("check", "--fix", target)
+    assert target.read_text() == RESTAPI_TF + ALERT_TF
+
+    target.write_text(RESTAPI_TF)
+    run_cli("check", "--fix", target)
+    assert 'uri                  = "https://api.astronomer.io/v1"' in target.read_text()
