@@ -248,7 +248,7 @@ def test_terraform_restapi_base_is_not_moved_under_blocked_resources(tmp_path):
     target = tmp_path / "main.tf"
     target.write_text(RESTAPI_TF + ALERT_TF)
     found = [(f["location"]["row"], f["code"], f["fix"] and f["fix"]["applicability"]) for f in check_json(target)]
-    assert found == [(2, "AM101", "unsafe"), (14, "AM201", None)]
+    assert found == [(2, "AM101", "unsafe"), (13, "AM201", None)]
     run_cli("check", "--fix", target)
     assert target.read_text() == RESTAPI_TF + ALERT_TF
 
