@@ -164,6 +164,9 @@ def discover(paths: list, problems: list, exclude: tuple = (), extra: Optional[d
         else:
             problems.append(Problem(display(path), "no such file or directory"))
             found = []
+        if len(paths) == 1:  # nothing can be found twice
+            yield from found
+            continue
         for candidate in found:
             if candidate.path not in seen:
                 seen.add(candidate.path)

@@ -97,22 +97,29 @@ class Pipeline:
         problems: list = []
         advice = any(p.startswith(OFF_BY_DEFAULT) for p in self.options.select)
         prefilter = Prefilter(self.options.hosts, None if advice else self._field_words)
+        # Memory per file that cannot match stays small (a path string for Python modules, which
+        # the importer pass may read again), so a tree ten times larger costs little more.
         matching, unread_python = [], []
-        order: dict = {}  # path -> position in discovery order, for a stable report
+        order: dict = {}  # path -> position in discovery order, for files with something to say
+        checked = 0
         for candidate in discover(paths, problems, self.options.exclude, self.options.extensions):
-            order[candidate.path] = len(order)
+            checked += 1
             try:
                 data = reading.read(candidate.path, candidate.kind)
             except OSError as error:
+                order[candidate.path] = checked
                 self._unreadable(candidate, error)
                 continue
             if prefilter.may_match(data):
+                order[candidate.path] = checked
                 matching.append((candidate, data))
             elif candidate.kind == "python":
-                unread_python.append(candidate)
+                unread_python.append(candidate if candidate.explicit else candidate.path)
         python_facts: dict = {}
         self._analyse_all(matching, python_facts)
+        matching.clear()  # the bytes: from here on each file lives as its decoded text
         self._analyse_importers(unread_python, python_facts)
+        unread_python.clear()
         if python_facts:
             self._link(python_facts)
         from migrator import suppress
@@ -123,8 +130,8 @@ class Pipeline:
                 result.findings = suppress.filter_findings(result.source, result.findings, today)
             result.findings = [f for f in result.findings if selected(f.code, result.path, self.options)]
         refused = self._fix_all() if self.options.fix or self.options.diff else []
-        files = sorted(self.results.values(), key=lambda result: order[result.path])
-        return RunResult(files, len(order), problems, refused)
+        files = sorted(self.results.values(), key=lambda result: order.get(result.path, checked))
+        return RunResult(files, checked, problems, refused)
 
     def _field_words(self) -> tuple:
         """Bytes a file on v1 must hold to have a field finding: the old names of the rule table."""
@@ -180,7 +187,10 @@ class Pipeline:
             python_facts[candidate.path] = outcome.facts
 
     def _analyse_importers(self, unread: list, facts: dict) -> None:
-        """Parse the modules that may import a v1beta1 constant defined in another module."""
+        """Parse the modules that may import a v1beta1 constant defined in another module.
+
+        `unread`: the Python modules the prefilter let go, as Candidates or (walked) paths.
+        """
         names = sorted({name for f in facts.values() for name, template in f.exports.items() if holds_base(template)})
         if not names:
             return
@@ -188,6 +198,8 @@ class Pipeline:
         mentions = re.compile(rb"\b(?:%s)\b" % b"|".join(re.escape(n) for n in encoded))
         importers = []
         for candidate in unread:
+            if isinstance(candidate, str):
+                candidate = Candidate(candidate, "python", False)
             try:
                 data = reading.read(candidate.path, candidate.kind)
             except OSError:
