@@ -98,6 +98,7 @@ class _Binder:
         self.order_of: dict = {}  # id(statement) -> order
         self.docstrings: set = set()  # id() of docstring expressions
         self.top_of: dict = {}  # id(FunctionDef/ClassDef) -> its top-level statement
+        self.bound_values: set = set()  # id() of the values names are bound to
         self.order = 0
         self.module = None
         self.tops: set = set()  # id() of the module's top-level statements
@@ -177,6 +178,7 @@ class _Binder:
                 self._suite(suite)
 
     def _bind_target(self, target: cst.BaseExpression, value: cst.CSTNode) -> None:
+        self.bound_values.add(id(value))
         binding = Binding(self.order, value, module_level=self.scope is self.module_scope, top=self.top)
         if isinstance(target, cst.Name):
             self.scope.bind(target.value, binding)
@@ -468,6 +470,7 @@ class _Collector(cst.CSTVisitor):
                 method=method,
                 docstring=id(node) in self.binder.docstrings,
                 inert=id(node) in self.inert,
+                assigned=id(node) in self.binder.bound_values,
             )
         )
 

@@ -60,6 +60,7 @@ def scan(text: str, flavor: str, table, host_re, key: str, locate) -> list:
     comments = comment_spans(text, flavor)
     uses = tokens(text, key) + chains(text, key)
     definitions = _definitions(text, uses, table, host_re)
+    defined = {offset for values in definitions.values() for offset, _ in values}
     if flavor in ("yaml", "json") and OPENAPI.search(text):
         uses += _openapi_uses(text, uses, key, table, host_re)
     verdicts = defaultdict(list)
@@ -67,7 +68,8 @@ def scan(text: str, flavor: str, table, host_re, key: str, locate) -> list:
     for use in uses:
         template = _resolve(use.template, definitions, use.start)
         resolved.append(template)
-        matches = find_bases(template, table, host_re)
+        line_end = text.find("\n", use.end)
+        matches = find_bases(template, table, host_re, text[use.end : line_end if line_end >= 0 else len(text)])
         method = method_of(text, use.start) if matches else None
         for match in matches:
             origin = match.lit.origin[1] + match.start
@@ -75,7 +77,8 @@ def scan(text: str, flavor: str, table, host_re, key: str, locate) -> list:
             if inside(comments, origin):
                 noted.append(Finding("AM104", f"comment names {describe(match)}", origin, origin + length))
             elif not inside(comments, use.start):
-                verdicts[origin].append(Verdict(match, key, use.start, use.end, method, False))
+                definition = use.start in defined
+                verdicts[origin].append(Verdict(match, key, use.start, use.end, method, False, definition))
                 calls.append((match, method))
     findings = noted
     blocked = blocked_relative([u for u in uses if not inside(comments, u.start)], table) if verdicts else []
@@ -108,12 +111,21 @@ def relocate(findings: list, to_raw, context=None) -> list:
 def _definitions(text: str, uses: list, table, host_re) -> dict:
     """name -> [(offset, template)] for names whose value holds a v1beta1 base or a v1 URL."""
     found = defaultdict(list)
-    for use in uses:
-        if not find_bases(use.template, table, host_re) and not _v1_starts(flatten(use.template), host_re):
-            continue
-        name = defined_name(text, use.start)
-        if name:
-            found[name].append((use.start, use.template))
+    defined = set()
+    for _ in range(3):  # names defined through other names: ORG_URL="$BASE/organizations/$ORG"
+        before = len(defined)
+        for use in uses:
+            if use.start in defined:
+                continue
+            template = _resolve(use.template, found, use.start)
+            if not find_bases(template, table, host_re) and not _v1_starts(flatten(template), host_re):
+                continue
+            name = defined_name(text, use.start)
+            if name:
+                found[name].append((use.start, template))
+                defined.add(use.start)
+        if len(defined) == before:
+            break
     return found
 
 

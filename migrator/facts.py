@@ -18,6 +18,7 @@ class Use:
     method: Optional[str] = None
     docstring: bool = False
     inert: bool = False  # compared or replaced, not requested
+    assigned: bool = False  # the value a name is bound to (`BASE = "…"`), not a call
 
 
 @dataclass

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from typing import Optional
 
 from migrator.findings import Edit, Finding, Fix, dedupe
-from migrator.match import TEMPLATE_TAG, BaseMatch, find_bases, identify, narrow, split_path
+from migrator.match import BaseMatch, find_bases, narrow, read_path
 from migrator.ruletable import RuleTable
 from migrator.templates import HOLE_CHAR, Hole, Lit, Ref, flatten
 
@@ -29,6 +29,7 @@ class Verdict:
     end: int
     method: Optional[str]
     docstring: bool
+    definition: bool = False  # the value a name is defined to, not a call
 
 
 class ModuleIndex:
@@ -89,7 +90,9 @@ def link(facts_by_key: dict, table: RuleTable, host_re, locate) -> dict:
                 if match.lit.origin is None or (use.inert and match.kind == "path"):
                     continue
                 origin = (match.lit.origin[0], match.lit.origin[1] + match.start)
-                verdicts[origin].append(Verdict(match, key, use.start, use.end, use.method, use.docstring))
+                verdicts[origin].append(
+                    Verdict(match, key, use.start, use.end, use.method, use.docstring, use.assigned)
+                )
     findings = defaultdict(list)
     blocked_paths = _blocked_relative_paths(facts_by_key, table, {v.key for g in verdicts.values() for v in g})
     for key, mentions in blocked_paths.items():
@@ -120,9 +123,15 @@ def _blocked_relative_paths(facts_by_key: dict, table: RuleTable, base_files: se
 
 
 def is_relative_path(template: tuple) -> bool:
-    """`/organizations/...`: an API path joined to a base somewhere else."""
-    first = template[0] if template else None
-    return isinstance(first, Lit) and first.text.lstrip("/").startswith("organizations/")
+    """`/organizations/...` or `{base}/organizations/...`: an API path joined to a base that
+    analysis cannot see (a parameter, an attribute, a variable of another file)."""
+    index = 0
+    while index < len(template) and not isinstance(template[index], Lit):
+        index += 1
+    if index == len(template):
+        return False
+    text = template[index].text
+    return text.startswith("/organizations/") or (index == 0 and text.startswith("organizations/"))
 
 
 def blocked_relative(uses, table: RuleTable) -> list:
@@ -135,8 +144,8 @@ def blocked_relative(uses, table: RuleTable) -> list:
     for use in uses:
         if not is_relative_path(use.template):
             continue
-        path, query = split_path(TEMPLATE_TAG.sub(HOLE_CHAR, flatten(use.template)))
-        operations = identify("platform", path, table)
+        flat = flatten(use.template).lstrip(HOLE_CHAR)
+        path, query, operations = read_path(flat, "platform", table)
         match = BaseMatch("path", "platform", Lit(""), 0, 0, path.replace(HOLE_CHAR, "{…}"), query, operations)
         if match.blocked:
             found.append((use.start, use.end, match))
@@ -173,8 +182,11 @@ def judge(key: str, offset: int, group: list, locate, blocked_paths: Optional[di
         return
     length = group[0].match.end - group[0].match.start
     blocked = [v for v in group if v.match.blocked]
-    serving = [v for v in group if v.match.path_visible and not v.match.blocked]
-    hidden = [v for v in group if not v.match.path_visible]  # may serve a path built elsewhere
+    calls = [v for v in group if not v.definition]
+    serving = [v for v in calls if v.match.path_visible and not v.match.blocked]
+    # What may serve a path built elsewhere: a call whose path is out of sight, or a definition
+    # nothing in sight uses (a Terraform provider's `uri`, a constant other modules import).
+    hidden = [v for v in (calls or group) if not v.match.path_visible]
     for verdict in blocked:
         inline = verdict.key == key and verdict.start <= offset < verdict.end
         start, end = (offset, offset + length) if inline else (verdict.start, verdict.end)
@@ -196,11 +208,13 @@ def judge(key: str, offset: int, group: list, locate, blocked_paths: Optional[di
         return
     best = max(group, key=lambda v: KIND_RANK[v.match.kind])
     risky = sorted({locate(v.key, start) for v in hidden for start, _, _ in (blocked_paths or {}).get(v.key, [])})
+    # With no call in sight, the definition's own path (a constant holding a whole URL) names it.
+    named = serving or [v for v in group if v.match.path_visible]
     finding = base_finding(
         best.match,
         offset,
         offset + length,
-        [(v.match, v.method) for v in serving],
+        [(v.match, v.method) for v in named],
         docstring=all(v.docstring for v in group),
     )
     if risky and finding.fix is not None:

@@ -102,10 +102,59 @@ def classify(before: str, host_re: re.Pattern) -> Optional[str]:
 
 def split_path(after: str) -> tuple:
     """Split what follows a base into (path, query), stopping at delimiters."""
-    end = re.search(r"[\s\"'`)\],;>\\|]", after)
+    end = re.search(r"[\s\"'`)\],;>\\|]|:(?=\s|$)", after)
     rest = after[: end.start()] if end else after
     path, _, query = rest.partition("?")
     return path.split("#", 1)[0], query
+
+
+# Placeholders, in any of the spellings people use, that may hold a path delimiter:
+# {{ jinja }}, ${{ github }}, {% tag %}, <org-id>, [org], ${ORG:-x}, `cmd`, $(cmd), %[1]s, \$ORG, $ORG.
+PLACEHOLDERS = re.compile(
+    r"\$?\{\{.*?\}\}|\{%.*?%\}|<[^<>\s/]*>|\[[^\[\]\s/]*\]|\$\{[^{}]*\}|`[^`\n]+`|\$\([^()]*\)"
+    r"|%\[\d+\][a-zA-Z]|\\?\$\w+"
+)
+LINE_CONTINUATION = re.compile(r"\\\r?\n")  # a backslash-newline inside a string literal
+QUOTE_JOIN = re.compile(r"'\"|\"'")  # shell words joined by quotes: '/organizations/'"$ORG"'/alerts'
+
+
+def read_path(after: str, api: str, table: RuleTable) -> tuple:
+    """(path, query, operations) of the URL that goes on after a base.
+
+    The path is read up to a delimiter. When the URL visibly goes on past it (an unusual
+    placeholder, shell words joined by quotes), the operations are those of the whole path, or
+    none (unknown) when it does not fit the rule table; a blocked segment anywhere in the URL
+    (`/alerts`) always makes it a blocked call, so that no spelling can turn one into a rewrite.
+    """
+    # A base that is the default of a shell expansion, `${ASTRO_URL:-https://…/v1beta1}/…`,
+    # goes on after the expansion's closing brace.
+    after = after[1:] if after.startswith("}") else after
+    text = PLACEHOLDERS.sub(HOLE_CHAR, LINE_CONTINUATION.sub("", after[:400]))
+    path, query = split_path(text)
+    operations = identify(api, path, table)
+    whole, _ = split_path(QUOTE_JOIN.sub("", text))
+    if whole.rstrip("/") != path.rstrip("/"):
+        operations = identify(api, whole, table)
+    run = re.split(r"\s", QUOTE_JOIN.sub("", text), 1)[0]  # the URL-like run, whatever cut the path
+    segments = set(whole.split("/")) | set(re.findall(r"/([A-Za-z][\w-]*)", run))
+    if not (operations and all(op.blocked for op in operations)) and segments & blocked_words(table):
+        operations = tuple(op for op in table.operations if op.blocked and set(op.segments) & segments)
+    return path, query, operations
+
+
+def blocked_words(table: RuleTable) -> frozenset:
+    """Literal path segments that only endpoints without a v1 equivalent have (`alerts`)."""
+    found = _BLOCKED_WORDS.get(table.digest)
+    if found is None:
+        def literal(ops):
+            return {seg for op in ops for seg in op.segments if not seg.startswith("{")}
+
+        found = frozenset(literal(o for o in table.operations if o.blocked) - literal(o for o in table.operations if not o.blocked))
+        _BLOCKED_WORDS[table.digest] = found
+    return found
+
+
+_BLOCKED_WORDS: dict = {}
 
 
 def is_wildcard(segment: str) -> bool:
@@ -137,8 +186,12 @@ def identify(api: str, path: str, table: RuleTable) -> tuple:
     return tuple(same_api or ops)
 
 
-def find_bases(template: tuple, table: RuleTable, host_re: re.Pattern) -> list:
-    """Every v1beta1 base in `template` that is not a look-alike."""
+def find_bases(template: tuple, table: RuleTable, host_re: re.Pattern, tail: str = "") -> list:
+    """Every v1beta1 base in `template` that is not a look-alike.
+
+    `tail` is the text that follows the template where the URL may go on (the rest of the line,
+    for a token cut at a character the tokenizer treats as a delimiter).
+    """
     flat = flatten(template)
     found = []
     offset = 0
@@ -152,9 +205,9 @@ def find_bases(template: tuple, table: RuleTable, host_re: re.Pattern) -> list:
             kind = classify(flat[:start], host_re)
             if kind is None or not AFTER_OK.match(flat, end):
                 continue
-            path, query = split_path(TEMPLATE_TAG.sub(HOLE_CHAR, flat[end:]))
+            path, query, operations = read_path(flat[end:] + tail, marker.group(1), table)
             shown = path.replace(HOLE_CHAR, "{…}")
-            operations = () if kind == "spec" else identify(marker.group(1), path, table)
+            operations = () if kind == "spec" else operations
             found.append(
                 BaseMatch(kind, marker.group(1), part, marker.start(), marker.end(), shown, query, operations)
             )

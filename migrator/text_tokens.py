@@ -94,6 +94,24 @@ def tokens(text: str, key: str) -> list:
         if NOT_URL_KEY.search(text, line_start(text, token.start()), token.start()):
             continue
         uses.append(Use(template_of(value, token.start(), key), token.start(), token.end()))
+    return uses + expression_strings(text, key)
+
+
+EXPRESSION = re.compile(r"\$\{\{(.*?)\}\}", re.DOTALL)
+QUOTED = re.compile(r"'([^'\n]*)'|\"([^\"\n]*)\"")
+
+
+def expression_strings(text: str, key: str) -> list:
+    """Strings inside `${{ … }}` expressions (GitHub Actions), which the tokens above see as one
+    value: `${{ vars.API || 'https://…/platform/v1beta1' }}`, `format('{0}/iam/v1beta1/…', …)`."""
+    uses = []
+    for expression in EXPRESSION.finditer(text):
+        if "v1beta1" not in expression.group(1):
+            continue
+        for quoted in QUOTED.finditer(text, expression.start(1), expression.end(1)):
+            group = 1 if quoted.group(1) is not None else 2
+            start = quoted.start(group)
+            uses.append(Use(template_of(quoted.group(group), start, key), start, quoted.end(group)))
     return uses
 
 

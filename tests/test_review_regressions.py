@@ -1,0 +1,71 @@
+"""Regressions found by reviewing the tool on code written the way people write it.
+
+Each case once produced a wrong rewrite, a missed blocker or a false finding.
+"""
+from __future__ import annotations
+
+import pytest
+
+from helpers import check_json, run_cli
+
+
+def summary(path) -> list:
+    return [(f["location"]["row"], f["code"], f["fix"] and f["fix"]["applicability"]) for f in check_json(path)]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        'curl "https://api.astronomer.io/platform/v1beta1/organizations/<ORG_ID>/notification-channels"',
+        'curl "https://api.astronomer.io/platform/v1beta1/organizations/[org]/alerts"',
+        'curl "https://api.astronomer.io/platform/v1beta1/organizations/${ORG:-default}/alerts"',
+        'curl "https://api.astronomer.io/platform/v1beta1/organizations/`cat org`/alerts"',
+        "curl 'https://api.astronomer.io/platform/v1beta1/organizations/'\"$ORG\"'/alerts'",
+        'curl "https://api.astronomer.io/platform/v1beta1/organizations/\\$ORG/alerts"',
+    ],
+)
+def test_a_blocked_url_is_blocked_whatever_its_placeholders(tmp_path, line):
+    target = tmp_path / "runbook.sh"
+    target.write_text(line + "\n")
+    assert summary(target) == [(1, "AM201", None)]
+    run_cli("check", "--fix", target)
+    assert target.read_text() == line + "\n"
+
+
+def test_go_indexed_verb_and_python_line_continuation_keep_blockers(tmp_path):
+    go = tmp_path / "client.go"
+    go.write_text('package c\nimport "fmt"\nfunc u(o string) string {\n\treturn fmt.Sprintf('
+                  '"https://api.astronomer.io/platform/v1beta1/organizations/%[1]s/alerts", o)\n}\n')
+    assert [code for _, code, _ in summary(go)] == ["AM201"]
+    py = tmp_path / "dag.py"
+    py.write_text('import requests\nr = requests.get("https://api.astronomer.io/platform/v1beta1\\\n'
+                  '/organizations/o/alerts")\n')
+    assert [code for _, code, _ in summary(py)] == ["AM201"]
+
+
+def test_shell_and_typescript_env_defaults_do_not_hide_blocked_calls(tmp_path):
+    shell = tmp_path / "ops.sh"
+    shell.write_text('API="${ASTRO_API:-https://api.astronomer.io/platform/v1beta1}"\n'
+                     'curl "$API/organizations/$ORG/alerts"\ncurl "$API/organizations/$ORG/deployments"\n')
+    assert summary(shell) == [(1, "AM101", "unsafe"), (2, "AM201", None)]
+    ts = tmp_path / "alerts.ts"
+    ts.write_text('const API = process.env.ASTRO_API ?? "https://api.astronomer.io/platform/v1beta1";\n'
+                  'export const del = (org: string) => fetch(`${API}/organizations/${org}/alerts`, { method: "DELETE" });\n')
+    assert summary(ts) == [(1, "AM101", "unsafe"), (2, "AM201", None)]
+
+
+def test_a_base_reached_through_a_second_shell_variable(tmp_path):
+    target = tmp_path / "cleanup.sh"
+    target.write_text('export BASE="https://api.astronomer.io/platform/v1beta1"\nORG_URL="$BASE/organizations/$ORG"\n'
+                      'curl -s "$BASE/organizations/$ORG/clusters"\ncurl -s "$ORG_URL/alerts"\n')
+    assert summary(target) == [(1, "AM202", None), (4, "AM201", None)]
+
+
+def test_urls_inside_github_expressions_are_read(tmp_path):
+    target = tmp_path / "deploy.yml"
+    target.write_text(
+        "on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - run: curl \"${{ vars.ASTRO_API || 'https://api.astronomer.io/platform/v1beta1' }}/organizations/o/deployments\"\n"
+        "      - run: curl \"${{ format('{0}/platform/v1beta1/organizations/{1}/alerts', vars.HOST, vars.ORG) }}\"\n"
+    )
+    assert [(row, code) for row, code, _ in summary(target)] == [(6, "AM101"), (7, "AM201")]
