@@ -22,6 +22,9 @@ from migrator.templates import BRACE_FIELD, PERCENT_FIELD, Hole, Lit, Ref, conca
 HTTP_METHODS = {"get", "post", "put", "patch", "delete", "head", "options"}
 GENERIC_REQUESTS = {"request", "Request", "fetch", "urlopen", "open"}
 URL_KEYWORDS = ("url", "endpoint", "path")
+PATH_JOINS = {"os.path.join", "posixpath.join", "path.join"}
+PATH_TYPES = {"Path", "PurePath", "PosixPath", "PurePosixPath", "WindowsPath", "PureWindowsPath"}
+TRIMS = {"rstrip", "lstrip", "strip", "removesuffix", "removeprefix"}
 # Keywords that give an HTTP client the base URL its relative paths are joined to.
 BASE_URL_KEYWORDS = {"baseurl", "baseuri", "apibase", "apibaseurl", "apiurl", "endpointurl", "rooturl", "serverurl"}
 # String methods whose arguments are compared or replaced, not requested.
@@ -162,6 +165,11 @@ class _Binder:
             self.scope_of[id(statement)] = scope
             self.top_of[id(statement)] = self.top
             self.stack.append(scope)
+            if not is_class:  # a parameter shadows outer names; its default is what it holds
+                params = statement.params
+                for param in (*params.posonly_params, *params.params, *params.kwonly_params):
+                    value = param.default if param.default is not None else param
+                    scope.bind(param.name.value, Binding(self.order, value, top=self.top))
             if isinstance(statement.body, cst.IndentedBlock):
                 self._docstring(statement.body.body)
             self._suite(statement.body)
@@ -309,6 +317,14 @@ class _Collector(cst.CSTVisitor):
                 return self._join(node.left, node.right, depth)
             if isinstance(node.operator, cst.Modulo):
                 return self._percent(node, depth)
+            if isinstance(node.operator, cst.Divide):  # pathlib (a file path) or yarl (a URL)
+                left = self.evaluate(node.left, depth)
+                if left is not None and any(isinstance(p, Hole) and p.label == "path" for p in left):
+                    return left
+                right = self.evaluate(node.right, depth)
+                if left is None and right is None:
+                    return None
+                return concat(left or (Hole(),), (Lit("/"),), right or (Hole(),))
             return None
         if isinstance(node, cst.Call):
             return self._call(node, depth)
@@ -334,8 +350,9 @@ class _Collector(cst.CSTVisitor):
         return None
 
     def _origin(self, node: cst.CSTNode, text: str, skip: int = 0) -> Optional[tuple]:
-        """Where literal text starts, for text that can hold a base (the rest needs no position)."""
-        if "v1beta1" not in text and "astronomer" not in text:
+        """Where literal text starts, for text that can hold a base or a query parameter (the
+        rest needs no position, and measuring positions is the costly part)."""
+        if not any(marker in text for marker in ("v1beta1", "astronomer", "?", "&")):
             return None
         return self.key, self._span(node)[0] + skip
 
@@ -408,8 +425,14 @@ class _Collector(cst.CSTVisitor):
             return self.evaluate(keywords["default"], depth)
         if name == "urljoin" and len(positional) == 2:
             return self._join(positional[0], positional[1], depth)
+        if dotted(func) in PATH_JOINS and positional:
+            return self._path_join(positional, depth)
         if name == "join" and isinstance(func, cst.Attribute) and positional:
             return self._str_join(func.value, positional[0], depth)
+        if name in TRIMS and isinstance(func, cst.Attribute):  # BASE.rstrip("/") is BASE, near enough
+            return self.evaluate(func.value, depth)
+        if name in PATH_TYPES:
+            return (Hole("path"),)
         if name == "str" and len(positional) == 1:
             return self.evaluate(positional[0], depth)
         return None
@@ -437,6 +460,19 @@ class _Collector(cst.CSTVisitor):
             return self._or_hole(value, depth) if value is not None else (Hole(head),)
 
         return fill_fields(template, BRACE_FIELD, substitute)
+
+    def _path_join(self, items: list, depth: int) -> tuple:
+        """`os.path.join(a, b)` / `posixpath.join(a, b)`: the parts with one "/" between them."""
+        parts: list = []
+        for item in items:
+            template = self._or_hole(item, depth)
+            last = parts[-1] if parts else None
+            if parts and not (isinstance(last, Lit) and last.text.endswith("/")):
+                first = template[0]
+                if not (isinstance(first, Lit) and first.text.startswith("/")):
+                    parts.append(Lit("/"))
+            parts.extend(template)
+        return tuple(parts)
 
     def _str_join(self, separator_node, items_node, depth) -> Optional[tuple]:
         separator = self.evaluate(separator_node, depth)
@@ -512,6 +548,9 @@ class _Collector(cst.CSTVisitor):
         name = func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", "")
         if name in INERT_METHODS:
             self.inert.update(id(a.value) for a in node.args)
+            for arg in node.args:  # a constant only compared or replaced is no request
+                if isinstance(arg.value, (cst.Name, cst.Attribute)):
+                    self._record(arg.value)
             return
         method, url = self._request_parts(node, name)
         if url is None or self.inside_use:
@@ -525,8 +564,11 @@ class _Collector(cst.CSTVisitor):
             self.handled.add(id(url))
 
     def visit_Comparison(self, node: cst.Comparison) -> None:
-        self.inert.add(id(node.left))
-        self.inert.update(id(c.comparator) for c in node.comparisons)
+        operands = [node.left, *(c.comparator for c in node.comparisons)]
+        self.inert.update(id(operand) for operand in operands)
+        for operand in operands:
+            if isinstance(operand, (cst.Name, cst.Attribute)):
+                self._record(operand)
 
     @staticmethod
     def _request_parts(node: cst.Call, name: str) -> tuple:
@@ -577,19 +619,26 @@ class _Collector(cst.CSTVisitor):
             template = self._bound(bindings[-1], 0)
             if template and _worth_keeping(template):
                 self.facts.exports[name] = template
-                if len(bindings) == 1 and not bindings[0].is_import:
-                    self.facts.definitions[name] = self._definition(bindings[0].value)
+                definition = self._definition(bindings[0]) if len(bindings) == 1 else None
+                if definition is not None:
+                    self.facts.definitions[name] = definition
 
-    def _definition(self, value: cst.CSTNode) -> tuple:
-        """(value start, value source, indentation, offset where the next line starts, newline)."""
-        start, end = self._span(value)
+    def _definition(self, binding: Binding) -> Optional[tuple]:
+        """(value start, value source, indentation, offset where the next line starts, newline)
+        for `NAME = value` alone on its top-level statement, else None (no split is offered)."""
+        statement = binding.top
+        if binding.is_import or not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+            return None
+        code = self.binder.module.code_for_node(binding.value)  # with its parentheses
+        top_start, _ = self.positions.span(statement.body[0])
+        begin = self.source.text.find(code, top_start)
+        unit_start, _, size = self.positions.units[id(statement)]
+        if begin < 0:
+            return None
         text = self.source.text
-        line = self.source.line_text(self.source.position(start)[0])
-        indent = line[: len(line) - len(line.lstrip(" \t"))]
-        newline = NEWLINE.search(text, end)
-        if newline is None:
-            return start, text[start:end], indent, len(text), None
-        return start, text[start:end], indent, newline.end(), newline.group(0)
+        after = unit_start + size
+        newline = NEWLINE.match(text, after - 2) or NEWLINE.match(text, after - 1)
+        return begin, code, "", after, newline.group(0) if newline and newline.end() == after else None
 
     def visit_Comment(self, node: cst.Comment) -> None:
         if "v1beta1" in node.value:

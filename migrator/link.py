@@ -30,6 +30,7 @@ class Verdict:
     method: Optional[str]
     docstring: bool
     definition: bool = False  # the value a name is defined to, not a call
+    inert: bool = False  # compared or replaced, not requested
 
 
 class ModuleIndex:
@@ -87,11 +88,11 @@ def link(facts_by_key: dict, table: RuleTable, host_re, locate) -> dict:
         for use in facts.uses:
             template = index.resolve(use.template, key)
             for match in find_bases(template, table, host_re):
-                if match.lit.origin is None or (use.inert and match.kind == "path"):
+                if match.lit.origin is None:
                     continue
                 origin = (match.lit.origin[0], match.lit.origin[1] + match.start)
                 verdicts[origin].append(
-                    Verdict(match, key, use.start, use.end, use.method, use.docstring, use.assigned)
+                    Verdict(match, key, use.start, use.end, use.method, use.docstring, use.assigned, use.inert)
                 )
     findings = defaultdict(list)
     blocked_paths = _blocked_relative_paths(facts_by_key, table, {v.key for g in verdicts.values() for v in g})
@@ -181,8 +182,12 @@ def judge(key: str, offset: int, group: list, locate, blocked_paths: Optional[di
     if not group:
         return
     length = group[0].match.end - group[0].match.start
-    blocked = [v for v in group if v.match.blocked]
-    calls = [v for v in group if not v.definition]
+    blocked = [v for v in group if v.match.blocked and not v.inert]
+    compared = [v for v in group if v.inert]
+    calls = [v for v in group if not v.definition and not v.inert]
+    if compared and not calls:
+        yield from _compared_only(key, offset, length, group)
+        return
     serving = [v for v in calls if v.match.path_visible and not v.match.blocked]
     # What may serve a path built elsewhere: a call whose path is out of sight, or a definition
     # nothing in sight uses (a Terraform provider's `uri`, a constant other modules import).
@@ -193,7 +198,7 @@ def judge(key: str, offset: int, group: list, locate, blocked_paths: Optional[di
         yield verdict.key, blocked_finding(verdict.match, start, end, verdict.method)
     if blocked and serving:
         where = ", ".join(sorted({locate(v.key, v.start) for v in blocked}))
-        fix = split_fix(key, offset, length, blocked, facts) if facts is not None else None
+        fix = split_fix(key, offset, length, blocked, serving, facts) if facts is not None else None
         yield key, Finding(
             "AM202",
             f"this v1beta1 base serves endpoints v1 lacks (at {where}) and {len(serving)} "
@@ -223,7 +228,22 @@ def judge(key: str, offset: int, group: list, locate, blocked_paths: Optional[di
     yield key, finding
 
 
-def split_fix(key: str, offset: int, length: int, blocked: list, facts) -> Optional[Fix]:
+def _compared_only(key: str, offset: int, length: int, group: list):
+    """A base that the code only compares or replaces (a migration shim, a check): no request
+    goes to it, so it is not rewritten. A full URL is reported for a person to review."""
+    match = max(group, key=lambda v: KIND_RANK[v.match.kind]).match
+    if match.kind == "path":
+        return
+    yield key, Finding(
+        "AM101",
+        f"Astro API v1beta1 URL `{match.api}/v1beta1` that the code compares or replaces rather than "
+        "requests; review it by hand (rewriting it could break the comparison)",
+        offset,
+        offset + length,
+    )
+
+
+def split_fix(key: str, offset: int, length: int, blocked: list, serving: list, facts) -> Optional[Fix]:
     """Move a shared module constant to v1 and give its blocked calls a v1beta1 copy.
 
     Only where every blocked call names the constant directly, in the module that defines it
@@ -233,6 +253,8 @@ def split_fix(key: str, offset: int, length: int, blocked: list, facts) -> Optio
     names = {ref[3] for ref in references if ref is not None}
     if None in references or len(names) != 1 or any(ref[0] != key for ref in references):
         return None
+    if references & {v.match.lit.via[-1] for v in serving if v.match.lit.via}:
+        return None  # one reference serves both (a shared client's base_url): nothing to split
     name = names.pop()
     copy = f"{name}_V1BETA1"
     definition = facts.definitions.get(name)

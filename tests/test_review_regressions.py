@@ -69,3 +69,81 @@ def test_urls_inside_github_expressions_are_read(tmp_path):
         "      - run: curl \"${{ format('{0}/platform/v1beta1/organizations/{1}/alerts', vars.HOST, vars.ORG) }}\"\n"
     )
     assert [(row, code) for row, code, _ in summary(target)] == [(6, "AM101"), (7, "AM201")]
+
+
+def test_split_of_a_parenthesised_or_continued_constant_still_parses(tmp_path):
+    import ast
+
+    for value in ('(\n    "https://api.astronomer.io/"\n    "platform/v1beta1"\n)', '\\\n    "https://api.astronomer.io/platform/v1beta1"'):
+        target = tmp_path / "client.py"
+        target.write_text(f"import requests\n\nBASE = {value}\n"
+                          'requests.get(f"{BASE}/organizations/o/deployments")\n'
+                          'requests.get(f"{BASE}/organizations/o/alerts")\n')
+        run_cli("check", "--fix", target)
+        fixed = target.read_text()
+        ast.parse(fixed)
+        copy = fixed.split("BASE_V1BETA1 = ", 1)[1]
+        assert "platform/v1beta1" in copy.split("#", 1)[0] and 'f"{BASE_V1BETA1}/organizations/o/alerts"' in fixed
+        second = run_cli("check", "--fix", target)
+        assert target.read_text() == fixed and "fixed" not in second.stdout.splitlines()[-1]
+
+
+def test_blocked_calls_through_rstrip_path_join_and_default_arguments(tmp_path):
+    target = tmp_path / "jobs.py"
+    target.write_text(
+        "import posixpath\nimport requests\n\n"
+        'BASE = "https://api.astronomer.io/platform/v1beta1"\n'
+        'requests.get(f"{BASE}/organizations/o/deployments")\n'
+        "requests.get(f\"{BASE.rstrip('/')}/organizations/o/alerts\")\n"
+        'requests.get(posixpath.join(BASE, "organizations", "o", "alerts"))\n\n\n'
+        "def alerts(org, base=BASE):\n"
+        '    return requests.get(f"{base}/organizations/{org}/alerts")\n'
+    )
+    assert [(row, code) for row, code, _ in summary(target)] == [
+        (4, "AM202"), (6, "AM201"), (7, "AM201"), (11, "AM201")
+    ]
+    run_cli("check", "--fix", target)
+    fixed = target.read_text()
+    assert "BASE.rstrip" not in fixed and "join(BASE," not in fixed and "base=BASE_V1BETA1" in fixed
+
+
+def test_file_paths_and_compared_constants_are_not_rewritten(tmp_path):
+    source = (
+        "import os\nfrom pathlib import Path\n\n"
+        'SPEC = os.path.join("specs", "platform/v1beta1", "openapi.yaml")\n'
+        'SPEC2 = Path("specs") / "iam/v1beta1" / "openapi.yaml"\n'
+        'OLD = "platform/v1beta1"\n'
+        'LEGACY = "https://api.astronomer.io/platform/v1beta1"\n\n\n'
+        "def shim(url):\n"
+        '    url = url.replace(OLD, "v1")\n'
+        "    return url.startswith(LEGACY)\n"
+    )
+    target = tmp_path / "shim.py"
+    target.write_text(source)
+    assert summary(target) == [(7, "AM101", None)]  # reported for review, never rewritten
+    run_cli("check", "--fix", target)
+    assert target.read_text() == source
+
+
+def test_a_shared_client_and_a_whole_url_constant_are_not_split(tmp_path):
+    target = tmp_path / "client.py"
+    source = (
+        "import httpx\nimport requests\n\n"
+        'BASE = "https://api.astronomer.io/platform/v1beta1"\n'
+        "client = httpx.Client(base_url=BASE)\n"
+        'client.get("/organizations/o/deployments")\n'
+        'client.get("/organizations/o/alerts")\n'
+        'ORG_URL = "https://api.astronomer.io/platform/v1beta1/organizations/o"\n'
+        'requests.get(f"{ORG_URL}/alerts")\n'
+    )
+    target.write_text(source)
+    assert summary(target) == [(4, "AM202", None), (7, "AM201", None), (9, "AM201", None)]
+    run_cli("check", "--fix", target)
+    assert target.read_text() == source
+
+
+def test_query_filters_on_a_url_built_from_a_constant(tmp_path):
+    target = tmp_path / "orgs.py"
+    target.write_text('import requests\nAPI = "https://api.astronomer.io/platform/v1beta1"\n'
+                      'requests.get(f"{API}/organizations?supportPlan=BUSINESS")\n')
+    assert "AM305" in [code for _, code, _ in summary(target)]
