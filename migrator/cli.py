@@ -15,8 +15,15 @@ EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 FORMAT_NAMES = ["full", "concise", "json", "json-lines", "sarif", "github", "gitlab", "junit", "markdown"]
 
 
-def _codes(value: str) -> tuple:
-    return tuple(part.strip().upper() for part in (value or "").split(",") if part.strip())
+def _codes(value: str, option: str = "--select") -> tuple:
+    """Codes or prefixes from a comma-separated option; a typo is an error, not an empty gate."""
+    from migrator import codes
+
+    items = tuple(part.strip().upper() for part in (value or "").split(",") if part.strip())
+    unknown = [item for item in items if not codes.is_selector(item)]
+    if unknown:
+        raise click.BadParameter(f"unknown codes {', '.join(unknown)}", param_hint=option)
+    return items
 
 
 def _fail(message: str) -> None:
@@ -117,13 +124,13 @@ def check(paths, fix, unsafe_fixes, diff, select, ignore, exit_zero, output_form
     today = _today(as_of)
     paths = list(paths) or ["."]
     cfg = _config(paths, config_file)
-    failing = tuple(s.lower() for s in _codes(fail_on)) or cfg.fail_on
+    failing = tuple(s.strip().lower() for s in fail_on.split(",") if s.strip()) or cfg.fail_on
     wrong = [s for s in failing if s not in ("error", "warning", "info")]
     if wrong:
         raise click.BadParameter(f"unknown severities {', '.join(wrong)}", param_hint="--fail-on")
     targets = _changed_paths(since, paths, cfg) if since else paths
     options = cfg.options(
-        select=_codes(select), ignore=_codes(ignore), fix=fix, unsafe_fixes=unsafe_fixes, diff=diff,
+        select=_codes(select), ignore=_codes(ignore, "--ignore"), fix=fix, unsafe_fixes=unsafe_fixes, diff=diff,
         jobs=jobs, no_cache=no_cache, today=today, allow_dirty=allow_dirty,
         extensions=_extension_args(extension_args),
     )
@@ -138,12 +145,14 @@ def check(paths, fix, unsafe_fixes, diff, select, ignore, exit_zero, output_form
     for item in result.files:
         if item.error:
             click.echo(f"astro-migrate: error: {item.path}: {item.error}", err=True)
-    if diff:
-        click.echo("".join(item.diff for item in result.files), nl=False)
     text = reports.render(report, output_format)
+    if diff:  # stdout is the patch alone, so `--diff > fix.patch` applies; the report is for -o
+        report.fixed_label = "would be fixed"
+        click.echo("".join(item.diff for item in result.files), nl=False)
+        click.echo(report.summary(), err=True)
     if output_file:
         _write_report(output_file, text)
-    else:
+    elif not diff:
         click.echo(text, nl=False)
     if result.dirty:
         shown = ", ".join(result.dirty[:5]) + (f" and {len(result.dirty) - 5} more" if len(result.dirty) > 5 else "")

@@ -23,6 +23,11 @@ _PATTERNS = (
     re.compile(r"(?<![\w-])(eyJ[\w-]{5,4096}\.[\w-]{5,4096}\.[\w-]{5,4096})"),
     # Passwords in URLs: scheme://user:password@host.
     re.compile(r"://[^/\s:@]{1,256}:([^/\s@]{1,256})@"),
+    # curl -u user:password, --user "user:password".
+    re.compile(r"(?<![\w-])(?:-u|--user)(?:\s{1,8}|=)[\"']?[^\s:\"']{1,256}:([^\s\"']{1,4096})"),
+    # Authorization: <any scheme> <credential>; key headers: X-Api-Key: <value>.
+    re.compile(r"(?i)(?<![\w-])authorization[\"']?\s{0,8}[:=]\s{0,8}[\"']?[A-Za-z-]{1,32}\s{1,8}([^\s\"'$%{][^\s\"']{5,4096})"),
+    re.compile(r"(?i)(?<![\w-])x-[\w-]{0,32}(?:key|token|secret)[\"']?\s{0,8}:\s{0,8}[\"']?([^\s\"']{6,4096})"),
 )
 
 

@@ -148,3 +148,19 @@ def test_caret_stays_under_the_url_on_a_long_line(tmp_path):
     shown, caret = out[1], out[2]
     assert len(shown) < 300
     assert shown[caret.index("^") : caret.index("^") + 11] == "iam/v1beta1"
+
+
+def test_a_typo_in_select_or_ignore_is_an_error_not_a_green_gate(tmp_path):
+    write(tmp_path / "a.py", URL_LINE)
+    for option in ("--select", "--ignore"):
+        result = run_cli("check", option, "AM999", "a.py", cwd=tmp_path)
+        assert result.returncode == 2 and "AM999" in result.stderr
+
+
+def test_diff_output_is_a_patch_that_applies(tmp_path):
+    target = write(tmp_path / "a.py", URL_LINE)
+    result = run_cli("check", "--diff", "a.py", cwd=tmp_path)
+    assert "findings" not in result.stdout and "would be fixed" in result.stderr
+    (tmp_path / "fix.patch").write_text(result.stdout)
+    subprocess.run(["patch", "-p1", "-i", "fix.patch"], cwd=tmp_path, check=True, capture_output=True)
+    assert target.read_text() == URL_LINE.replace("platform/v1beta1", "v1")

@@ -121,3 +121,18 @@ def test_token_in_a_url_query_stays_out_of_messages(tmp_path):
     (tmp_path / "a.py").write_text(f'import requests\nrequests.get("{URL}?api_key={BEARER}")\n')
     result = run_cli("check", "--output-format", "json", "a.py", cwd=tmp_path)
     assert BEARER not in result.stdout
+
+
+def test_curl_credentials_and_other_authorization_schemes_are_masked():
+    from migrator.secrets import mask
+
+    lines = {
+        'curl -u admin:hunter2pass "https://api.astronomer.io/platform/v1beta1/organizations"': "hunter2pass",
+        'curl --user "svc:Sup3rS3cretPw" https://api.astronomer.io/iam/v1beta1/organizations': "Sup3rS3cretPw",
+        'curl -H "Authorization: Token sk_live_51HxQ2eZvKYlo2C" https://api.astronomer.io/iam/v1beta1': "sk_live_51HxQ2eZvKYlo2C",
+        'curl -H "X-Api-Key: AKIAABCDEFGHIJKLMNOP" https://api.astronomer.io/iam/v1beta1': "AKIAABCDEFGHIJKLMNOP",
+    }
+    for line, secret in lines.items():
+        masked = mask(line)
+        assert secret not in masked and len(masked) == len(line) and "api.astronomer.io" in masked
+    assert mask('curl -H "Authorization: Bearer $ASTRO_API_TOKEN"') == 'curl -H "Authorization: Bearer $ASTRO_API_TOKEN"'

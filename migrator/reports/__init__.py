@@ -80,6 +80,7 @@ class Report:
     problems: list = field(default_factory=list)  # (path, reason)
     paths: list = field(default_factory=lambda: ["."])  # what was checked, for suggested commands
     baseline: Optional[object] = None  # baseline.Status when --baseline was given
+    fixed_label: str = "fixed"  # "would be fixed" when --diff shows the fixes instead
 
     @property
     def fixable(self) -> int:
@@ -90,7 +91,7 @@ class Report:
         parts = [f"{n} finding{'s' if n != 1 else ''} in {self.files_with_findings} file{'s' if self.files_with_findings != 1 else ''}"]
         parts.append(f"{self.fixable} fixable")
         if self.fixed:
-            parts.append(f"{self.fixed} fixed")
+            parts.append(f"{self.fixed} {self.fixed_label}")
         if self.baseline is not None:
             parts.append(self.baseline.summary())
         return ", ".join(parts) + f"; {deadline.phrase(self.days_left)}"
