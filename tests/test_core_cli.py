@@ -162,5 +162,5 @@ def test_diff_output_is_a_patch_that_applies(tmp_path):
     result = run_cli("check", "--diff", "a.py", cwd=tmp_path)
     assert "findings" not in result.stdout and "would be fixed" in result.stderr
     (tmp_path / "fix.patch").write_text(result.stdout)
-    subprocess.run(["patch", "-p1", "-i", "fix.patch"], cwd=tmp_path, check=True, capture_output=True)
+    subprocess.run(["git", "apply", "fix.patch"], cwd=tmp_path, check=True, capture_output=True)
     assert target.read_text() == URL_LINE.replace("platform/v1beta1", "v1")
