@@ -15,9 +15,9 @@ from typing import Optional
 
 from migrator.facts import ApiCall, FieldUse
 from migrator.findings import Edit, Finding, Fix, dedupe
-from migrator.match import AFTER_OK, BaseMatch, classify, find_bases, identify, narrow, split_path
+from migrator.match import AFTER_OK, BaseMatch, classify, find_bases, narrow, read_path, scan
 from migrator.ruletable import FieldChange, RuleTable
-from migrator.templates import Lit, flatten
+from migrator.templates import Lit
 
 V1_MARKER = re.compile(r"(?<![\w.])v1(?![\w.])")
 QUERY_PARAM = re.compile(r"[?&]([A-Za-z_]\w*)=([^&#\s\"'`]*)")
@@ -26,20 +26,12 @@ BODY_METHODS = {"POST", "PUT", "PATCH"}
 
 def find_v1_bases(template: tuple, table: RuleTable, host_re: re.Pattern) -> list:
     """Every v1 base (`https://api.astronomer.io/v1`) in `template`, the host visible."""
-    flat = flatten(template)
-    found, offset = [], 0
-    for part in template:
-        if not isinstance(part, Lit):
-            offset += 1
+    found = []
+    for part, marker, start, end, flat in scan(template, V1_MARKER):
+        if classify(flat[:start], host_re) != "url" or not AFTER_OK.match(flat, end):
             continue
-        for marker in V1_MARKER.finditer(part.text):
-            start, end = offset + marker.start(), offset + marker.end()
-            if classify(flat[:start], host_re) != "url" or not AFTER_OK.match(flat, end):
-                continue
-            path, query = split_path(flat[end:])
-            operations = identify("platform", path, table)
-            found.append(BaseMatch("url", "v1", part, marker.start(), marker.end(), path, query, operations))
-        offset += len(part.text)
+        path, query, operations = read_path(flat[end:], "platform", table)
+        found.append(BaseMatch("url", "v1", part, marker.start(), marker.end(), path, query, operations))
     return found
 
 

@@ -186,30 +186,36 @@ def identify(api: str, path: str, table: RuleTable) -> tuple:
     return tuple(same_api or ops)
 
 
+def scan(template: tuple, pattern: re.Pattern):
+    """(literal, match, start, end, flat) for every `pattern` match inside the template's
+    literals; start/end are offsets into `flat`, the template as text (holes one character)."""
+    flat = flatten(template)
+    offset = 0
+    for part in template:
+        if not isinstance(part, Lit):
+            offset += 1
+            continue
+        for marker in pattern.finditer(part.text):
+            yield part, marker, offset + marker.start(), offset + marker.end(), flat
+        offset += len(part.text)
+
+
 def find_bases(template: tuple, table: RuleTable, host_re: re.Pattern, tail: str = "") -> list:
     """Every v1beta1 base in `template` that is not a look-alike.
 
     `tail` is the text that follows the template where the URL may go on (the rest of the line,
     for a token cut at a character the tokenizer treats as a delimiter).
     """
-    flat = flatten(template)
     found = []
-    offset = 0
-    for part in template:
-        if not isinstance(part, Lit):
-            offset += 1
+    for part, marker, start, end, flat in scan(template, MARKER):
+        kind = classify(flat[:start], host_re)
+        if kind is None or not AFTER_OK.match(flat, end):
             continue
-        for marker in MARKER.finditer(part.text):
-            start = offset + marker.start()
-            end = offset + marker.end()
-            kind = classify(flat[:start], host_re)
-            if kind is None or not AFTER_OK.match(flat, end):
-                continue
-            path, query, operations = read_path(flat[end:] + tail, marker.group(1), table)
-            shown = path.replace(HOLE_CHAR, "{…}")
-            operations = () if kind == "spec" else operations
-            found.append(
-                BaseMatch(kind, marker.group(1), part, marker.start(), marker.end(), shown, query, operations)
+        path, query, operations = read_path(flat[end:] + tail, marker.group(1), table)
+        found.append(
+            BaseMatch(
+                kind, marker.group(1), part, marker.start(), marker.end(), path.replace(HOLE_CHAR, "{…}"),
+                query, () if kind == "spec" else operations,
             )
-        offset += len(part.text)
+        )
     return found
