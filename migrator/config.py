@@ -234,5 +234,6 @@ def render(config: Config, end_of_support: str) -> str:
         value = getattr(config, item.name)
         if item.name == "deadline" and value is None:
             value = end_of_support
-        lines.append(f"{by_attribute[item.name]} = {_toml_value(value)}")
+        note = "  # every code but the AM4xx advice" if item.name == "select" and not value else ""
+        lines.append(f"{by_attribute[item.name]} = {_toml_value(value)}{note}")
     return "\n".join(lines) + "\n"
