@@ -27,9 +27,10 @@ DETAILS = {
               "working at end of support and no rewrite can save it.",
               'requests.get(f"{BASE}/organizations/{org}/alerts")', ""),
     "AM202": ("The base is used by endpoints v1 serves and by endpoints it lacks; rewriting it would break "
-              "the blocked calls, so split the base first.",
+              "the blocked calls, so the base is split: the fix does it where the calls name it directly "
+              "in the same module.",
               'BASE = "https://api.astronomer.io/platform/v1beta1"  # used for deployments and alerts',
-              'BASE = "https://api.astronomer.io/v1"\nBASE_V1BETA1 = "https://api.astronomer.io/platform/v1beta1"  # alerts'),
+              'BASE = "https://api.astronomer.io/v1"\n    BASE_V1BETA1 = "https://api.astronomer.io/platform/v1beta1"  # alerts'),
     "AM301": ("v1 API tokens name their scope `scope`; code reading `type` gets nothing.",
               'token["type"]', 'token["scope"]'),
     "AM302": ("v1 Deployment responses return `effectiveWorkloadIdentity`.",
