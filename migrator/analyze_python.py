@@ -15,6 +15,7 @@ import libcst as cst
 
 from migrator.facts import PythonFacts, Use
 from migrator.link import is_relative_path
+from migrator.match import MARKER
 from migrator.positions import Positions
 from migrator.source import NEWLINE, SourceText
 from migrator.templates import BRACE_FIELD, PERCENT_FIELD, Hole, Lit, Ref, concat, fill_fields, reached_via
@@ -102,6 +103,7 @@ class _Binder:
         self.docstrings: set = set()  # id() of docstring expressions
         self.top_of: dict = {}  # id(FunctionDef/ClassDef) -> its top-level statement
         self.bound_values: set = set()  # id() of the values names are bound to
+        self.rebound: set = set()  # names declared `global` or changed with `+=` anywhere
         self.order = 0
         self.module = None
         self.tops: set = set()  # id() of the module's top-level statements
@@ -154,6 +156,10 @@ class _Binder:
                 self._import(statement)
             elif isinstance(statement, cst.ImportFrom):
                 self._import_from(statement)
+            elif isinstance(statement, cst.Global):
+                self.rebound.update(item.name.value for item in statement.names)
+            elif isinstance(statement, cst.AugAssign) and isinstance(statement.target, cst.Name):
+                self.rebound.add(statement.target.value)
 
     def _compound(self, statement) -> None:
         self._number(statement)
@@ -166,8 +172,7 @@ class _Binder:
             self.top_of[id(statement)] = self.top
             self.stack.append(scope)
             if not is_class:  # a parameter shadows outer names; its default is what it holds
-                params = statement.params
-                for param in (*params.posonly_params, *params.params, *params.kwonly_params):
+                for param in _params(statement.params):
                     value = param.default if param.default is not None else param
                     scope.bind(param.name.value, Binding(self.order, value, top=self.top))
             if isinstance(statement.body, cst.IndentedBlock):
@@ -216,6 +221,27 @@ class _Binder:
             self.scope.bind(local, Binding(self.order, Ref(module, name), is_import=True))
 
 
+def _params(params: cst.Parameters) -> list:
+    """Every parameter, *args and **kwargs included."""
+    extra = [p for p in (params.star_arg, params.star_kwarg) if isinstance(p, cst.Param)]
+    return [*params.posonly_params, *params.params, *extra, *params.kwonly_params]
+
+
+def _param_names(params: cst.Parameters) -> list:
+    return [p.name.value for p in _params(params)]
+
+
+def _target_names(target: cst.BaseExpression) -> list:
+    """The names a `for` target binds: `x`, `(k, v)`, `[a, *rest]`."""
+    if isinstance(target, cst.Name):
+        return [target]
+    if isinstance(target, (cst.Tuple, cst.List)):
+        return [n for element in target.elements for n in _target_names(element.value)]
+    if isinstance(target, cst.StarredElement):
+        return _target_names(target.value)
+    return []
+
+
 def _suites(statement) -> list:
     """The nested blocks of a compound statement, in source order (an `elif` is an If)."""
     out = [getattr(statement, "body", None)]
@@ -238,6 +264,7 @@ class _Collector(cst.CSTVisitor):
         self.binder = binder
         self.positions = Positions(binder.module, source.text)
         self.hints: list = []  # top-level statements being evaluated, innermost last
+        self.shadowed: list = []  # names bound by the lambdas and comprehensions being visited
         self.current_top = None  # the top-level statement being visited
         self.facts = PythonFacts(key)
         self.stack = [binder.module_scope]
@@ -266,7 +293,31 @@ class _Collector(cst.CSTVisitor):
     def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
         self.stack.pop()
 
+    # A lambda's parameters and a comprehension's targets hide outer names (they are not scopes
+    # of the binder, whose bindings come from statements).
+    def visit_Lambda(self, node: cst.Lambda) -> None:
+        self.shadowed.append(set(_param_names(node.params)))
+
+    def leave_Lambda(self, node: cst.Lambda) -> None:
+        self.shadowed.pop()
+
+    def _comprehension(self, node) -> None:
+        names, loop = set(), node.for_in
+        while loop is not None:
+            names.update(n.value for n in _target_names(loop.target))
+            loop = loop.inner_for_in
+        self.shadowed.append(names)
+
+    visit_ListComp = visit_SetComp = visit_GeneratorExp = visit_DictComp = _comprehension
+
+    def _end_comprehension(self, node) -> None:
+        self.shadowed.pop()
+
+    leave_ListComp = leave_SetComp = leave_GeneratorExp = leave_DictComp = _end_comprehension
+
     def _lookup(self, name: str) -> Optional[Binding]:
+        if any(name in names for names in self.shadowed):
+            return None
         scope = self.stack[-1]
         first = True
         while scope is not None:
@@ -511,7 +562,7 @@ class _Collector(cst.CSTVisitor):
         )
 
     STRINGISH = (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString, cst.BinaryOperation)
-    STRING_CALLS = {"format", "urljoin", "join", "getenv", "get", "str"}
+    STRING_CALLS = {"format", "urljoin", "join", "getenv", "get", "str"} | PATH_TYPES | TRIMS
 
     def _is_string_root(self, node: cst.CSTNode) -> bool:
         if isinstance(node, cst.Call):
@@ -553,18 +604,39 @@ class _Collector(cst.CSTVisitor):
                     self._record(arg.value)
             return
         method, url = self._request_parts(node, name)
-        if url is None or self.inside_use:
-            return
-        template = self.evaluate(url)
-        client_base = self._client_base(func) if isinstance(func, cst.Attribute) else None
-        if client_base is not None and template is not None:
-            template = concat(client_base, template)
-        if template is not None:
-            self._record(url, method, template)
-            self.handled.add(id(url))
+        if url is not None and not self.inside_use:
+            template = self.evaluate(url)
+            client_base = self._client_base(func) if isinstance(func, cst.Attribute) else None
+            if client_base is not None and template is not None:
+                template = concat(client_base, template)
+            if template is not None:
+                self._record(url, method, template)
+                self.handled.add(id(url))
+        # A base handed to another function (`alerts(BASE, org)`, `@with_base(BASE)`) serves
+        # whatever path that function builds: a use whose path is out of sight.
+        for arg in node.args:
+            if isinstance(arg.value, (cst.Name, cst.Attribute)) and id(arg.value) not in self.handled:
+                if not self.inside_use:
+                    self._record(arg.value)
+
+    def visit_Dict(self, node: cst.Dict) -> None:
+        # A key is looked up, not requested: {"…/iam/v1beta1": "…/v1"} maps old to new.
+        self.inert.update(id(e.key) for e in node.elements if isinstance(e, cst.DictElement))
+
+    def _bare_bases(self, node) -> None:
+        """("iam/v1beta1", "platform/v1beta1") in a tuple, list or set: prefixes to look for."""
+        for element in node.elements:
+            value = element.value
+            if isinstance(value, cst.SimpleString) and MARKER.fullmatch(value.raw_value.strip("/")):
+                self.inert.add(id(value))
+
+    visit_Tuple = visit_List = visit_Set = _bare_bases
 
     def visit_Comparison(self, node: cst.Comparison) -> None:
         operands = [node.left, *(c.comparator for c in node.comparisons)]
+        for operand in list(operands):  # `url in ["…/v1beta1", …]`
+            if isinstance(operand, (cst.List, cst.Tuple, cst.Set)):
+                operands.extend(element.value for element in operand.elements)
         self.inert.update(id(operand) for operand in operands)
         for operand in operands:
             if isinstance(operand, (cst.Name, cst.Attribute)):
@@ -615,6 +687,15 @@ class _Collector(cst.CSTVisitor):
     def leave_Module(self, original_node: cst.Module) -> None:
         """Export the module-level names whose value holds a base, for importing modules."""
         self.statement = None
+        self.facts.names = set(self.binder.module_scope.names)
+        self.facts.rebound = {n for n, b in self.binder.module_scope.names.items() if len(b) > 1}
+        self.facts.rebound |= self.binder.rebound
+        self.facts.rebound_spans = [
+            self._span(b.value)
+            for name in self.facts.rebound
+            for b in self.binder.module_scope.names.get(name, [])
+            if not b.is_import and _worth_keeping(self._bound(b, 0) or ())
+        ]
         for name, bindings in self.binder.module_scope.names.items():
             template = self._bound(bindings[-1], 0)
             if template and _worth_keeping(template):

@@ -74,6 +74,8 @@ def scan(text: str, flavor: str, table, host_re, key: str, locate) -> list:
         for match in matches:
             origin = match.lit.origin[1] + match.start
             length = match.end - match.start
+            if _prose(match, text, use, origin, flavor):
+                continue
             if inside(comments, origin):
                 noted.append(Finding("AM104", f"comment names {describe(match)}", origin, origin + length))
             elif not inside(comments, use.start):
@@ -127,6 +129,23 @@ def _definitions(text: str, uses: list, table, host_re) -> dict:
         if len(defined) == before:
             break
     return found
+
+
+PROSE_FLAVORS = {"markdown", "rst", "plain"}
+
+
+def _prose(match, text: str, use, origin: int, flavor: str) -> bool:
+    """A bare `platform/v1beta1` in words ("migrate platform/v1beta1 to v1"), not a URL: no host,
+    no variable in front, no path right after it, and (outside docs) not a string of its own."""
+    if match.kind != "path" or any(c in text[use.start : origin] for c in "${%"):
+        return False
+    end = origin + match.end - match.start
+    if text[end : end + 1] == "/" and match.path_visible:  # a path follows: an endpoint
+        return False
+    if flavor in PROSE_FLAVORS:
+        return True
+    quoted = use.start > 0 and text[use.start - 1] in "\"'`" and text[use.end : use.end + 1] in ("\"", "'", "`")
+    return not quoted
 
 
 def _resolve(template: tuple, definitions: dict, at: int) -> tuple:

@@ -28,6 +28,9 @@ class PythonFacts:
     exports: dict = field(default_factory=dict)  # module-level name -> template
     comments: list = field(default_factory=list)  # (offset, text) of comments naming v1beta1
     fields: list = field(default_factory=list)  # JSON field uses, see migrator.fields
+    names: set = field(default_factory=set)  # every module-level name (a split must pick a free one)
+    rebound: set = field(default_factory=set)  # module-level names assigned again (`global`, `+=`, twice)
+    rebound_spans: list = field(default_factory=list)  # (start, end) of those names' module-level values
     # module-level NAME = value assigned once: name -> see _Collector._definition
     definitions: dict = field(default_factory=dict)
     relative: list = field(default_factory=list)  # Uses of host-less "/organizations/..." paths

@@ -84,9 +84,15 @@ def link(facts_by_key: dict, table: RuleTable, host_re, locate) -> dict:
     """
     index = ModuleIndex(facts_by_key)
     verdicts = defaultdict(list)  # (file key, offset of base text) -> [Verdict]
+    from migrator.fields import find_v1_bases
+
+    v1_blocked = defaultdict(list)
     for key, facts in facts_by_key.items():
         for use in facts.uses:
             template = index.resolve(use.template, key)
+            for match in find_v1_bases(template, table, host_re):
+                if match.blocked and not use.inert:
+                    v1_blocked[key].append(v1_blocked_finding(match, use.start, use.end, use.method))
             for match in find_bases(template, table, host_re):
                 if match.lit.origin is None:
                     continue
@@ -94,7 +100,7 @@ def link(facts_by_key: dict, table: RuleTable, host_re, locate) -> dict:
                 verdicts[origin].append(
                     Verdict(match, key, use.start, use.end, use.method, use.docstring, use.assigned, use.inert)
                 )
-    findings = defaultdict(list)
+    findings = defaultdict(list, {key: list(items) for key, items in v1_blocked.items()})
     blocked_paths = _blocked_relative_paths(facts_by_key, table, {v.key for g in verdicts.values() for v in g})
     for key, mentions in blocked_paths.items():
         for start, end, match in mentions:
@@ -222,6 +228,13 @@ def judge(key: str, offset: int, group: list, locate, blocked_paths: Optional[di
         [(v.match, v.method) for v in named],
         docstring=all(v.docstring for v in group),
     )
+    if facts is not None and finding.fix is not None and any(s <= offset < e for s, e in facts.rebound_spans):
+        reason = " (the name it is assigned to is assigned again elsewhere: check every value it can hold)"
+        finding = replace(finding, fix=replace(finding.fix, applicability="unsafe", message=finding.fix.message + reason))
+    if compared and finding.fix is not None:
+        where = ", ".join(sorted({locate(v.key, v.start) for v in compared}))
+        reason = f" (the code also compares or replaces it at {where}: rewriting changes those checks)"
+        finding = replace(finding, fix=replace(finding.fix, applicability="unsafe", message=finding.fix.message + reason))
     if risky and finding.fix is not None:
         reason = f" (calls through this base build their path elsewhere, and {', '.join(risky)} builds a path v1 lacks)"
         finding = replace(finding, fix=replace(finding.fix, applicability="unsafe", message=finding.fix.message + reason))
@@ -258,7 +271,7 @@ def split_fix(key: str, offset: int, length: int, blocked: list, serving: list, 
     name = names.pop()
     copy = f"{name}_V1BETA1"
     definition = facts.definitions.get(name)
-    if definition is None or copy in facts.exports:
+    if definition is None or copy in facts.names:
         return None
     start, value, indent, line_end, newline = definition
     if not start <= offset < start + len(value):
@@ -269,6 +282,9 @@ def split_fix(key: str, offset: int, length: int, blocked: list, serving: list, 
     insert = f"{line}{newline}" if newline else f"\n{line}"
     edits = [Edit(offset, offset + length, "v1"), Edit(line_end, line_end, insert)]
     edits += [Edit(ref[1], ref[2], copy) for ref in sorted(references)]
+    if name in facts.rebound:
+        return Fix("unsafe", f"Rewrite `{name}` to v1 and point the blocked calls at `{copy}`, a v1beta1 copy "
+                   f"(`{name}` is assigned again elsewhere: check that the copy should follow it)", tuple(edits))
     return Fix("safe", f"Rewrite `{name}` to v1 and point the blocked calls at `{copy}`, a v1beta1 copy", tuple(edits))
 
 
@@ -278,6 +294,18 @@ def blocked_finding(match: BaseMatch, start: int, end: int, method: Optional[str
         "AM201",
         f"{describe(match, method)} has no v1 equivalent; it stops working when v1beta1 support "
         "ends. Keep it on v1beta1 until Astronomer ships a replacement",
+        start,
+        end,
+        endpoint=match.endpoint(method),
+    )
+
+
+def v1_blocked_finding(match: BaseMatch, start: int, end: int, method: Optional[str] = None) -> Finding:
+    """AM201 for a call already moved to v1 that v1 does not serve (alerts on /v1 fail today)."""
+    return Finding(
+        "AM201",
+        f"{describe(match, method).replace('v1/v1beta1', 'v1')} is called on v1, which has no such endpoint: "
+        "the call fails. Point it back at v1beta1 until Astronomer ships a replacement",
         start,
         end,
         endpoint=match.endpoint(method),

@@ -134,8 +134,12 @@ class Pipeline:
         return RunResult(files, checked, problems, refused)
 
     def _field_words(self) -> tuple:
-        """Bytes a file on v1 must hold to have a field finding: the old names of the rule table."""
-        return tuple({change.old.encode() for change in self.table.field_changes.values()})
+        """Bytes a file on v1 must hold to have a finding: the old field names of the rule table,
+        or a path segment only endpoints without a v1 equivalent have (`alerts`)."""
+        from migrator.match import blocked_words
+
+        words = {change.old for change in self.table.field_changes.values()} | blocked_words(self.table)
+        return tuple(word.encode() for word in words)
 
     def _unreadable(self, candidate: Candidate, error: OSError) -> None:
         result = FileResult(candidate.path, candidate.kind, candidate.explicit)

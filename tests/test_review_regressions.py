@@ -147,3 +147,77 @@ def test_query_filters_on_a_url_built_from_a_constant(tmp_path):
     target.write_text('import requests\nAPI = "https://api.astronomer.io/platform/v1beta1"\n'
                       'requests.get(f"{API}/organizations?supportPlan=BUSINESS")\n')
     assert "AM305" in [code for _, code, _ in summary(target)]
+
+
+def test_split_leaves_lambda_comprehension_and_kwargs_names_alone(tmp_path):
+    target = tmp_path / "shadow.py"
+    target.write_text(
+        "import requests\n\n"
+        'BASE = "https://api.astronomer.io/platform/v1beta1"\n'
+        'requests.get(f"{BASE}/organizations/o/deployments")\n'
+        'requests.get(f"{BASE}/organizations/o/alerts")\n'
+        'f = lambda BASE, org: requests.get(f"{BASE}/organizations/{org}/alerts")\n'
+        'g = [requests.get(f"{BASE}/organizations/o/alerts") for BASE in ["https://example.com"]]\n\n\n'
+        "def get(org, *args, **BASE):\n"
+        '    return requests.get(f"{BASE}/organizations/{org}/alerts")\n'
+    )
+    run_cli("check", "--fix", target)
+    fixed = target.read_text()
+    assert fixed.count("BASE_V1BETA1") == 2  # the copy and the one module-level alerts call
+
+
+def test_split_needs_a_free_name_and_rebound_constants_are_not_safe(tmp_path):
+    target = tmp_path / "cfg.py"
+    target.write_text(
+        "import os\n\nimport requests\n\n"
+        'if os.getenv("X"):\n    BASE = "https://api.astronomer.io/platform/v1beta1"\n'
+        'else:\n    BASE = "https://api.astronomer.io/platform/v1beta1/"\n'
+        'requests.get(f"{BASE}/organizations/o/deployments")\n'
+        'requests.get(f"{BASE}/organizations/o/alerts")\n'
+        'BASE_V1BETA1 = "x"\n'
+    )
+    assert summary(target) == [(6, "AM101", "unsafe"), (8, "AM202", None), (10, "AM201", None)]
+
+
+def test_prefix_tuples_lookup_tables_and_compared_constants(tmp_path):
+    target = tmp_path / "shim.py"
+    target.write_text(
+        "import requests\n\n"
+        'OLD_PREFIXES = ("iam/v1beta1", "platform/v1beta1")\n'
+        'MAP = {"https://api.astronomer.io/iam/v1beta1": "https://api.astronomer.io/v1"}\n'
+        'LEGACY = "https://api.astronomer.io/platform/v1beta1"\n\n\n'
+        "def is_old(u):\n"
+        '    return any(p in u for p in OLD_PREFIXES) or u in ["https://api.astronomer.io/platform/v1beta1", "x"]\n\n\n'
+        "def is_legacy(url):\n    return url.startswith(LEGACY)\n\n\n"
+        'requests.get(f"{LEGACY}/organizations/o/deployments")\n'
+    )
+    assert summary(target) == [(4, "AM101", None), (5, "AM101", "unsafe"), (9, "AM101", None)]
+
+
+def test_a_base_handed_to_a_function_that_builds_a_blocked_path(tmp_path):
+    target = tmp_path / "p8.py"
+    target.write_text(
+        "import requests\n\n"
+        'BASE = "https://api.astronomer.io/platform/v1beta1"\n\n\n'
+        "def alerts(url, org):\n"
+        '    return requests.get(f"{url}/organizations/{org}/alerts")\n\n\n'
+        'requests.get(f"{BASE}/organizations/o/deployments")\n'
+        'alerts(BASE, "o")\n'
+    )
+    assert summary(target) == [(3, "AM101", "unsafe"), (7, "AM201", None)]
+
+
+def test_v1_calls_to_endpoints_v1_lacks_and_host_named_file_paths(tmp_path):
+    v1 = tmp_path / "v1a.py"
+    v1.write_text('import requests\nrequests.get("https://api.astronomer.io/v1/organizations/o/alerts")\n')
+    assert summary(v1) == [(2, "AM201", None)]
+    path = tmp_path / "dump.py"
+    path.write_text('from pathlib import Path\nP = Path("/srv/api.astronomer.io/platform/v1beta1/dump.json")\n')
+    assert check_json(path) == []
+
+
+def test_prose_is_not_a_base(tmp_path):
+    (tmp_path / "usage.sh").write_text('#!/bin/sh\necho "Usage: migrate platform/v1beta1 to v1"\n')
+    (tmp_path / "notes.md").write_text("Migrate platform/v1beta1 calls (see the iam/v1beta1 docs).\n"
+                                       "Replace `iam/v1beta1` with `v1`.\n")
+    assert check_json(tmp_path) == []
