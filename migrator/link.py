@@ -282,6 +282,10 @@ def split_fix(key: str, offset: int, length: int, blocked: list, serving: list, 
     insert = f"{line}{newline}" if newline else f"\n{line}"
     edits = [Edit(offset, offset + length, "v1"), Edit(line_end, line_end, insert)]
     edits += [Edit(ref[1], ref[2], copy) for ref in sorted(references)]
+    if "getenv" in value or "environ" in value:
+        return Fix("unsafe", f"Rewrite `{name}` to v1 and point the blocked calls at `{copy}`, a v1beta1 copy "
+                   "(both read the same environment variable: where it is set, the copy needs a variable of its "
+                   "own, or the blocked calls follow it to v1)", tuple(edits))
     if name in facts.rebound:
         return Fix("unsafe", f"Rewrite `{name}` to v1 and point the blocked calls at `{copy}`, a v1beta1 copy "
                    f"(`{name}` is assigned again elsewhere: check that the copy should follow it)", tuple(edits))

@@ -22,7 +22,7 @@ DEFAULT_HOSTS = ("api.astronomer.io",)
 
 MARKER = re.compile(r"(iam|platform)/v1beta1")
 # What may follow a base: end of text, a path, a query, a fragment, a hole or a delimiter.
-AFTER_OK = re.compile(rf"(?:$|[/?#{HOLE_CHAR}\s\"'`)\],;>\\|])")
+AFTER_OK = re.compile(rf"(?:$|[/?#{HOLE_CHAR}\s\"'`)\],;>\\|]|[.:](?=$|[\s\"'`)\]]))")  # a full stop ends a sentence
 # A placeholder segment of a path template in any common syntax: {id}, <id>, :id, $ID, ${ID}, %s.
 PLACEHOLDER = re.compile(r"^(?:\{.*\}|<[^>]*>|:\w+|\$\{?\w+\}?|%[sd])$")
 # Template tags that may hold spaces (Jinja `{{ var.value.org }}`, GitHub `${{ env.ORG }}`):
@@ -105,7 +105,7 @@ def split_path(after: str) -> tuple:
     end = re.search(r"[\s\"'`)\],;>\\|]|:(?=\s|$)", after)
     rest = after[: end.start()] if end else after
     path, _, query = rest.partition("?")
-    return path.split("#", 1)[0], query
+    return path.split("#", 1)[0].rstrip("."), query  # "…/deployments." ends a sentence
 
 
 # Placeholders, in any of the spellings people use, that may hold a path delimiter:

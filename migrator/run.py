@@ -130,7 +130,7 @@ class Pipeline:
                 result.findings = suppress.filter_findings(result.source, result.findings, today)
             result.findings = [f for f in result.findings if selected(f.code, result.path, self.options)]
         refused = self._fix_all() if self.options.fix or self.options.diff else []
-        files = sorted(self.results.values(), key=lambda result: order.get(result.path, checked))
+        files = sorted(self.results.values(), key=lambda result: (order.get(result.path, checked), result.path))
         return RunResult(files, checked, problems, refused)
 
     def _field_words(self) -> tuple:

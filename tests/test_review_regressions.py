@@ -221,3 +221,20 @@ def test_prose_is_not_a_base(tmp_path):
     (tmp_path / "notes.md").write_text("Migrate platform/v1beta1 calls (see the iam/v1beta1 docs).\n"
                                        "Replace `iam/v1beta1` with `v1`.\n")
     assert check_json(tmp_path) == []
+
+
+def test_a_split_of_an_environment_default_is_not_safe(tmp_path):
+    target = tmp_path / "client.py"
+    target.write_text(
+        'import os\nimport requests\nAPI = os.getenv("ASTRO_API", "https://api.astronomer.io/platform/v1beta1")\n'
+        'requests.get(f"{API}/organizations/o/deployments")\nrequests.get(f"{API}/organizations/o/alerts")\n'
+    )
+    (split,) = [f for f in check_json(target) if f["code"] == "AM202"]
+    assert split["fix"]["applicability"] == "unsafe" and "environment variable" in split["fix"]["message"]
+
+
+def test_a_full_stop_after_a_url_ends_the_sentence(tmp_path):
+    target = tmp_path / "runbook.md"
+    target.write_text("The OpenAPI spec is at https://api.astronomer.io/spec/platform/v1beta1.\n"
+                      "See https://api.astronomer.io/platform/v1beta1/organizations/{organizationId}/deployments.\n")
+    assert summary(target) == [(1, "AM103", "safe"), (2, "AM101", "safe")]

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from helpers import cli_runner
 
 from migrator import ruletable
 from migrator.spec.cli import spec
@@ -31,7 +31,7 @@ def edited(edit) -> dict:
 
 
 def check(*args):
-    return CliRunner().invoke(spec, ["check", *args])
+    return cli_runner().invoke(spec, ["check", *args])
 
 
 def check_doc(doc: dict, tmp_path: Path):

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from helpers import cli_runner
 
 from migrator.spec.cli import spec
 from migrator.spec.diff import diff
@@ -55,7 +55,7 @@ def next_minor(tmp_path_factory) -> Path:
 
 
 def run(*args):
-    return CliRunner().invoke(spec, ["diff", *args])
+    return cli_runner().invoke(spec, ["diff", *args])
 
 
 def test_same_spec_has_no_differences():

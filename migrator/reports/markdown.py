@@ -23,7 +23,8 @@ def _blocker(row) -> bool:
 
 
 def _fixable(row) -> bool:
-    return row.fix_applicability is not None
+    """Fixed by `--fix` as it is (unsafe fixes need `--unsafe-fixes`), as the summary line counts."""
+    return row.fix_applicability == "safe"
 
 
 def _counts(rows: list, key) -> list:
