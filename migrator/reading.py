@@ -75,7 +75,9 @@ def read(path: str, kind: Optional[str] = None) -> bytes:
         _refuse_special(status.st_mode)
         if status.st_size > limit:
             raise Unreadable(f"too large to check: {_size(status.st_size)}, over the {_size(limit)} limit")
-        data = handle.read(limit + 1)
+        # Ask for what the file holds (plus one byte, to notice growth), never for the cap: a
+        # buffer of the cap's size for every file would make the allocator hold on to memory.
+        data = handle.read(min(status.st_size, limit) + 1)
     if len(data) > limit:
         raise Unreadable(f"too large to check: over the {_size(limit)} limit (it grew while read)")
     if b"\0" in data:
