@@ -67,7 +67,7 @@ def scan(text: str, flavor: str, table, host_re, key: str, locate) -> list:
     noted, calls, resolved = [], [], []
     for use in uses:
         template = _resolve(use.template, definitions, use.start)
-        resolved.append(template)
+        resolved.append((template, use.start))
         line_end = text.find("\n", use.end)
         matches = find_bases(template, table, host_re, text[use.end : line_end if line_end >= 0 else len(text)])
         method = method_of(text, use.start) if matches else None
@@ -81,7 +81,7 @@ def scan(text: str, flavor: str, table, host_re, key: str, locate) -> list:
             elif not inside(comments, use.start):
                 definition = use.start in defined
                 verdicts[origin].append(Verdict(match, key, use.start, use.end, method, False, definition))
-                calls.append((match, method))
+                calls.append((match, method, use.start))
     findings = noted
     blocked = blocked_relative([u for u in uses if not inside(comments, u.start)], table) if verdicts else []
     findings += [blocked_finding(match, start, end) for start, end, match in blocked]
@@ -89,9 +89,9 @@ def scan(text: str, flavor: str, table, host_re, key: str, locate) -> list:
         # No module facts here: a text file's shared base is reported (AM202), not split.
         verdict = judge(key, origin, verdicts[origin], locate, {key: blocked})
         findings.extend(finding for _, finding in verdict)
-    operations = [op for match, method in calls for op in narrow(match.operations, method)]
-    operations += [op for template in resolved for op in _v1_operations(template, table, host_re)]
-    findings += field_findings(text, _unique(operations), comments)
+    sites = [(op, at) for match, method, at in calls for op in narrow(match.operations, method)]
+    sites += [(op, at) for template, at in resolved for op in _v1_operations(template, table, host_re)]
+    findings += field_findings(text, sites, comments)
     return dedupe(findings)
 
 

@@ -30,10 +30,14 @@ def endpoint_of(op) -> Endpoint:
     return Endpoint(op.method, op.path, op.operation_id, None if op.v1 is None else "/v1" + op.v1)
 
 
-def field_findings(text: str, operations: list, comments: list) -> list:
-    """Findings for the field changes of `operations` (the file's endpoints) used in `text`."""
+def field_findings(text: str, sites: list, comments: list) -> list:
+    """Findings for the field changes of the endpoints the file calls, used in `text`.
+
+    `sites` are (operation, offset of the call); a field is credited to the nearest call before
+    it that changed that field (`curl …/tokens/$T | jq .type` names GetApiToken, not the file's
+    first token call)."""
     findings, seen = [], set()
-    for op in operations:
+    for op, _ in sites:
         for where, changes in op.fields.items():
             for change in changes:
                 for pattern in _patterns(change, where):
@@ -42,13 +46,20 @@ def field_findings(text: str, operations: list, comments: list) -> list:
                         if (start, change.code) in seen or inside(comments, start):
                             continue
                         seen.add((start, change.code))
+                        caller = _nearest(sites, change, start) or op
                         findings.append(
                             Finding(
                                 change.code,
-                                f"{change.summary} (this file calls {op.operation_id})",
+                                f"{change.summary} (this file calls {caller.operation_id})",
                                 start,
                                 found.end(1),
-                                endpoint=endpoint_of(op),
+                                endpoint=endpoint_of(caller),
                             )
                         )
     return findings
+
+
+def _nearest(sites: list, change, offset: int):
+    """The operation with `change` whose call comes last before `offset`."""
+    before = [(at, op) for op, at in sites if at <= offset and any(change in c for c in op.fields.values())]
+    return max(before, key=lambda item: item[0])[1] if before else None

@@ -238,3 +238,13 @@ def test_a_full_stop_after_a_url_ends_the_sentence(tmp_path):
     target.write_text("The OpenAPI spec is at https://api.astronomer.io/spec/platform/v1beta1.\n"
                       "See https://api.astronomer.io/platform/v1beta1/organizations/{organizationId}/deployments.\n")
     assert summary(target) == [(1, "AM103", "safe"), (2, "AM101", "safe")]
+
+
+def test_a_text_field_change_names_the_call_it_belongs_to(tmp_path):
+    target = tmp_path / "tokens.sh"
+    target.write_text(
+        'curl -X POST "https://api.astronomer.io/iam/v1beta1/organizations/$ORG/tokens/$T/rotate"\n'
+        'curl -s "https://api.astronomer.io/iam/v1beta1/organizations/$ORG/tokens/$T" | jq -r .type\n'
+    )
+    (field,) = [f for f in check_json(target) if f["code"] == "AM301"]
+    assert "GetApiToken" in field["message"] and field["endpoint"]["operation_id"] == "GetApiToken"
