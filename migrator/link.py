@@ -8,12 +8,13 @@ blocker at the definition, because rewriting it would break the blocked calls.
 from __future__ import annotations
 
 import posixpath
+import re
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from typing import Optional
 
 from migrator.findings import Edit, Finding, Fix, dedupe
-from migrator.match import BaseMatch, find_bases, narrow, read_path
+from migrator.match import BaseMatch, blocked_words, find_bases, narrow, read_path
 from migrator.ruletable import RuleTable
 from migrator.templates import HOLE_CHAR, Hole, Lit, Ref, flatten
 
@@ -138,7 +139,11 @@ def is_relative_path(template: tuple) -> bool:
     if index == len(template):
         return False
     text = template[index].text
-    return text.startswith("/organizations/") or (index == 0 and text.startswith("organizations/"))
+    if text.startswith("/organizations/"):
+        return True
+    # At the start: `organizations/…`, or a path relative to an organization's URL
+    # (`session.get("/notification-channels")` on a session whose base ends in the organization).
+    return index == 0 and (text.startswith("organizations/") or re.match(r"/[A-Za-z]", text) is not None)
 
 
 def blocked_relative(uses, table: RuleTable) -> list:
@@ -152,6 +157,8 @@ def blocked_relative(uses, table: RuleTable) -> list:
         if not is_relative_path(use.template):
             continue
         flat = flatten(use.template).lstrip(HOLE_CHAR)
+        if flat.strip("/").split("/", 1)[0] in blocked_words(table):
+            flat = f"/organizations/{HOLE_CHAR}/" + flat.lstrip("/")
         path, query, operations = read_path(flat, "platform", table)
         match = BaseMatch("path", "platform", Lit(""), 0, 0, path.replace(HOLE_CHAR, "{…}"), query, operations)
         if match.blocked:

@@ -135,6 +135,8 @@ def read_path(after: str, api: str, table: RuleTable) -> tuple:
     whole, _ = split_path(QUOTE_JOIN.sub("", text))
     if whole.rstrip("/") != path.rstrip("/"):
         operations = identify(api, whole, table)
+    if HOLE_CHAR * 2 in whole:  # `…/organizations/" + org + path`: the path goes on out of sight
+        operations = ()
     run = re.split(r"\s", QUOTE_JOIN.sub("", text), 1)[0]  # the URL-like run, whatever cut the path
     segments = set(whole.split("/")) | set(re.findall(r"/([A-Za-z][\w-]*)", run))
     if not (operations and all(op.blocked for op in operations)) and segments & blocked_words(table):

@@ -248,3 +248,16 @@ def test_a_text_field_change_names_the_call_it_belongs_to(tmp_path):
     )
     (field,) = [f for f in check_json(target) if f["code"] == "AM301"]
     assert "GetApiToken" in field["message"] and field["endpoint"]["operation_id"] == "GetApiToken"
+
+
+def test_a_session_that_appends_paths_to_an_organization_base(tmp_path):
+    target = tmp_path / "session.py"
+    target.write_text(
+        "import requests\n\n\nclass AstroSession(requests.Session):\n"
+        "    def __init__(self, org):\n        super().__init__()\n"
+        '        self.base = "https://api.astronomer.io/iam/v1beta1/organizations/" + org\n\n'
+        "    def request(self, method, url, *a, **kw):\n"
+        "        return super().request(method, self.base + url, *a, **kw)\n\n\n"
+        's = AstroSession("o1")\ns.get("/users")\ns.get("/notification-channels")\n'
+    )
+    assert summary(target) == [(7, "AM101", "unsafe"), (15, "AM201", None)]
