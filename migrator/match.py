@@ -85,7 +85,8 @@ def narrow(operations: tuple, method: Optional[str]) -> tuple:
 
 def host_pattern(hosts: Iterable[str]) -> re.Pattern:
     alternatives = "|".join(re.escape(h) for h in hosts)
-    return re.compile(rf"(?:^|[/@{HOLE_CHAR}])(?:{alternatives})(?::\d+)?/(spec/)?$", re.IGNORECASE)
+    # `api.astronomer.io//platform/v1beta1` (a base ending in "/" joined to "/platform/…") counts.
+    return re.compile(rf"(?:^|[/@{HOLE_CHAR}])(?:{alternatives})(?::\d+)?/+(spec/+)?$", re.IGNORECASE)
 
 
 def classify(before: str, host_re: re.Pattern) -> Optional[str]:

@@ -261,3 +261,13 @@ def test_a_session_that_appends_paths_to_an_organization_base(tmp_path):
         's = AstroSession("o1")\ns.get("/users")\ns.get("/notification-channels")\n'
     )
     assert summary(target) == [(7, "AM101", "unsafe"), (15, "AM201", None)]
+
+
+def test_a_double_slash_after_the_host_is_still_the_astro_api(tmp_path):
+    target = tmp_path / "client.py"
+    target.write_text(
+        'import requests\nBASE = "https://api.astronomer.io/"\n'
+        'requests.get(BASE + "/platform/v1beta1/organizations/o/alerts")\n'
+        'requests.get("https://api.astronomer.io//platform/v1beta1/organizations/o/clusters")\n'
+    )
+    assert summary(target) == [(3, "AM201", None), (4, "AM101", "safe")]
