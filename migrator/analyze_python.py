@@ -18,7 +18,9 @@ from migrator.link import is_relative_path
 from migrator.match import MARKER
 from migrator.positions import Positions
 from migrator.source import NEWLINE, SourceText
-from migrator.templates import BRACE_FIELD, PERCENT_FIELD, Hole, Lit, Ref, concat, fill_fields, reached_via
+from migrator.templates import (
+    BRACE_FIELD, PERCENT_FIELD, Hole, Lit, Ref, concat, fill_fields, holds_base, reached_via,
+)
 
 HTTP_METHODS = {"get", "post", "put", "patch", "delete", "head", "options"}
 GENERIC_REQUESTS = {"request", "Request", "fetch", "urlopen", "open"}
@@ -759,10 +761,7 @@ def walk(visitor: cst.CSTVisitor, node: cst.CSTNode) -> None:
 
 def _worth_keeping(template: tuple) -> bool:
     """A template that can hold an Astro URL: a v1beta1 base, an Astro host, or an import."""
-    return any(
-        isinstance(p, Ref) or (isinstance(p, Lit) and ("v1beta1" in p.text or "astronomer.io" in p.text))
-        for p in template
-    )
+    return holds_base(template) or any(isinstance(p, Ref) for p in template)
 
 
 def analyze(key: str, source: SourceText) -> PythonFacts:

@@ -194,12 +194,3 @@ def _v1_operations(template: tuple, table, host_re) -> list:
     """Operations a template already calls on v1 (their field changes still apply)."""
     flat = flatten(template)
     return [op for end in _v1_starts(flat, host_re) for op in identify("", split_path(flat[end:])[0], table)]
-
-
-def _unique(operations: list) -> list:
-    seen, out = set(), []
-    for op in operations:
-        if op.operation_id not in seen:
-            seen.add(op.operation_id)
-            out.append(op)
-    return out

@@ -29,8 +29,3 @@ class Prefilter:
         if self._words is None:
             self._words = self._field_words()
         return any(word in data for word in self._words)
-
-
-def holds_base(template: tuple) -> bool:
-    """A template with literal text that can be a base (not only names imported from elsewhere)."""
-    return any(isinstance(getattr(p, "text", None), str) and ("v1beta1" in p.text or "astronomer.io" in p.text) for p in template)

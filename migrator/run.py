@@ -16,7 +16,8 @@ from migrator import analysis, deadline, fixer, reading
 from migrator.discover import Candidate, discover
 from migrator.findings import Finding
 from migrator.match import DEFAULT_HOSTS
-from migrator.prefilter import Prefilter, holds_base
+from migrator.prefilter import Prefilter
+from migrator.templates import holds_base
 from migrator.source import DecodeError, SourceText
 
 

@@ -45,8 +45,9 @@ def flatten(template: tuple) -> str:
     return "".join(p.text if isinstance(p, Lit) else HOLE_CHAR for p in template)
 
 
-def has_refs(template: tuple) -> bool:
-    return any(isinstance(p, Ref) for p in template)
+def holds_base(template: tuple) -> bool:
+    """Literal text that can be (part of) an Astro URL: a v1beta1 base or an Astro host."""
+    return any(isinstance(p, Lit) and ("v1beta1" in p.text or "astronomer.io" in p.text) for p in template)
 
 
 def sub_literal(lit: Lit, start: int, end: int) -> Lit:
