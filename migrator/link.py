@@ -235,17 +235,25 @@ def judge(key: str, offset: int, group: list, locate, blocked_paths: Optional[di
         [(v.match, v.method) for v in named],
         docstring=all(v.docstring for v in group),
     )
-    if facts is not None and finding.fix is not None and any(s <= offset < e for s, e in facts.rebound_spans):
-        reason = " (the name it is assigned to is assigned again elsewhere: check every value it can hold)"
-        finding = replace(finding, fix=replace(finding.fix, applicability="unsafe", message=finding.fix.message + reason))
-    if compared and finding.fix is not None:
+    if facts is not None and any(s <= offset < e for s, e in facts.rebound_spans):
+        finding = _unsafe(finding, "the name it is assigned to is assigned again elsewhere: check every value it can hold")
+    if compared:
         where = ", ".join(sorted({locate(v.key, v.start) for v in compared}))
-        reason = f" (the code also compares or replaces it at {where}: rewriting changes those checks)"
-        finding = replace(finding, fix=replace(finding.fix, applicability="unsafe", message=finding.fix.message + reason))
-    if risky and finding.fix is not None:
-        reason = f" (calls through this base build their path elsewhere, and {', '.join(risky)} builds a path v1 lacks)"
-        finding = replace(finding, fix=replace(finding.fix, applicability="unsafe", message=finding.fix.message + reason))
+        finding = _unsafe(finding, f"the code also compares or replaces it at {where}: rewriting changes those checks")
+    if risky:
+        finding = _unsafe(finding, f"calls through this base build their path elsewhere, and {', '.join(risky)} "
+                                   "builds a path v1 lacks")
     yield key, finding
+
+
+def _unsafe_fix(fix: Fix, reason: str) -> Fix:
+    """`fix` marked unsafe, the reason added to its message."""
+    return replace(fix, applicability="unsafe", message=f"{fix.message} ({reason})")
+
+
+def _unsafe(finding: Finding, reason: str) -> Finding:
+    """`finding` with its fix (if any) marked unsafe."""
+    return finding if finding.fix is None else replace(finding, fix=_unsafe_fix(finding.fix, reason))
 
 
 def _compared_only(key: str, offset: int, length: int, group: list):
@@ -289,14 +297,13 @@ def split_fix(key: str, offset: int, length: int, blocked: list, serving: list, 
     insert = f"{line}{newline}" if newline else f"\n{line}"
     edits = [Edit(offset, offset + length, "v1"), Edit(line_end, line_end, insert)]
     edits += [Edit(ref[1], ref[2], copy) for ref in sorted(references)]
+    fix = Fix("safe", f"Rewrite `{name}` to v1 and point the blocked calls at `{copy}`, a v1beta1 copy", tuple(edits))
     if "getenv" in value or "environ" in value:
-        return Fix("unsafe", f"Rewrite `{name}` to v1 and point the blocked calls at `{copy}`, a v1beta1 copy "
-                   "(both read the same environment variable: where it is set, the copy needs a variable of its "
-                   "own, or the blocked calls follow it to v1)", tuple(edits))
+        return _unsafe_fix(fix, "both read the same environment variable: where it is set, the copy needs a "
+                                "variable of its own, or the blocked calls follow it to v1")
     if name in facts.rebound:
-        return Fix("unsafe", f"Rewrite `{name}` to v1 and point the blocked calls at `{copy}`, a v1beta1 copy "
-                   f"(`{name}` is assigned again elsewhere: check that the copy should follow it)", tuple(edits))
-    return Fix("safe", f"Rewrite `{name}` to v1 and point the blocked calls at `{copy}`, a v1beta1 copy", tuple(edits))
+        return _unsafe_fix(fix, f"`{name}` is assigned again elsewhere: check that the copy should follow it")
+    return fix
 
 
 def blocked_finding(match: BaseMatch, start: int, end: int, method: Optional[str] = None) -> Finding:
