@@ -5,8 +5,8 @@ import functools
 from dataclasses import dataclass, field
 from typing import Optional
 
-from migrator.findings import Finding
-from migrator.source import DecodeError, SourceText
+from migrator.engine.findings import Finding
+from migrator.project.source import DecodeError, SourceText
 
 
 @dataclass
@@ -18,7 +18,7 @@ class Outcome:
 
 @functools.lru_cache(maxsize=8)
 def host_re(hosts: tuple):
-    from migrator.match import host_pattern
+    from migrator.engine.match import host_pattern
 
     return host_pattern(hosts)
 
@@ -31,21 +31,22 @@ def analyse(path: str, kind: str, data: bytes, hosts: tuple) -> Outcome:
     if kind == "python":
         from libcst import ParserSyntaxError
 
-        from migrator.analyze_python import analyze
+        from migrator.python.analyze import analyze
 
         try:
             return Outcome(facts=analyze(path, source))
         except (ParserSyntaxError, RecursionError) as error:
             message = str(error).splitlines()[0] if str(error) else type(error).__name__
             return Outcome(error=f"syntax error: {message}", findings=[Finding("AM901", f"cannot parse as Python: {message}", 0, 0)])
-    from migrator import analyze_text, ruletable
+    from migrator.engine import ruletable
+    from migrator.text import analyze as analyze_text
 
     return Outcome(findings=analyze_text.analyze(source, ruletable.load(), host_re(hosts), path))
 
 
 def analyse_path(args: tuple) -> Outcome:
     """Worker entry point: (path, kind, hosts), reading the file in the worker."""
-    from migrator import reading
+    from migrator.project import reading
 
     path, kind, hosts = args
     return analyse(path, kind, reading.read(path, kind), hosts)

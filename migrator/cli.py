@@ -17,7 +17,7 @@ FORMAT_NAMES = ["full", "concise", "json", "json-lines", "sarif", "github", "git
 
 def _codes(value: str, option: str = "--select") -> tuple:
     """Codes or prefixes from a comma-separated option; a typo is an error, not an empty gate."""
-    from migrator import codes
+    from migrator.engine import codes
 
     items = tuple(part.strip().upper() for part in (value or "").split(",") if part.strip())
     unknown = [item for item in items if not codes.is_selector(item)]
@@ -32,7 +32,7 @@ def _fail(message: str) -> None:
 
 
 def _today(as_of):
-    from migrator import deadline
+    from migrator.engine import deadline
 
     try:
         return deadline.today(as_of)
@@ -41,7 +41,7 @@ def _today(as_of):
 
 
 def _config(paths: list, path):
-    from migrator import config
+    from migrator.project import config
 
     try:
         return config.load(paths, path)
@@ -50,15 +50,15 @@ def _config(paths: list, path):
 
 
 def _end_of_support(cfg):
-    from migrator import deadline, ruletable
+    from migrator.engine import deadline, ruletable
 
     return deadline.parse_date(cfg.deadline or ruletable.end_of_support())
 
 
 def _changed_paths(ref: str, paths: list, cfg) -> list:
     """The checkable files under `paths` changed since `ref`, minus configured exclusions."""
-    from migrator import discover, gitfiles
-    from migrator.filetypes import kind_of
+    from migrator.project import discover, gitfiles
+    from migrator.project.filetypes import kind_of
 
     try:
         changed = gitfiles.changed_since(ref, paths)
@@ -119,7 +119,9 @@ def main() -> None:
 def check(paths, fix, unsafe_fixes, diff, select, ignore, exit_zero, output_format, output_file, as_of,
           config_file, fail_on, baseline, write_baseline, since, jobs, no_cache, extension_args, allow_dirty):
     """Check PATHS (default: the current folder) for Astro API v1beta1 usage."""
-    from migrator import deadline, reports, run
+    from migrator import api as run
+    from migrator import report as reports
+    from migrator.engine import deadline
 
     today = _today(as_of)
     paths = list(paths) or ["."]
@@ -172,7 +174,7 @@ def check(paths, fix, unsafe_fixes, diff, select, ignore, exit_zero, output_form
 
 
 def _extension_args(values: tuple) -> dict:
-    from migrator.config import KINDS, extension_pattern
+    from migrator.project.config import KINDS, extension_pattern
 
     mapping = {}
     for value in values:
@@ -187,7 +189,8 @@ def _extension_args(values: tuple) -> dict:
 @main.command()
 def clean() -> None:
     """Remove the result cache (.astro_migrate_cache/) of the current folder."""
-    from migrator.cache import CACHE_DIR, clean as remove
+    from migrator.project.cache import CACHE_DIR
+    from migrator.project.cache import clean as remove
 
     click.echo(f"removed {CACHE_DIR}/" if remove() else f"no {CACHE_DIR}/ here")
 
@@ -216,7 +219,7 @@ def _write_report(path: str, text: str) -> None:
 def _apply_baselines(report, baseline, write_baseline, paths, today):
     if not (baseline or write_baseline):
         return report
-    from migrator import baseline as ratchet
+    from migrator.report import baseline as ratchet
 
     try:
         if write_baseline:
@@ -234,7 +237,7 @@ def _apply_baselines(report, baseline, write_baseline, paths, today):
               help="Read this configuration file instead of searching for one.")
 def show_config(paths, config_file):
     """Print the effective configuration for PATHS and the file it came from."""
-    from migrator import config
+    from migrator.project import config
 
     cfg = _config(list(paths) or ["."], config_file)
     click.echo(config.render(cfg, _end_of_support(cfg).isoformat()), nl=False)
@@ -245,7 +248,8 @@ def show_config(paths, config_file):
               help="Only operations with this status.")
 def rules(status):
     """List the rule table: every v1beta1 operation and what v1 offers instead."""
-    from migrator import explain, ruletable
+    from migrator.engine import ruletable
+    from migrator.report import explain
 
     click.echo(explain.rules(ruletable.load(), status), nl=False)
 
@@ -255,7 +259,8 @@ def rules(status):
 @click.option("--as-of", metavar="YYYY-MM-DD", help="Count days to end of support from this date.")
 def explain_code(code, as_of):
     """Explain a finding CODE: what it means, why, an example, the deadline and the guide."""
-    from migrator import codes, deadline, explain, ruletable
+    from migrator.engine import codes, deadline, ruletable
+    from migrator.report import explain
 
     code = code.strip().upper()
     if code not in codes.CODES:

@@ -5,8 +5,8 @@ import shutil
 
 from helpers import FIXTURES
 
-from migrator import run
-from migrator.cache import CACHE_DIR
+from migrator import api as run
+from migrator.project.cache import CACHE_DIR
 
 
 def findings(result) -> list:

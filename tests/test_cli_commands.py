@@ -7,7 +7,9 @@ import subprocess
 from pathlib import Path
 
 from helpers import console_script, run_cli
-from migrator import explain, ruletable
+
+from migrator.engine import ruletable
+from migrator.report import explain
 
 URL = 'URL = "https://api.astronomer.io/platform/v1beta1/organizations/o1/deployments"\n'
 
@@ -42,7 +44,7 @@ def test_explain_every_code_with_deadline_and_guide():
     assert "v1beta1 end of support was 4 days ago" in late
     unknown = run_cli("explain", "AM999")
     assert unknown.returncode == 2 and "unknown code AM999" in unknown.stderr
-    from migrator import codes
+    from migrator.engine import codes
 
     assert set(explain.DETAILS) == set(codes.CODES)
 

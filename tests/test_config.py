@@ -5,9 +5,9 @@ import json
 from pathlib import Path
 
 import pytest
-
 from helpers import run_cli
-from migrator import config
+
+from migrator.project import config
 
 URL = 'URL = "https://api.astronomer.io/platform/v1beta1/organizations/o1/deployments"\n'
 COMMENT = "# old docs: https://api.astronomer.io/iam/v1beta1/users\n"

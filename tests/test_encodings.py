@@ -4,9 +4,9 @@ from __future__ import annotations
 import codecs
 
 import pytest
-
 from helpers import check_json, run_cli
-from migrator.source import DecodeError, SourceText
+
+from migrator.project.source import DecodeError, SourceText
 
 URL = "https://api.astronomer.io/iam/v1beta1/organizations/{org}/users"
 FIXED = "https://api.astronomer.io/v1/organizations/{org}/users"

@@ -10,14 +10,16 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from helpers import FIXTURES, check_json
-from migrator import fields, fixer, ruletable
-from migrator.analyze_python import analyze
-from migrator.link import ModuleIndex
-from migrator.match import DEFAULT_HOSTS, host_pattern
-from migrator.source import SourceText
-from migrator.templates import Lit
+
+from migrator.engine import ruletable
+from migrator.engine.match import DEFAULT_HOSTS, host_pattern
+from migrator.engine.templates import Lit
+from migrator.fix import fixer
+from migrator.policy import fields
+from migrator.policy.link import ModuleIndex
+from migrator.project.source import SourceText
+from migrator.python.analyze import analyze
 
 FIELDS = FIXTURES / "fields"
 TABLE = ruletable.load()

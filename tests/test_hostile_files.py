@@ -9,9 +9,9 @@ import sys
 import textwrap
 
 import pytest
-
 from helpers import console_script, run_cli
-from migrator import reading
+
+from migrator.project import reading
 
 URL = "https://api.astronomer.io/iam/v1beta1/organizations/acme/users"
 FIXED = "https://api.astronomer.io/v1/organizations/acme/users"

@@ -5,11 +5,12 @@ import json
 import shutil
 
 from helpers import FIXTURES, check_json, run_cli
-from migrator import ruletable
-from migrator.match import DEFAULT_HOSTS, host_pattern
-from migrator.notebook import analyze
-from migrator.source import SourceText
-from migrator.text_json import parse, raw_offsets
+
+from migrator.engine import ruletable
+from migrator.engine.match import DEFAULT_HOSTS, host_pattern
+from migrator.project.source import SourceText
+from migrator.text.json_values import parse, raw_offsets
+from migrator.text.notebook import analyze
 
 NOTEBOOKS = FIXTURES / "text" / "notebooks"
 TABLE = ruletable.load()

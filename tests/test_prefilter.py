@@ -1,8 +1,8 @@
 """The prefilter lets through every file that can lead to a finding, and little else."""
 from __future__ import annotations
 
-from migrator.match import DEFAULT_HOSTS
-from migrator.prefilter import Prefilter
+from migrator.engine.match import DEFAULT_HOSTS
+from migrator.project.prefilter import Prefilter
 
 FIELD_WORDS = (b"type", b"workloadIdentity")
 

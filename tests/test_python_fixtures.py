@@ -4,7 +4,6 @@ from __future__ import annotations
 import shutil
 
 import pytest
-
 from helpers import FIXTURES, check_json, run_cli
 
 PAIRS = sorted(p.name for p in (FIXTURES / "python").iterdir() if (p / "before.py").exists())

@@ -9,9 +9,11 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-
 from helpers import FIXTURES, run_cli
-from migrator import deadline, reports, run
+
+from migrator import api as run
+from migrator import report as reports
+from migrator.engine import deadline
 
 PROJECT = FIXTURES / "reports" / "project"
 SECRETS = ("eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9", "sk_live_9f8e7d6c5b4a39281706")

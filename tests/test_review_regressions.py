@@ -5,7 +5,6 @@ Each case once produced a wrong rewrite, a missed blocker or a false finding.
 from __future__ import annotations
 
 import pytest
-
 from helpers import check_json, run_cli
 
 

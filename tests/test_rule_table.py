@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from migrator import ruletable
+from migrator.engine import ruletable
 from migrator.spec.compare import compare
 from migrator.spec.index import operation_key, operations_by_key
 

@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from migrator.dirty import dirty_files
+from migrator.fix.dirty import dirty_files
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 

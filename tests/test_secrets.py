@@ -5,9 +5,11 @@ import subprocess
 import sys
 
 import pytest
-
 from helpers import run_cli
-from migrator import reports, run, secrets
+
+from migrator import api as run
+from migrator import report as reports
+from migrator.report import secrets
 
 JWT = "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJhcGktdG9rZW4tOTkifQ.c2lnbmF0dXJlLXBsYW50ZWQtOTk"
 BEARER = "astro_pat_7f3c9e1b2d4a6f8e0c5b"
@@ -108,7 +110,7 @@ def test_mask_leaves_urls_and_code_readable(line):
 def test_mask_is_linear_on_a_megabyte_long_minified_line():
     """A quadratic pattern hangs on long word runs (base64 data URIs in bundles)."""
     script = (
-        "from migrator.secrets import mask\n"
+        "from migrator.report.secrets import mask\n"
         "for s in ['a' * 1_000_000, 'token' * 200_000, 'eyJ' * 300_000, 'token=' * 200_000]:\n"
         "    mask(s)\n"
         "print('done')\n"
@@ -124,7 +126,7 @@ def test_token_in_a_url_query_stays_out_of_messages(tmp_path):
 
 
 def test_curl_credentials_and_other_authorization_schemes_are_masked():
-    from migrator.secrets import mask
+    from migrator.report.secrets import mask
 
     lines = {
         'curl -u admin:hunter2pass "https://api.astronomer.io/platform/v1beta1/organizations"': "hunter2pass",

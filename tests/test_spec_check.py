@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from helpers import cli_runner
 
-from migrator import ruletable
+from migrator.engine import ruletable
 from migrator.spec.cli import spec
 from migrator.spec.compare import compare
 from migrator.spec.fetch import load_spec

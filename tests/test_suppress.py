@@ -4,7 +4,8 @@ from __future__ import annotations
 import datetime
 from pathlib import Path
 
-from migrator import run, suppress
+from migrator import api as run
+from migrator.policy import suppress
 
 TODAY = datetime.date(2026, 11, 28)
 
@@ -72,7 +73,7 @@ def test_until_today_still_suppresses_and_partly_unused_is_reported(tmp_path):
 
 
 def test_parse_reads_notebook_cells(tmp_path):
-    from migrator.source import SourceText
+    from migrator.project.source import SourceText
 
     source = SourceText('   "# astro-migrate: ignore[am101] demo notebook until=2027-02-01\\n",\n')
     [item] = suppress.parse(source)

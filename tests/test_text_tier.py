@@ -5,12 +5,13 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from helpers import FIXTURES, check_json, run_cli
-from migrator import filetypes, ruletable
-from migrator.analyze_text import analyze
-from migrator.match import DEFAULT_HOSTS, host_pattern
-from migrator.source import SourceText
+
+from migrator.engine import ruletable
+from migrator.engine.match import DEFAULT_HOSTS, host_pattern
+from migrator.project import filetypes
+from migrator.project.source import SourceText
+from migrator.text.analyze import analyze
 
 BEFORE = FIXTURES / "text" / "before"
 AFTER = FIXTURES / "text" / "after"

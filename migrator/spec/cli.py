@@ -51,7 +51,7 @@ def check(url, path, **limits):
     Mapped targets must exist with the same method, "no v1 equivalent" operations must still be
     absent, and renamed or removed fields must be so in the v1 schemas.
     """
-    from migrator import ruletable
+    from migrator.engine import ruletable
     from migrator.spec.compare import compare
 
     if url and path:
@@ -85,7 +85,8 @@ def diff(old, new, output, **limits):
     Lists operations added and removed, query parameters and schema fields renamed, removed or
     added, so that a new minor version of v1 becomes a reviewed edit of rules/.
     """
-    from migrator.spec.diff import diff as diff_indexes, has_changes, render_text
+    from migrator.spec.diff import diff as diff_indexes
+    from migrator.spec.diff import has_changes, render_text
 
     limits = Limits(**limits)
     result = diff_indexes(_index(old, limits), _index(new, limits))

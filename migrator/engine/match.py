@@ -1,0 +1,224 @@
+"""Match templates against the rule table: where is a v1beta1 base, and which endpoint follows it.
+
+Used by every analyser (Python and text), so precision rules live in one place:
+- a base `iam/v1beta1` or `platform/v1beta1` counts after an Astro API host
+  (`https://api.astronomer.io/`), after `…/spec/` on that host (spec URLs), or where the host
+  is out of sight: at the start of the text or right after a variable (`{host}/iam/v1beta1`);
+- anything else in front of it (another host, `docs/`, `iam.cnrm.cloud.google.com`) is a look-alike.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Iterable, Optional
+
+from migrator.engine.findings import Endpoint
+from migrator.engine.templates import HOLE_CHAR, Lit, flatten
+
+if TYPE_CHECKING:
+    from migrator.engine.ruletable import RuleTable
+
+DEFAULT_HOSTS = ("api.astronomer.io",)
+
+MARKER = re.compile(r"(iam|platform)/v1beta1")
+# What may follow a base: end of text, a path, a query, a fragment, a hole or a delimiter.
+AFTER_OK = re.compile(rf"(?:$|[/?#{HOLE_CHAR}\s\"'`)\],;>\\|]|[.:](?=$|[\s\"'`)\]]))")  # a full stop ends a sentence
+# A placeholder segment of a path template in any common syntax: {id}, <id>, :id, $ID, ${ID}, %s.
+PLACEHOLDER = re.compile(r"^(?:\{.*\}|<[^>]*>|:\w+|\$\{?\w+\}?|%[sd])$")
+# Template tags that may hold spaces (Jinja `{{ var.value.org }}`, GitHub `${{ env.ORG }}`):
+# one value each, for the purpose of reading the path.
+TEMPLATE_TAG = re.compile(r"\$?\{\{.*?\}\}|\{%.*?%\}")
+# What may stand before a host-less base: only variables for the host (an optional scheme, a
+# port), e.g. {host}, ${HOST}, {{ host }}, $HOST, %s, `https://{host}:{port}`. A path with a
+# variable in it (`${API}/projects/${ID}`) is another API's.
+_VARIABLE = rf"(?:{HOLE_CHAR}|\{{\{{[^{{}}]*\}}\}}|\$\{{\{{[^{{}}]*\}}\}}|\$\{{[^{{}}]*\}}|\{{[^{{}}/]*\}}|\$\w+|%s|%\(\w+\)s)"
+HOST_VARIABLES = re.compile(rf"^(?:[a-z][a-z0-9+.-]*://)?{_VARIABLE}+(?::(?:{_VARIABLE}|\d+))?$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class BaseMatch:
+    """One v1beta1 base found in a template."""
+
+    kind: str  # "url": host visible; "spec": spec URL; "path": host out of sight
+    api: str  # "iam" | "platform"
+    lit: Lit  # the literal holding the base text
+    start: int  # the base text is lit.text[start:end]
+    end: int
+    path: str  # what follows the base up to ?/#, holes shown as {…}
+    query: str
+    operations: tuple  # rule-table candidates for `path`, () when unknown
+
+    @property
+    def blocked(self) -> bool:
+        return bool(self.operations) and all(op.blocked for op in self.operations)
+
+    @property
+    def has_path(self) -> bool:
+        return self.path.strip("/") != ""
+
+    @property
+    def path_visible(self) -> bool:
+        """Some of the path is literal text (not only values analysis cannot see)."""
+        return self.path.replace("{…}", "").strip("/") != ""
+
+    def endpoint(self, method: Optional[str] = None) -> Optional[Endpoint]:
+        ops = narrow(self.operations, method)
+        if not ops:
+            return None
+        op = ops[0]
+        single = len(ops) == 1
+        return Endpoint(
+            method=op.method if single else method,
+            path=op.path,
+            operation_id=op.operation_id if single else None,
+            v1_path=None if op.v1 is None else "/v1" + op.v1,
+        )
+
+
+def narrow(operations: tuple, method: Optional[str]) -> tuple:
+    if method:
+        same = tuple(op for op in operations if op.method == method.upper())
+        if same:
+            return same
+    return operations
+
+
+def host_pattern(hosts: Iterable[str]) -> re.Pattern:
+    alternatives = "|".join(re.escape(h) for h in hosts)
+    # `api.astronomer.io//platform/v1beta1` (a base ending in "/" joined to "/platform/…") counts.
+    return re.compile(rf"(?:^|[/@{HOLE_CHAR}])(?:{alternatives})(?::\d+)?/+(spec/+)?$", re.IGNORECASE)
+
+
+def classify(before: str, host_re: re.Pattern) -> Optional[str]:
+    """What the text in front of a base makes of it: "url", "spec", "path" or None."""
+    found = host_re.search(before)
+    if found:
+        return "spec" if found.group(1) else "url"
+    bare = before[:-5] if before.endswith("spec/") else before
+    bare = bare[:-1] if bare.endswith("/") else bare
+    if bare == "" or HOST_VARIABLES.match(bare):
+        return "spec" if before.endswith("spec/") else "path"
+    return None
+
+
+def split_path(after: str) -> tuple:
+    """Split what follows a base into (path, query), stopping at delimiters."""
+    end = re.search(r"[\s\"'`)\],;>\\|]|:(?=\s|$)", after)
+    rest = after[: end.start()] if end else after
+    path, _, query = rest.partition("?")
+    return path.split("#", 1)[0].rstrip("."), query  # "…/deployments." ends a sentence
+
+
+# Placeholders, in any of the spellings people use, that may hold a path delimiter:
+# {{ jinja }}, ${{ github }}, {% tag %}, <org-id>, [org], ${ORG:-x}, `cmd`, $(cmd), %[1]s, \$ORG, $ORG.
+PLACEHOLDERS = re.compile(
+    r"\$?\{\{.*?\}\}|\{%.*?%\}|<[^<>\s/]*>|\[[^\[\]\s/]*\]|\$\{[^{}]*\}|`[^`\n]+`|\$\([^()]*\)"
+    r"|%\[\d+\][a-zA-Z]|\\?\$\w+"
+)
+LINE_CONTINUATION = re.compile(r"\\\r?\n")  # a backslash-newline inside a string literal
+QUOTE_JOIN = re.compile(r"'\"|\"'")  # shell words joined by quotes: '/organizations/'"$ORG"'/alerts'
+
+
+def read_path(after: str, api: str, table: RuleTable) -> tuple:
+    """(path, query, operations) of the URL that goes on after a base.
+
+    The path is read up to a delimiter. When the URL visibly goes on past it (an unusual
+    placeholder, shell words joined by quotes), the operations are those of the whole path, or
+    none (unknown) when it does not fit the rule table; a blocked segment anywhere in the URL
+    (`/alerts`) always makes it a blocked call, so that no spelling can turn one into a rewrite.
+    """
+    # A base that is the default of a shell expansion, `${ASTRO_URL:-https://…/v1beta1}/…`,
+    # goes on after the expansion's closing brace.
+    after = after[1:] if after.startswith("}") else after
+    text = PLACEHOLDERS.sub(HOLE_CHAR, LINE_CONTINUATION.sub("", after[:400]))
+    path, query = split_path(text)
+    operations = identify(api, path, table)
+    whole, _ = split_path(QUOTE_JOIN.sub("", text))
+    if whole.rstrip("/") != path.rstrip("/"):
+        operations = identify(api, whole, table)
+    if HOLE_CHAR * 2 in whole:  # `…/organizations/" + org + path`: the path goes on out of sight
+        operations = ()
+    run = re.split(r"\s", QUOTE_JOIN.sub("", text), 1)[0]  # the URL-like run, whatever cut the path
+    segments = set(whole.split("/")) | set(re.findall(r"/([A-Za-z][\w-]*)", run))
+    if not (operations and all(op.blocked for op in operations)) and segments & blocked_words(table):
+        operations = tuple(op for op in table.operations if op.blocked and set(op.segments) & segments)
+    return path, query, operations
+
+
+def blocked_words(table: RuleTable) -> frozenset:
+    """Literal path segments that only endpoints without a v1 equivalent have (`alerts`)."""
+    found = _BLOCKED_WORDS.get(table.digest)
+    if found is None:
+        def literal(ops):
+            return {seg for op in ops for seg in op.segments if not seg.startswith("{")}
+
+        found = frozenset(literal(o for o in table.operations if o.blocked) - literal(o for o in table.operations if not o.blocked))
+        _BLOCKED_WORDS[table.digest] = found
+    return found
+
+
+_BLOCKED_WORDS: dict = {}
+
+
+def is_wildcard(segment: str) -> bool:
+    return HOLE_CHAR in segment or bool(PLACEHOLDER.match(segment))
+
+
+def identify(api: str, path: str, table: RuleTable) -> tuple:
+    """The operations of the rule table whose path template fits `path`, best fits first."""
+    segments = tuple(path.strip("/").split("/"))
+    if segments == ("",):
+        return ()
+    best: dict = {}
+    for op in table.operations:
+        if len(op.segments) != len(segments):
+            continue
+        score = 0
+        for given, wanted in zip(segments, op.segments):
+            if wanted.startswith("{"):
+                continue
+            if given != wanted:
+                break
+            score += 1
+        else:
+            best.setdefault(score, []).append(op)
+    if not best:
+        return ()
+    ops = best[max(best)]
+    same_api = [op for op in ops if op.api == api]
+    return tuple(same_api or ops)
+
+
+def scan(template: tuple, pattern: re.Pattern):
+    """(literal, match, start, end, flat) for every `pattern` match inside the template's
+    literals; start/end are offsets into `flat`, the template as text (holes one character)."""
+    flat = flatten(template)
+    offset = 0
+    for part in template:
+        if not isinstance(part, Lit):
+            offset += 1
+            continue
+        for marker in pattern.finditer(part.text):
+            yield part, marker, offset + marker.start(), offset + marker.end(), flat
+        offset += len(part.text)
+
+
+def find_bases(template: tuple, table: RuleTable, host_re: re.Pattern, tail: str = "") -> list:
+    """Every v1beta1 base in `template` that is not a look-alike.
+
+    `tail` is the text that follows the template where the URL may go on (the rest of the line,
+    for a token cut at a character the tokenizer treats as a delimiter).
+    """
+    found = []
+    for part, marker, start, end, flat in scan(template, MARKER):
+        kind = classify(flat[:start], host_re)
+        if kind is None or not AFTER_OK.match(flat, end):
+            continue
+        path, query, operations = read_path(flat[end:] + tail, marker.group(1), table)
+        found.append(
+            BaseMatch(
+                kind, marker.group(1), part, marker.start(), marker.end(), path.replace(HOLE_CHAR, "{…}"),
+                query, () if kind == "spec" else operations,
+            )
+        )
+    return found

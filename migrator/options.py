@@ -1,0 +1,41 @@
+"""What a run is asked to do: the options every stage reads, and which codes it reports."""
+from __future__ import annotations
+
+import datetime
+import fnmatch
+import os
+from dataclasses import dataclass, field
+from typing import Optional
+
+from migrator.engine.match import DEFAULT_HOSTS
+
+
+@dataclass
+class Options:
+    select: tuple = ()
+    ignore: tuple = ()
+    hosts: tuple = DEFAULT_HOSTS
+    exclude: tuple = ()  # gitignore-style patterns for walked files
+    extensions: dict = field(default_factory=dict)  # more file names -> kind, see filetypes.kind_of
+    per_file_ignores: dict = field(default_factory=dict)  # glob -> code prefixes
+    fix: bool = False
+    unsafe_fixes: bool = False
+    diff: bool = False
+    jobs: int = 0  # worker processes; 0: one per core
+    no_cache: bool = False
+    today: Optional[datetime.date] = None  # for suppressions with until=; default: the clock
+    allow_dirty: bool = True  # --fix may rewrite walked files with uncommitted changes
+
+
+OFF_BY_DEFAULT = ("AM4",)  # advice: reported only when `select` names it
+
+
+def selected(code: str, path: str, options: Options) -> bool:
+    if options.select and not any(code.startswith(p) for p in options.select):
+        return False
+    ignored = list(options.ignore)
+    ignored += [off for off in OFF_BY_DEFAULT if not any(p.startswith(off) for p in options.select)]
+    for pattern, prefixes in options.per_file_ignores.items():
+        if fnmatch.fnmatch(path, pattern) or fnmatch.fnmatch(os.path.basename(path), pattern):
+            ignored.extend(prefixes)
+    return not any(code.startswith(p) for p in ignored)

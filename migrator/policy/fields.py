@@ -1,0 +1,159 @@
+"""Field-level migration: JSON fields and query parameters that v1 renamed or removed (AM3xx),
+and v1 calls that do not pin the API version (AM401, advice).
+
+Two steps, like the URL analysis: `fields_collect.FlowCollector` (the Python pass) records plain
+data (`ApiCall` / `FieldUse`) per module; `judge` runs once every module is known, resolves
+imported names, identifies the endpoint of each URL (v1beta1 or already v1) and asks the rule
+table which fields changed for that operation. The code knows no field names: `rules/fields.toml`
+and the `fields.*` entries of `rules/endpoints.toml` do.
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from typing import Optional
+
+from migrator.engine.findings import Edit, Finding, Fix, dedupe
+from migrator.engine.match import (
+    AFTER_OK,
+    BaseMatch,
+    classify,
+    find_bases,
+    narrow,
+    read_path,
+    scan,
+)
+from migrator.engine.ruletable import FieldChange, RuleTable
+from migrator.engine.templates import Lit
+from migrator.python.facts import ApiCall, FieldUse
+
+V1_MARKER = re.compile(r"(?<![\w.])v1(?![\w.])")
+QUERY_PARAM = re.compile(r"[?&]([A-Za-z_]\w*)=([^&#\s\"'`]*)")
+BODY_METHODS = {"POST", "PUT", "PATCH"}
+
+
+def find_v1_bases(template: tuple, table: RuleTable, host_re: re.Pattern) -> list:
+    """Every v1 base (`https://api.astronomer.io/v1`) in `template`, the host visible."""
+    found = []
+    for part, marker, start, end, flat in scan(template, V1_MARKER):
+        if classify(flat[:start], host_re) != "url" or not AFTER_OK.match(flat, end):
+            continue
+        path, query, operations = read_path(flat[end:], "platform", table)
+        found.append(BaseMatch("url", "v1", part, marker.start(), marker.end(), path, query, operations))
+    return found
+
+
+def endpoint_match(template: tuple, table: RuleTable, host_re: re.Pattern) -> Optional[BaseMatch]:
+    """The base, v1beta1 or v1, followed by a known endpoint path, if `template` has one."""
+    for match in find_bases(template, table, host_re) + find_v1_bases(template, table, host_re):
+        if match.kind != "spec" and match.operations:
+            return match
+    return None
+
+
+def judge(facts_by_key: dict, index, table: RuleTable, host_re: re.Pattern) -> dict:
+    """Findings per file key for the `fields` of every module's facts."""
+    findings = defaultdict(list)
+    for key, facts in facts_by_key.items():
+        for item in facts.fields:
+            template = index.resolve(item.template, key)
+            match = endpoint_match(template, table, host_re)
+            if match is None:
+                continue
+            if isinstance(item, ApiCall):
+                findings[key].extend(_calls(item, match, table))
+                for query_key, use in _url_query(item, template, match):
+                    findings[query_key].extend(_field(use, match))
+            elif item.source is not None:
+                source = endpoint_match(index.resolve(item.source[0], key), table, host_re)
+                findings[key].extend(_posted_back(item, match, source))
+            else:
+                findings[key].extend(_field(item, match))
+    return {key: dedupe(items) for key, items in findings.items() if items}
+
+
+def _label(operations) -> str:
+    return " or ".join(sorted({op.operation_id for op in operations}))
+
+
+def _applies(change: FieldChange, use: FieldUse) -> bool:
+    if change.old != use.key:
+        return False
+    return change.kind != "removed-value" or (use.value or "").upper() == change.value
+
+
+def _field(use: FieldUse, match: BaseMatch):
+    """AM3xx for one key, if the operations it goes to or comes from changed it."""
+    operations = narrow(match.operations, use.method)
+    hits = [(op, c) for op in operations for c in op.fields.get(use.where, ()) if _applies(c, use)]
+    if not hits:
+        return
+    change = hits[0][1]
+    every = {op.operation_id for op, _ in hits} == {op.operation_id for op in operations}
+    label = _label(op for op, _ in hits)
+    where = {"request": "request bodies", "response": "responses", "query": "query parameters"}[use.where]
+    if change.kind == "rename":
+        certain = use.certain and every
+        fix = Fix(
+            "safe" if certain else "unsafe",
+            f"Rename `{change.old}` to `{change.new}`"
+            + ("" if certain else " (check that this value comes from or goes to the Astro API)"),
+            (Edit(use.start, use.end, change.new),),
+        )
+        message = f"`{change.old}` is `{change.new}` in v1 {where} of {label}. {change.summary}"
+    else:
+        fix = None
+        message = f"`{change.old}` in {where} of {label}: {change.summary}"
+    extra = {} if match.api == "v1" else {"base": match.lit.origin and (match.lit.origin[0], match.lit.origin[1] + match.start)}
+    yield Finding(change.code, message, use.start, use.end, fix=fix, endpoint=match.endpoint(use.method), extra=extra)
+
+
+def _posted_back(use: FieldUse, match: BaseMatch, source: Optional[BaseMatch]):
+    """A whole response sent as a body: response renames the request does not share."""
+    targets = narrow(match.operations, use.method)
+    if source is None or not any(op.method in BODY_METHODS for op in targets):
+        return
+    origins = narrow(source.operations, use.source[1])
+    shared = {c.id for op in targets for c in op.fields.get("request", ())}
+    renamed = {c.id: c for op in origins for c in op.fields.get("response", ()) if c.kind == "rename"}
+    for change in renamed.values():
+        if change.id in shared:
+            continue
+        yield Finding(
+            change.code,
+            f"the whole {_label(origins)} response is sent to {_label(targets)}: in v1 the response "
+            f"carries `{change.new}`, while the request still takes `{change.old}`. Set `{change.old}` "
+            f"from `{change.new}` (or build the body field by field) before sending",
+            use.start,
+            use.end,
+            endpoint=match.endpoint(use.method),
+        )
+
+
+def _url_query(call: ApiCall, template: tuple, match: BaseMatch) -> list:
+    """(file key, FieldUse) for every `?name=value` written after the base, in source literals."""
+    uses, after = [], False
+    for part in template:
+        after = after or part is match.lit
+        if not after or not isinstance(part, Lit) or part.origin is None:
+            continue
+        for param in QUERY_PARAM.finditer(part.text, match.end if part is match.lit else 0):
+            key, offset = part.origin[0], part.origin[1] + param.start(1)
+            end = offset + len(param.group(1))
+            uses.append((key, FieldUse(call.template, call.method, "query", param.group(1), offset, end, value=param.group(2))))
+    return uses
+
+
+def _calls(call: ApiCall, match: BaseMatch, table: RuleTable):
+    """AM401: a v1 call that does not pin the API version."""
+    if match.api != "v1" or call.pinned:
+        return
+    yield Finding(
+        "AM401",
+        f"v1 call to {_label(narrow(match.operations, call.method))} does not pin `{table.pin_header}`; "
+        f"send `{table.pin_header}: {table.pin_value}` so a later v1 minor version cannot change "
+        "the response under you",
+        call.start,
+        call.end,
+        endpoint=match.endpoint(call.method),
+    )

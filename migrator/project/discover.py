@@ -1,0 +1,173 @@
+"""Find the files to check: walk directories cheaply, honour .gitignore, skip tool folders."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Iterator, Optional
+
+from migrator.project.filetypes import kind_of
+from migrator.project.reading import Unreadable, check_regular
+
+SKIP_DIRS = frozenset({
+    ".git", ".hg", ".svn", ".bzr", "node_modules", ".tox", ".nox", ".venv", "venv",
+    "site-packages", "__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache",
+    ".astro_migrate_cache", ".eggs", ".ipynb_checkpoints",
+})
+
+
+@dataclass(frozen=True)
+class Candidate:
+    path: str  # as the user would write it (relative to the cwd where possible)
+    kind: str  # "python" | "text"
+    explicit: bool  # named on the command line: always checked
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    reason: str
+    explicit: bool = True  # a path the user named (or the folder they named) was not checked
+
+
+def display(path: str) -> str:
+    relative = os.path.relpath(path) if os.path.isabs(path) else os.path.normpath(path)
+    shown = path if relative.startswith("..") else relative
+    return shown.replace(os.sep, "/")
+
+
+def _ignore_spec(directory: str):
+    gitignore = os.path.join(directory, ".gitignore")
+    if not os.path.isfile(gitignore):
+        return None
+    import pathspec
+
+    with open(gitignore, encoding="utf-8", errors="replace") as handle:
+        return pathspec.GitIgnoreSpec.from_lines(handle)
+
+
+def _ignored(specs: list, path: str, is_dir: bool) -> bool:
+    """Whether a spec (rooted at its folder, an absolute path) ignores the absolute `path`."""
+    for base, spec in specs:
+        if not path.startswith(base.rstrip(os.sep) + os.sep):
+            continue
+        relative = path[len(base.rstrip(os.sep)) + 1 :].replace(os.sep, "/") + ("/" if is_dir else "")
+        if spec.match_file(relative):
+            return True
+    return False
+
+
+def _is_virtualenv(path: str) -> bool:
+    return os.path.isfile(os.path.join(path, "pyvenv.cfg"))
+
+
+def walk(root: str, problems: list, exclude=None, extra: Optional[dict] = None) -> Iterator[Candidate]:
+    """Files under `root`; `exclude` is an extra ignore spec (configuration), rooted at the cwd."""
+    specs = [] if exclude is None else [(os.path.abspath("."), exclude)]
+    parent = os.path.abspath(root)
+    # .gitignore files above the root apply too, up to the repository top.
+    ancestors = []
+    while True:
+        ancestors.append(parent)
+        if os.path.exists(os.path.join(parent, ".git")):
+            break
+        up = os.path.dirname(parent)
+        if up == parent:
+            ancestors = [os.path.abspath(root)]
+            break
+        parent = up
+    for directory in reversed(ancestors[1:]):
+        spec = _ignore_spec(directory)
+        if spec is not None:
+            specs.append((directory, spec))
+    yield from _walk(root, specs, problems, top=True, extra=extra)
+
+
+def _kind_by_name(path: str, extra: Optional[dict] = None) -> Optional[str]:
+    """The kind of a file with an extension, without opening it (it may be a FIFO)."""
+    return kind_of(path, extra) if "." in os.path.basename(path).lstrip(".") else None
+
+
+def _not_a_file(path: str) -> str:
+    """Why a walked name that is neither a folder nor a regular file is not checked."""
+    try:
+        check_regular(path)
+    except Unreadable as error:
+        return error.strerror
+    except OSError as error:
+        return f"{error.strerror or error}; not checked"
+    return "vanished while the folder was read; not checked"
+
+
+def _walk(
+    directory: str, specs: list, problems: list, top: bool = False, extra: Optional[dict] = None
+) -> Iterator[Candidate]:
+    spec = _ignore_spec(directory)
+    if spec is not None:
+        specs = specs + [(os.path.abspath(directory), spec)]
+    try:
+        entries = sorted(os.scandir(directory), key=lambda e: e.name)
+    except OSError as error:
+        problems.append(Problem(display(directory), error.strerror or str(error), explicit=top))
+        return
+    folder = os.path.abspath(directory)
+    for entry in entries:
+        full = os.path.join(folder, entry.name)
+        try:
+            is_dir = entry.is_dir(follow_symlinks=False)
+            is_file = entry.is_file(follow_symlinks=True)
+        except OSError:
+            is_dir = is_file = False
+        if is_dir:
+            if entry.name in SKIP_DIRS or _is_virtualenv(entry.path) or _ignored(specs, full, True):
+                continue
+            yield from _walk(entry.path, specs, problems, extra=extra)
+        elif is_file:
+            kind = kind_of(entry.path, extra)
+            if kind is not None and not _ignored(specs, full, False):
+                yield Candidate(display(entry.path), kind, False)
+        elif not _is_dir_link(entry) and _kind_by_name(entry.path, extra) and not _ignored(specs, full, False):
+            problems.append(Problem(display(entry.path), _not_a_file(entry.path), explicit=False))
+
+
+def _is_dir_link(entry: os.DirEntry) -> bool:
+    """A symlink to a folder: not followed (it could loop), and nothing to report."""
+    try:
+        return entry.is_dir(follow_symlinks=True)
+    except OSError:
+        return False
+
+
+def exclusion_spec(patterns: tuple):
+    """A gitignore-style spec for configured `exclude` patterns, or None."""
+    if not patterns:
+        return None
+    import pathspec
+
+    return pathspec.GitIgnoreSpec.from_lines(patterns)
+
+
+def discover(paths: list, problems: list, exclude: tuple = (), extra: Optional[dict] = None) -> Iterator[Candidate]:
+    """Candidates under `paths`, in a stable order; what cannot be walked goes to `problems`.
+
+    Files named explicitly are always candidates; `exclude` patterns apply to walked files;
+    `extra` maps more file names to a kind (see `filetypes.kind_of`).
+    """
+    seen = set()
+    spec = exclusion_spec(exclude)
+    for path in paths:
+        if os.path.isdir(path):
+            found = walk(path, problems, spec, extra)
+        elif os.path.exists(path) or os.path.islink(path):
+            # kind_of may open an extension-less file: never a FIFO, which would block.
+            kind = kind_of(path, extra) if os.path.isfile(path) else _kind_by_name(path, extra)
+            found = [Candidate(display(path), kind or "text", True)]
+        else:
+            problems.append(Problem(display(path), "no such file or directory"))
+            found = []
+        if len(paths) == 1:  # nothing can be found twice
+            yield from found
+            continue
+        for candidate in found:
+            if candidate.path not in seen:
+                seen.add(candidate.path)
+                yield candidate

@@ -1,0 +1,62 @@
+"""What analysing one Python module leaves behind: plain data, cached and sent between processes.
+
+Kept apart from the analysers so that reading a cached result never imports LibCST.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+
+@dataclass
+class Use:
+    """A string expression whose value may be (part of) an Astro API URL."""
+
+    template: tuple
+    start: int  # span of the expression in the module's text
+    end: int
+    method: Optional[str] = None
+    docstring: bool = False
+    inert: bool = False  # compared or replaced, not requested
+    assigned: bool = False  # the value a name is bound to (`BASE = "…"`), not a call
+
+
+@dataclass
+class PythonFacts:
+    key: str
+    uses: list = field(default_factory=list)
+    exports: dict = field(default_factory=dict)  # module-level name -> template
+    comments: list = field(default_factory=list)  # (offset, text) of comments naming v1beta1
+    fields: list = field(default_factory=list)  # JSON field uses, see migrator.policy.fields
+    names: set = field(default_factory=set)  # every module-level name (a split must pick a free one)
+    rebound: set = field(default_factory=set)  # module-level names assigned again (`global`, `+=`, twice)
+    rebound_spans: list = field(default_factory=list)  # (start, end) of those names' module-level values
+    # module-level NAME = value assigned once: name -> see _Collector._definition
+    definitions: dict = field(default_factory=dict)
+    relative: list = field(default_factory=list)  # Uses of host-less "/organizations/..." paths
+
+
+@dataclass
+class ApiCall:
+    """A request whose URL may be an Astro URL."""
+
+    template: tuple
+    method: Optional[str]
+    start: int
+    end: int
+    pinned: bool  # the call (or the module, for headers it cannot see) sends the version header
+
+
+@dataclass
+class FieldUse:
+    """A JSON key or query parameter sent to, or read from, the response of a request."""
+
+    template: tuple  # URL of the request
+    method: Optional[str]
+    where: str  # "request" | "response" | "query"
+    key: str  # the field name, or "*" for a whole response sent back as a body
+    start: int  # span of the name as written (inside its quotes), or of the whole body
+    end: int
+    certain: bool = True
+    value: Optional[str] = None  # a literal value, for query parameters
+    source: Optional[tuple] = None  # (template, method) of the response a whole body came from

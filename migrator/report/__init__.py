@@ -1,0 +1,176 @@
+"""Reports: every output format renders the same located findings.
+
+`Report` is what a format receives: findings with line/column positions, the masked source
+line, severity and the deadline, plus run totals for summaries.
+"""
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from typing import Optional
+
+from migrator.engine import codes, deadline
+from migrator.engine.findings import Endpoint
+from migrator.report import secrets
+
+# --output-format name -> module in this package that defines render(report) -> str
+FORMATS = {
+    "full": "full",
+    "concise": "concise",
+    "json": "json_format",
+    "json-lines": "json_lines",
+    "sarif": "sarif",
+    "github": "github",
+    "gitlab": "gitlab",
+    "junit": "junit",
+    "markdown": "markdown",
+}
+SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
+
+
+@dataclass(frozen=True)
+class Position:
+    row: int
+    column: int
+
+
+@dataclass(frozen=True)
+class LocatedEdit:
+    content: str
+    location: Position
+    end_location: Position
+
+
+@dataclass(frozen=True)
+class Row:
+    """One finding as reports show it."""
+
+    code: str
+    message: str
+    path: str
+    location: Position
+    end_location: Position
+    severity: str
+    source_line: str  # masked, and cut to a window around the finding on very long lines
+    endpoint: Optional[Endpoint]
+    fix_applicability: Optional[str] = None
+    fix_message: Optional[str] = None
+    fix_edits: tuple = ()
+    context: Optional[str] = None  # where inside a container file, e.g. "cell 3, line 2"
+    source_cut: int = 0  # characters of the line cut before `source_line`
+
+    @property
+    def where(self) -> str:
+        """path:row:column, and the place inside a notebook where there is one."""
+        place = f"{self.path}:{self.location.row}:{self.location.column}"
+        return f"{place} ({self.context})" if self.context else place
+
+    @property
+    def url(self) -> str:
+        return codes.url(self.code)
+
+
+@dataclass
+class Report:
+    rows: list
+    files_checked: int
+    files_with_findings: int
+    fixed: int
+    days_left: int
+    deadline: str
+    problems: list = field(default_factory=list)  # (path, reason)
+    paths: list = field(default_factory=lambda: ["."])  # what was checked, for suggested commands
+    baseline: Optional[object] = None  # baseline.Status when --baseline was given
+    fixed_label: str = "fixed"  # "would be fixed" when --diff shows the fixes instead
+
+    @property
+    def fixable(self) -> int:
+        return sum(1 for r in self.rows if r.fix_applicability == "safe")
+
+    def summary(self) -> str:
+        n = len(self.rows)
+        parts = [f"{n} finding{'s' if n != 1 else ''} in {self.files_with_findings} file{'s' if self.files_with_findings != 1 else ''}"]
+        parts.append(f"{self.fixable} fixable")
+        if self.fixed:
+            parts.append(f"{self.fixed} {self.fixed_label}")
+        if self.baseline is not None:
+            parts.append(self.baseline.summary())
+        return ", ".join(parts) + f"; {deadline.phrase(self.days_left)}"
+
+    def worst_first(self) -> list:
+        return sorted(self.rows, key=lambda r: (SEVERITY_RANK[r.severity], r.path, r.location.row))
+
+
+SHOWN_LINE = 240  # characters of a source line a report shows around a finding
+
+
+def window(line: str, column: int) -> tuple:
+    """(the part of `line` shown around 0-based `column`, how many characters were cut before it).
+
+    A minified bundle is one line of megabytes; a report shows only the neighbourhood.
+    """
+    if len(line) <= SHOWN_LINE:
+        return line, 0
+    start = max(0, min(column - SHOWN_LINE // 3, len(line) - SHOWN_LINE))
+    return line[start : start + SHOWN_LINE], start
+
+
+def _position(source, offset: int) -> Position:
+    row, column = source.position(offset)
+    return Position(row, column)
+
+
+def build(run_result, days_left: int, deadline_text: str,
+          thresholds: deadline.Thresholds = deadline.Thresholds()) -> Report:
+    """Rows for every finding, their severity raised by the clock (see `deadline.severity`)."""
+    rows = []
+    for result in run_result.files:
+        for finding in result.findings:
+            if result.source is None:
+                start = end = Position(1, 1)
+                line, cut = "", 0
+            else:
+                start = _position(result.source, finding.start)
+                end = _position(result.source, finding.end)
+                line, cut = window(result.source.line_text(start.row), start.column - 1)
+                line = secrets.mask(line)
+            fix = finding.fix
+            rows.append(
+                Row(
+                    code=finding.code,
+                    message=secrets.mask(finding.message),
+                    path=result.path,
+                    location=start,
+                    end_location=end,
+                    severity=deadline.severity(
+                        finding.code, codes.CODES[finding.code].severity, days_left, thresholds
+                    ),
+                    source_line=line,
+                    source_cut=cut,
+                    endpoint=finding.endpoint,
+                    fix_applicability=fix.applicability if fix else None,
+                    fix_message=secrets.mask(fix.message) if fix else None,
+                    fix_edits=tuple(
+                        LocatedEdit(e.content, _position(result.source, e.start), _position(result.source, e.end))
+                        for e in fix.edits
+                    )
+                    if fix
+                    else (),
+                    context=finding.context,
+                )
+            )
+    rows.sort(key=lambda r: (r.path, r.location.row, r.location.column, r.code))
+    return Report(
+        rows=rows,
+        files_checked=run_result.checked,
+        files_with_findings=len({r.path for r in rows}),
+        fixed=sum(f.fixed for f in run_result.files),
+        days_left=days_left,
+        deadline=deadline_text,
+        problems=[(p.path, p.reason) for p in run_result.problems],
+    )
+
+
+def render(report: Report, output_format: str) -> str:
+    module = importlib.import_module(f"migrator.report.{FORMATS[output_format]}")
+    return module.render(report)

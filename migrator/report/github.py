@@ -1,0 +1,32 @@
+"""`github`: GitHub Actions workflow commands, worst findings first (GitHub shows only the first
+few annotations of a step)."""
+from __future__ import annotations
+
+from migrator.engine import deadline
+
+COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
+
+
+def _data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _property(text: str) -> str:
+    return _data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def render(report) -> str:
+    left = deadline.short(report.days_left)
+    lines = []
+    for row in report.worst_first():
+        props = ",".join([
+            f"file={_property(row.path)}",
+            f"line={row.location.row}",
+            f"col={row.location.column}",
+            f"endLine={row.end_location.row}",
+            f"endColumn={row.end_location.column}",
+            f"title={_property(f'{row.code} ({left})')}",
+        ])
+        lines.append(f"::{COMMANDS[row.severity]} {props}::{_data(f'{row.code} {row.message}')}")
+    lines.append(report.summary())
+    return "\n".join(lines) + "\n"

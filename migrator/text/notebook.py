@@ -1,0 +1,225 @@
+"""Jupyter notebooks: code cells through the Python pass, the rest through the text tier.
+
+All code cells form one module (cells share a namespace, so a base defined in cell 1 and used
+in cell 3 is judged by that use). Shell lines (`!curl …`, `%env …`) and shell cells
+(`%%bash`) are blanked in that module and read by the text tier instead; markdown and raw
+cells go to the text tier too. Every finding is located in the raw JSON text, so a fix
+rewrites the URL and nothing else (indentation, key order and escapes like `\\/` survive).
+Stored outputs are reported (AM106) and never rewritten.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import replace
+from typing import Optional
+
+from migrator.engine.findings import Finding
+from migrator.engine.match import find_bases
+from migrator.policy.link import describe
+from migrator.project.filetypes import flavor_of, kind_of
+from migrator.project.source import NEWLINE, SourceText
+from migrator.text.analyze import relocate, scan
+from migrator.text.json_values import JStr, parse, raw_offsets
+from migrator.text.tokens import tokens
+
+SHELL_LINE = re.compile(r"^([ \t]*)((?:[\w.]+\s*=\s*)?[!%].*)$", re.MULTILINE)
+CELL_MAGIC = re.compile(r"%%(\S+)[ \t]*(\S*)")
+PYTHON_CELL_MAGICS = {"time", "timeit", "capture", "prun", "debug", "python", "python3"}
+MAGIC_FLAVORS = {"bash": "shell", "sh": "shell", "script": "shell", "system": "shell", "!": "shell",
+                 "javascript": "js", "js": "js", "markdown": "markdown"}
+
+
+class Cell:
+    """One cell's source, with the way back from its text to the raw JSON."""
+
+    def __init__(self, number: int, kind: str, lines: list, raw: str):
+        self.number = number
+        self.kind = kind
+        self.lines = lines  # JStr pieces of the source, in order
+        self.raw = raw
+        self.text = "".join(lines)
+        self.starts, total = [], 0
+        for line in lines:
+            self.starts.append(total)
+            total += len(line)
+        self._offsets: dict = {}
+
+    def to_raw(self, offset: int, end: bool = False) -> int:
+        if not self.lines:
+            return 0
+        probe = offset - 1 if end and offset > 0 else offset
+        index = max(0, bisect.bisect_right(self.starts, probe) - 1)
+        line = self.lines[index]
+        if index not in self._offsets:
+            self._offsets[index] = raw_offsets(self.raw, line)
+        return self._offsets[index][min(offset - self.starts[index], len(line))]
+
+    def context(self, offset: int) -> str:
+        return f"cell {self.number}, line {self.text.count(chr(10), 0, offset) + 1}"
+
+    def magic(self) -> Optional[tuple]:
+        """(name, argument) of a `%%magic` first line, or None."""
+        found = CELL_MAGIC.match(self.text)
+        return (found.group(1), found.group(2)) if found else None
+
+
+def analyze(source: SourceText, table, host_re, path: str) -> list:
+    try:
+        document = parse(source.text)
+    except ValueError as error:
+        return [Finding("AM901", f"cannot parse the notebook as JSON: {error}", 0, 0)]
+    cells = _cells(document, source.text)
+
+    def run_text(cell: Cell, view: str, flavor: str) -> list:
+        def locate(key, offset):
+            return f"{path} {cell.context(offset)}"
+
+        return relocate(scan(view, flavor, table, host_re, path, locate), cell.to_raw, cell.context)
+
+    findings, python = [], []
+    for cell, raw_cell in cells:
+        findings += _outputs(raw_cell, cell, source.text, table, host_re, path)
+        if cell.kind != "code":
+            findings += run_text(cell, cell.text, "markdown" if cell.kind == "markdown" else "plain")
+            continue
+        magic = cell.magic()
+        if magic and magic[0] not in PYTHON_CELL_MAGICS and not _writes_python(magic):
+            body = _blank_first_line(cell.text)
+            flavor = flavor_of(magic[1]) if magic[0] == "writefile" else MAGIC_FLAVORS.get(magic[0], "plain")
+            findings += run_text(cell, body, flavor)
+            continue
+        code = _blank_first_line(cell.text) if magic else cell.text
+        shell_view = _only_shell_lines(code)
+        if shell_view.strip():
+            findings += run_text(cell, shell_view, "shell")
+        python.append((cell, SHELL_LINE.sub(lambda m: m.group(1) + _filler(m.group(2)), code)))
+    findings += _python(python, table, host_re, path, run_text)
+    return findings
+
+
+def _cells(document, raw: str) -> list:
+    """[(Cell, cell dict)] for nbformat 4 (`cells`) and 3 (`worksheets`, `input`)."""
+    if not isinstance(document, dict):
+        return []
+    found = document.get("cells")
+    if not isinstance(found, list):
+        found = [c for ws in document.get("worksheets") or [] for c in ws.get("cells") or []]
+    out = []
+    for number, cell in enumerate(found, start=1):
+        if not isinstance(cell, dict):
+            continue
+        lines = cell.get("source", cell.get("input", []))
+        lines = [lines] if isinstance(lines, str) else lines
+        lines = [line for line in lines if isinstance(line, JStr)] if isinstance(lines, list) else []
+        out.append((Cell(number, str(cell.get("cell_type", "code")), lines, raw), cell))
+    return out
+
+
+def _writes_python(magic: tuple) -> bool:
+    return magic[0] == "writefile" and kind_of(magic[1] or "x") == "python"
+
+
+def _blank_first_line(text: str) -> str:
+    end = NEWLINE.search(text)
+    first = len(text) if end is None else end.start()
+    return " " * first + text[first:]
+
+
+def _filler(line: str) -> str:
+    """A Python statement as long as `line`: `0` then spaces."""
+    return "0" + " " * (len(line) - 1)
+
+
+def _only_shell_lines(code: str) -> str:
+    """`code` with everything but shell and magic lines turned to spaces (same offsets)."""
+    view = [" "] * len(code)
+    for found in SHELL_LINE.finditer(code):
+        view[found.start(2) : found.end(2)] = found.group(2)
+    for newline in NEWLINE.finditer(code):
+        view[newline.start() : newline.end()] = newline.group(0)
+    return "".join(view)
+
+
+def _python(cells: list, table, host_re, path: str, run_text) -> list:
+    """The code cells as one module through the Python pass; cell by cell if that fails."""
+    if not cells:
+        return []
+    from libcst import ParserSyntaxError
+
+    from migrator.policy.link import link
+    from migrator.python.analyze import analyze as analyze_python
+
+    starts, pieces, total = [], [], 0
+    for cell, code in cells:
+        piece = code if code.endswith(("\n", "\r")) or not code else code + "\n"
+        starts.append(total)
+        pieces.append(piece)
+        total += len(piece)
+    module = "".join(pieces)
+
+    def owner(offset: int) -> tuple:
+        index = max(0, bisect.bisect_right(starts, offset) - 1)
+        return cells[index][0], starts[index]
+
+    def locate(key, offset):
+        cell, start = owner(offset)
+        return f"{path} {cell.context(offset - start)}"
+
+    try:
+        facts = analyze_python(path, SourceText(module))
+    except (ParserSyntaxError, RecursionError):
+        if len(cells) == 1:
+            cell, code = cells[0]
+            return run_text(cell, code, "plain")
+        return [f for one in cells for f in _python([one], table, host_re, path, run_text)]
+    def to_raw(offset: int, end: bool = False) -> int:
+        cell, start = owner(offset - 1 if end and offset else offset)
+        return cell.to_raw(offset - start, end)
+
+    def context(offset: int) -> str:
+        cell, start = owner(offset)
+        return cell.context(offset - start)
+
+    findings = [
+        # A field fix waits for the base it depends on: that base's place moves to the raw text too.
+        replace(f, extra={**f.extra, "base": (f.extra["base"][0], to_raw(f.extra["base"][1]))})
+        if f.extra.get("base")
+        else f
+        for f in link({path: facts}, table, host_re, locate).get(path, [])
+    ]
+    return relocate(findings, to_raw, context)
+
+
+def _outputs(raw_cell: dict, cell: Cell, raw: str, table, host_re, path: str) -> list:
+    """AM106 for every v1beta1 base a stored output shows: reported, never rewritten."""
+    findings = []
+    for value in _strings(raw_cell.get("outputs") or []):
+        if "v1beta1" not in value:
+            continue
+        offsets = None
+        for use in tokens(value, path):
+            for match in find_bases(use.template, table, host_re):
+                offsets = offsets or raw_offsets(raw, value)
+                start = match.lit.origin[1] + match.start
+                findings.append(
+                    Finding(
+                        "AM106",
+                        f"a stored output of cell {cell.number} shows {describe(match)}; outputs are "
+                        "never rewritten: re-run the cell once its code is fixed",
+                        offsets[start],
+                        offsets[start + match.end - match.start],
+                        context=f"cell {cell.number}, output",
+                    )
+                )
+    return findings
+
+
+def _strings(value) -> list:
+    if isinstance(value, JStr):
+        return [value]
+    if isinstance(value, dict):
+        return [s for item in value.values() for s in _strings(item)]
+    if isinstance(value, list):
+        return [s for item in value for s in _strings(item)]
+    return []
