@@ -8,7 +8,6 @@ Deciding what is a finding happens later, in `link`, once every module's facts a
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
 from typing import Optional
 
 import libcst as cst
@@ -28,6 +27,7 @@ from migrator.engine.templates import (
 from migrator.policy.link import is_relative_path
 from migrator.project.source import NEWLINE, SourceText
 from migrator.python.facts import PythonFacts, Use
+from migrator.python.scopes import Binder, Binding, Scope, dotted, latest, params, resolve, target_names
 from migrator.python.positions import Positions
 
 HTTP_METHODS = {"get", "post", "put", "patch", "delete", "head", "options"}
@@ -47,45 +47,6 @@ INERT_METHODS = {
 MAX_DEPTH = 25
 
 
-@dataclass
-class Binding:
-    order: int
-    value: cst.CSTNode
-    is_import: bool = False
-    module_level: bool = False
-    top: Optional[cst.CSTNode] = None  # the top-level statement holding the binding
-
-
-class Scope:
-    def __init__(self, node, parent: Optional["Scope"], is_class: bool = False):
-        self.node = node
-        self.parent = parent
-        self.is_class = is_class
-        self.names: dict = {}  # name -> [Binding] in source order
-        self.attrs: dict = {}  # self.X assigned in methods, for class scopes
-
-    def bind(self, name: str, binding: Binding, table: str = "names") -> None:
-        getattr(self, table).setdefault(name, []).append(binding)
-
-
-def _latest(bindings: list, before: Optional[int]) -> Optional[Binding]:
-    if not bindings:
-        return None
-    if before is None:
-        return bindings[-1]
-    earlier = [b for b in bindings if b.order < before]
-    return earlier[-1] if earlier else bindings[-1]
-
-
-def dotted(node: cst.BaseExpression) -> str:
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        base = dotted(node.value)
-        return f"{base}.{node.attr.value}" if base else ""
-    return ""
-
-
 def module_of(ref: Ref) -> str:
     """The module an imported name stands for when it is used as `name.attr`."""
     if not ref.name:
@@ -93,182 +54,11 @@ def module_of(ref: Ref) -> str:
     return ref.module + ref.name if ref.module.endswith(".") else f"{ref.module}.{ref.name}"
 
 
-def relative_module(node: cst.ImportFrom) -> str:
-    dots = "." * len(node.relative)
-    return dots + (dotted(node.module) if node.module else "")
-
-
-class _Binder:
-    """Pass 1: who binds what, per scope, in statement order.
-
-    A direct walk over statements (not a LibCST visitor, which rebuilds every node): bindings
-    only come from statements, and the collector numbers statements in the same order.
-    """
-
-    def __init__(self):
-        self.module_scope = Scope(None, None)
-        self.stack = [self.module_scope]
-        self.scope_of: dict = {}  # id(FunctionDef/ClassDef) -> Scope
-        self.order_of: dict = {}  # id(statement) -> order
-        self.docstrings: set = set()  # id() of docstring expressions
-        self.top_of: dict = {}  # id(FunctionDef/ClassDef) -> its top-level statement
-        self.bound_values: set = set()  # id() of the values names are bound to
-        self.rebound: set = set()  # names declared `global` or changed with `+=` anywhere
-        self.order = 0
-        self.module = None
-        self.tops: set = set()  # id() of the module's top-level statements
-        self.top = None  # the top-level statement being walked
-
-    @property
-    def scope(self) -> Scope:
-        return self.stack[-1]
-
-    def run(self, module: cst.Module) -> None:
-        self.module = module
-        self.tops = {id(statement) for statement in module.body}
-        self._docstring(module.body)
-        for statement in module.body:
-            self.top = statement
-            self._statements([statement])
-
-    def _docstring(self, statements) -> None:
-        if statements and isinstance(statements[0], cst.SimpleStatementLine):
-            first = statements[0].body[0]
-            if isinstance(first, cst.Expr) and isinstance(first.value, (cst.SimpleString, cst.ConcatenatedString)):
-                self.docstrings.add(id(first.value))
-
-    def _number(self, node) -> None:
-        self.order += 1
-        self.order_of[id(node)] = self.order
-
-    def _statements(self, statements) -> None:
-        for statement in statements:
-            if isinstance(statement, cst.SimpleStatementLine):
-                self._small(statement.body)
-            else:
-                self._compound(statement)
-
-    def _suite(self, suite) -> None:
-        if isinstance(suite, cst.IndentedBlock):
-            self._statements(suite.body)
-        else:  # SimpleStatementSuite: `if x: return y`
-            self._small(suite.body)
-
-    def _small(self, statements) -> None:
-        for statement in statements:
-            self._number(statement)
-            if isinstance(statement, cst.Assign):
-                for target in statement.targets:
-                    self._bind_target(target.target, statement.value)
-            elif isinstance(statement, cst.AnnAssign) and statement.value is not None:
-                self._bind_target(statement.target, statement.value)
-            elif isinstance(statement, cst.Import):
-                self._import(statement)
-            elif isinstance(statement, cst.ImportFrom):
-                self._import_from(statement)
-            elif isinstance(statement, cst.Global):
-                self.rebound.update(item.name.value for item in statement.names)
-            elif isinstance(statement, cst.AugAssign) and isinstance(statement.target, cst.Name):
-                self.rebound.add(statement.target.value)
-
-    def _compound(self, statement) -> None:
-        self._number(statement)
-        if isinstance(statement, (cst.ClassDef, cst.FunctionDef)):
-            is_class = isinstance(statement, cst.ClassDef)
-            if is_class:
-                self.scope.bind(statement.name.value, Binding(self.order, statement))
-            scope = Scope(statement, self.scope, is_class)
-            self.scope_of[id(statement)] = scope
-            self.top_of[id(statement)] = self.top
-            self.stack.append(scope)
-            if not is_class:  # a parameter shadows outer names; its default is what it holds
-                for param in _params(statement.params):
-                    value = param.default if param.default is not None else param
-                    scope.bind(param.name.value, Binding(self.order, value, top=self.top))
-            if isinstance(statement.body, cst.IndentedBlock):
-                self._docstring(statement.body.body)
-            self._suite(statement.body)
-            self.stack.pop()
-            return
-        if isinstance(statement, cst.With):
-            for item in statement.items:
-                if item.asname is not None:
-                    self._bind_target(item.asname.name, item.item)
-        for suite in _suites(statement):
-            if isinstance(suite, cst.If):  # elif
-                self._compound(suite)
-            else:
-                self._suite(suite)
-
-    def _bind_target(self, target: cst.BaseExpression, value: cst.CSTNode) -> None:
-        self.bound_values.add(id(value))
-        binding = Binding(self.order, value, module_level=self.scope is self.module_scope, top=self.top)
-        if isinstance(target, cst.Name):
-            self.scope.bind(target.value, binding)
-        elif (
-            isinstance(target, cst.Attribute)
-            and isinstance(target.value, cst.Name)
-            and target.value.value in ("self", "cls")
-            and self.scope.parent is not None
-            and self.scope.parent.is_class
-        ):
-            self.scope.parent.bind(target.attr.value, binding, "attrs")
-
-    def _import(self, node: cst.Import) -> None:
-        for alias in node.names:
-            name = dotted(alias.name)
-            local = alias.asname.name.value if alias.asname else name.split(".")[0]
-            module = name if alias.asname else local
-            self.scope.bind(local, Binding(self.order, Ref(module, ""), is_import=True))
-
-    def _import_from(self, node: cst.ImportFrom) -> None:
-        if isinstance(node.names, cst.ImportStar):
-            return
-        module = relative_module(node)
-        for alias in node.names:
-            name = alias.name.value
-            local = alias.asname.name.value if alias.asname else name
-            self.scope.bind(local, Binding(self.order, Ref(module, name), is_import=True))
-
-
-def _params(params: cst.Parameters) -> list:
-    """Every parameter, *args and **kwargs included."""
-    extra = [p for p in (params.star_arg, params.star_kwarg) if isinstance(p, cst.Param)]
-    return [*params.posonly_params, *params.params, *extra, *params.kwonly_params]
-
-
-def _param_names(params: cst.Parameters) -> list:
-    return [p.name.value for p in _params(params)]
-
-
-def _target_names(target: cst.BaseExpression) -> list:
-    """The names a `for` target binds: `x`, `(k, v)`, `[a, *rest]`."""
-    if isinstance(target, cst.Name):
-        return [target]
-    if isinstance(target, (cst.Tuple, cst.List)):
-        return [n for element in target.elements for n in _target_names(element.value)]
-    if isinstance(target, cst.StarredElement):
-        return _target_names(target.value)
-    return []
-
-
-def _suites(statement) -> list:
-    """The nested blocks of a compound statement, in source order (an `elif` is an If)."""
-    out = [getattr(statement, "body", None)]
-    for handler in getattr(statement, "handlers", ()):
-        out.append(handler.body)
-    for case in getattr(statement, "cases", ()):
-        out.append(case.body)
-    orelse = getattr(statement, "orelse", None)
-    out.append(orelse if isinstance(orelse, cst.If) else getattr(orelse, "body", None))
-    out.append(getattr(getattr(statement, "finalbody", None), "body", None))
-    return [suite for suite in out if suite is not None]
-
 
 class _Collector(cst.CSTVisitor):
     """Pass 2: evaluate string expressions to templates and record them as uses."""
 
-    def __init__(self, key: str, source: SourceText, binder: _Binder):
+    def __init__(self, key: str, source: SourceText, binder: Binder):
         self.key = key
         self.source = source
         self.binder = binder
@@ -306,7 +96,7 @@ class _Collector(cst.CSTVisitor):
     # A lambda's parameters and a comprehension's targets hide outer names (they are not scopes
     # of the binder, whose bindings come from statements).
     def visit_Lambda(self, node: cst.Lambda) -> None:
-        self.shadowed.append(set(_param_names(node.params)))
+        self.shadowed.append({p.name.value for p in params(node.params)})
 
     def leave_Lambda(self, node: cst.Lambda) -> None:
         self.shadowed.pop()
@@ -314,7 +104,7 @@ class _Collector(cst.CSTVisitor):
     def _comprehension(self, node) -> None:
         names, loop = set(), node.for_in
         while loop is not None:
-            names.update(n.value for n in _target_names(loop.target))
+            names.update(n.value for n in target_names(loop.target))
             loop = loop.inner_for_in
         self.shadowed.append(names)
 
@@ -328,16 +118,7 @@ class _Collector(cst.CSTVisitor):
     def _lookup(self, name: str) -> Optional[Binding]:
         if any(name in names for names in self.shadowed):
             return None
-        scope = self.stack[-1]
-        first = True
-        while scope is not None:
-            if not scope.is_class or first:
-                binding = _latest(scope.names.get(name, []), self.statement if first else None)
-                if binding is not None:
-                    return binding
-            scope = scope.parent
-            first = False
-        return None
+        return resolve(self.stack[-1], name, self.statement)
 
     def _class_scope(self) -> Optional[Scope]:
         for scope in reversed(self.stack):
@@ -356,7 +137,7 @@ class _Collector(cst.CSTVisitor):
             scope = None
         if scope is None:
             return None
-        return _latest(scope.names.get(attr, []) or scope.attrs.get(attr, []), None)
+        return latest(scope.names.get(attr, []) or scope.attrs.get(attr, []), None)
 
     # -- evaluation ------------------------------------------------------------------------
 
@@ -775,7 +556,7 @@ def _worth_keeping(template: tuple) -> bool:
 def analyze(key: str, source: SourceText) -> PythonFacts:
     """Parse `source` with LibCST and collect its facts. Raises `libcst.ParserSyntaxError`."""
     module = cst.parse_module(source.text)
-    binder = _Binder()
+    binder = Binder(source.text, key)
     binder.run(module)
     from migrator.python.fields_collect import FlowCollector
 

@@ -19,7 +19,8 @@ from typing import Optional
 import libcst as cst
 
 from migrator.engine.templates import Lit, Ref, concat
-from migrator.python.analyze import MAX_DEPTH, Binding, Scope, _Collector, dotted
+from migrator.python.analyze import MAX_DEPTH, _Collector
+from migrator.python.scopes import Binding, Scope, dotted
 from migrator.python.facts import ApiCall, FieldUse
 
 BODY_KEYWORDS = ("json", "data", "content")
