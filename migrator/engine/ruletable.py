@@ -77,7 +77,7 @@ def _read(name: str) -> str:
     except ModuleNotFoundError:  # running from a source checkout that is not installed
         from pathlib import Path
 
-        folder = Path(__file__).resolve().parent.parent / "rules"
+        folder = Path(__file__).resolve().parents[2] / "rules"
     return folder.joinpath(name).read_text(encoding="utf-8")
 
 
