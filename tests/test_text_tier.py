@@ -72,6 +72,27 @@ def test_fix_gives_the_after_file_byte_for_byte_and_is_idempotent(case, tmp_path
     assert target.read_bytes() == expected
 
 
+def test_a_bare_platform_base_in_configuration_is_no_safe_fix(tmp_path):
+    """Who reads a configured base is out of sight, and a platform base also serves alerts;
+    an iam base or a whole endpoint URL can only reach endpoints v1 serves."""
+    target = tmp_path / ".env"
+    target.write_text(
+        "ASTRO_PLATFORM=https://api.astronomer.io/platform/v1beta1\n"
+        "ASTRO_IAM=https://api.astronomer.io/iam/v1beta1\n"
+        "DEPLOYMENTS=https://api.astronomer.io/platform/v1beta1/organizations/clx1/deployments\n"
+    )
+    found = {f["location"]["row"]: f for f in check_json(target)}
+    assert found[1]["fix"]["applicability"] == "unsafe"
+    assert "ListAlerts" in found[1]["fix"]["message"] and "v1 lacks" in found[1]["fix"]["message"]
+    assert [found[row]["fix"]["applicability"] for row in (2, 3)] == ["safe", "safe"]
+    run_cli("check", "--fix", target)
+    assert target.read_text().splitlines() == [
+        "ASTRO_PLATFORM=https://api.astronomer.io/platform/v1beta1",
+        "ASTRO_IAM=https://api.astronomer.io/v1",
+        "DEPLOYMENTS=https://api.astronomer.io/v1/organizations/clx1/deployments",
+    ]
+
+
 def test_a_directory_walk_finds_every_file_type(tmp_path):
     shutil.copytree(BEFORE, tmp_path / "repo")
     (tmp_path / "repo" / "logo.png").write_bytes(b"\x89PNG\0\0 iam/v1beta1 https://api.astronomer.io/iam/v1beta1")
@@ -162,7 +183,7 @@ def test_lookalikes_are_not_findings(line):
 
 def test_a_bare_base_passed_to_a_url_builder_is_found():
     (finding,) = findings_in('client := astro.New(host, "platform/v1beta1")\n', "main.go")
-    assert (finding.code, finding.fix.applicability) == ("AM102", "safe")
+    assert (finding.code, finding.fix.applicability) == ("AM102", "unsafe")  # the paths it serves are unseen
 
 
 def test_json_escaped_slashes_are_fixed_in_the_raw_text(tmp_path):
@@ -253,6 +274,8 @@ def test_terraform_restapi_base_is_not_moved_under_blocked_resources(tmp_path):
     run_cli("check", "--fix", target)
     assert target.read_text() == RESTAPI_TF + ALERT_TF
 
-    target.write_text(RESTAPI_TF)
+    target.write_text(RESTAPI_TF)  # the provider's resources are out of sight: any may be an alert
     run_cli("check", "--fix", target)
+    assert target.read_text() == RESTAPI_TF
+    run_cli("check", "--fix", "--unsafe-fixes", target)
     assert 'uri                  = "https://api.astronomer.io/v1"' in target.read_text()

@@ -23,6 +23,7 @@ from migrator.engine.match import (
 )
 from migrator.engine.ruletable import RuleTable
 from migrator.engine.templates import HOLE_CHAR, Hole, Lit, Ref, flatten
+from migrator.policy.reach import blocked_reach
 
 MAX_REF_DEPTH = 10
 KIND_RANK = {"url": 3, "spec": 2, "path": 1}
@@ -38,6 +39,18 @@ class Verdict:
     docstring: bool
     definition: bool = False  # the value a name is defined to, not a call
     inert: bool = False  # compared or replaced, not requested
+    escape: str = ""  # why the value goes where analysis cannot follow it
+    attribute: str = ""  # the attribute the value is stored in
+
+
+@dataclass(frozen=True)
+class Project:
+    """What judging one base needs to know about the whole project."""
+
+    table: RuleTable
+    locate: object  # (file key, offset) -> "file:line"
+    facts: dict  # file key -> PythonFacts
+    attribute_readers: dict  # attribute name -> file keys that read it on an object analysis cannot tell
 
 
 class ModuleIndex:
@@ -105,16 +118,22 @@ def link(facts_by_key: dict, table: RuleTable, host_re, locate) -> dict:
                     continue
                 origin = (match.lit.origin[0], match.lit.origin[1] + match.start)
                 verdicts[origin].append(
-                    Verdict(match, key, use.start, use.end, use.method, use.docstring, use.assigned, use.inert)
+                    Verdict(match, key, use.start, use.end, use.method, use.docstring, use.assigned, use.inert,
+                            use.escape, use.attribute)
                 )
     findings = defaultdict(list, {key: list(items) for key, items in v1_blocked.items()})
     blocked_paths = _blocked_relative_paths(facts_by_key, table, {v.key for g in verdicts.values() for v in g})
     for key, mentions in blocked_paths.items():
         for start, end, match in mentions:
             findings[key].append(blocked_finding(match, start, end))
+    readers = defaultdict(list)
+    for key, facts in facts_by_key.items():
+        for name in facts.unresolved_attrs:
+            readers[name].append(key)
+    project = Project(table, locate, facts_by_key, readers)
     for (key, offset), group in verdicts.items():
         group = _prefer_methods(group)
-        for finding_key, finding in judge(key, offset, group, locate, blocked_paths, facts_by_key[key]):
+        for finding_key, finding in judge(key, offset, group, project):
             findings[finding_key].append(finding)
     for key, facts in facts_by_key.items():
         for offset, text in facts.comments:
@@ -196,28 +215,30 @@ def describe(match: BaseMatch, method: Optional[str] = None) -> str:
     return f"{names} (`{base}{match.path}`)"
 
 
-def judge(key: str, offset: int, group: list, locate, blocked_paths: Optional[dict] = None, facts=None):
+def judge(key: str, offset: int, group: list, project: Project):
     """Yield (file key, Finding) for one base text and every use of it."""
     if not group:
         return
+    locate = project.locate
     length = group[0].match.end - group[0].match.start
     blocked = [v for v in group if v.match.blocked and not v.inert]
     compared = [v for v in group if v.inert]
     calls = [v for v in group if not v.definition and not v.inert]
-    if compared and not calls:
+    if compared and not calls and not any(v.attribute for v in group):
         yield from _compared_only(key, offset, length, group)
         return
     serving = [v for v in calls if v.match.path_visible and not v.match.blocked]
-    # What may serve a path built elsewhere: a call whose path is out of sight, or a definition
-    # nothing in sight uses (a Terraform provider's `uri`, a constant other modules import).
-    hidden = [v for v in (calls or group) if not v.match.path_visible]
     for verdict in blocked:
         inline = verdict.key == key and verdict.start <= offset < verdict.end
         start, end = (offset, offset + length) if inline else (verdict.start, verdict.end)
         yield verdict.key, blocked_finding(verdict.match, start, end, verdict.method)
+    reasons = unfollowed_reads(group, calls, project)
+    facts = project.facts.get(key)  # None for a text file: no module facts, no split
     if blocked and serving:
         where = ", ".join(sorted({locate(v.key, v.start) for v in blocked}))
         fix = split_fix(key, offset, length, blocked, serving, facts) if facts is not None else None
+        if fix is not None and reasons:
+            fix = _unsafe_fix(fix, "; ".join(reasons))
         yield key, Finding(
             "AM202",
             f"this v1beta1 base serves endpoints v1 lacks (at {where}) and {len(serving)} "
@@ -231,7 +252,6 @@ def judge(key: str, offset: int, group: list, locate, blocked_paths: Optional[di
     if blocked:
         return
     best = max(group, key=lambda v: KIND_RANK[v.match.kind])
-    risky = sorted({locate(v.key, start) for v in hidden for start, _, _ in (blocked_paths or {}).get(v.key, [])})
     # With no call in sight, the definition's own path (a constant holding a whole URL) names it.
     named = serving or [v for v in group if v.match.path_visible]
     finding = base_finding(
@@ -242,14 +262,56 @@ def judge(key: str, offset: int, group: list, locate, blocked_paths: Optional[di
         docstring=all(v.docstring for v in group),
     )
     if facts is not None and any(s <= offset < e for s, e in facts.rebound_spans):
-        finding = _unsafe(finding, "the name it is assigned to is assigned again elsewhere: check every value it can hold")
+        reasons.append("the name it is assigned to is assigned again elsewhere: check every value it can hold")
     if compared:
         where = ", ".join(sorted({locate(v.key, v.start) for v in compared}))
-        finding = _unsafe(finding, f"the code also compares or replaces it at {where}: rewriting changes those checks")
-    if risky:
-        finding = _unsafe(finding, f"calls through this base build their path elsewhere, and {', '.join(risky)} "
-                                   "builds a path v1 lacks")
+        reasons.append(f"the code also compares or replaces it at {where}: rewriting changes those checks")
+    if reasons:
+        finding = _unsafe(finding, "; ".join(reasons))
     yield key, finding
+
+
+def unfollowed_reads(group: list, calls: list, project: Project) -> list:
+    """Why a rewrite of this base may reach an endpoint v1 lacks: every read of it that analysis
+    cannot follow to its end, where code out of sight may still append a path such as `/alerts`.
+    Unknown is never safe: an empty list means every read was followed."""
+    table, locate = project.table, project.locate
+    reasons = []
+
+    def reach(verdict: Verdict, why: str) -> None:
+        if verdict.match.kind == "spec":  # a spec URL serves a document, not the endpoints
+            return
+        lost = blocked_reach(verdict.match.api, verdict.match.path if verdict.match.path_visible else "", table)
+        if lost:
+            reasons.append(f"{why}, and from there it may still reach {_names(lost)}, which v1 lacks")
+
+    for verdict in group:
+        where = locate(verdict.key, verdict.start)
+        facts = project.facts.get(verdict.key)
+        unmapped = facts.unmapped if facts is not None else ""
+        if unmapped:
+            reasons.append(f"{where}: {unmapped}, so its reads cannot be followed")
+        if verdict.escape:
+            reach(verdict, f"{where}: {verdict.escape}")
+        elif verdict.attribute:
+            readers = project.attribute_readers.get(verdict.attribute, [])
+            if readers:
+                places = ", ".join(sorted(set(readers))[:3])
+                reach(verdict, f"{where}: stored in attribute `{verdict.attribute}`, which {places} reads "
+                               "on objects the analysis cannot tell apart")
+        elif not verdict.definition and not verdict.inert and not verdict.match.path_visible:
+            reach(verdict, f"{where}: the call's path is built out of sight")
+    if not calls:
+        definitions = [v for v in group if v.definition and not v.attribute]
+        for verdict in definitions[:1]:
+            reach(verdict, f"{locate(verdict.key, verdict.start)}: nothing in the project reads it "
+                           "(code outside the project may)")
+    return list(dict.fromkeys(reasons))
+
+
+def _names(operations: tuple) -> str:
+    shown = ", ".join(operations[:3])
+    return shown + (f" and {len(operations) - 3} more" if len(operations) > 3 else "")
 
 
 def _unsafe_fix(fix: Fix, reason: str) -> Fix:

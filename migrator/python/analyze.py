@@ -8,6 +8,7 @@ Deciding what is a finding happens later, in `link`, once every module's facts a
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import replace
 from typing import Optional
 
 import libcst as cst
@@ -27,7 +28,8 @@ from migrator.engine.templates import (
 from migrator.policy.link import is_relative_path
 from migrator.project.source import NEWLINE, SourceText
 from migrator.python.facts import PythonFacts, Use
-from migrator.python.scopes import Binder, Binding, Scope, dotted, latest, params, resolve, target_names
+from migrator.python.reads import INERT_METHODS, Sink, is_base_keyword, is_load, sink
+from migrator.python.scopes import Binder, Binding, Scope, chain, dotted, latest, params, resolve, target_names
 from migrator.python.positions import Positions
 
 HTTP_METHODS = {"get", "post", "put", "patch", "delete", "head", "options"}
@@ -36,14 +38,6 @@ URL_KEYWORDS = ("url", "endpoint", "path")
 PATH_JOINS = {"os.path.join", "posixpath.join", "path.join"}
 PATH_TYPES = {"Path", "PurePath", "PosixPath", "PurePosixPath", "WindowsPath", "PureWindowsPath"}
 TRIMS = {"rstrip", "lstrip", "strip", "removesuffix", "removeprefix"}
-# Keywords that give an HTTP client the base URL its relative paths are joined to.
-BASE_URL_KEYWORDS = {"baseurl", "baseuri", "apibase", "apibaseurl", "apiurl", "endpointurl", "rooturl", "serverurl"}
-# String methods whose arguments are compared or replaced, not requested.
-INERT_METHODS = {
-    "replace", "startswith", "endswith", "split", "rsplit", "partition", "rpartition",
-    "find", "rfind", "index", "rindex", "count", "removeprefix", "removesuffix", "strip",
-    "lstrip", "rstrip", "sub", "match", "search", "fullmatch", "compile",
-}
 MAX_DEPTH = 25
 
 
@@ -73,6 +67,8 @@ class _Collector(cst.CSTVisitor):
         self.handled: set = set()  # id() of URL arguments recorded by their request call
         self.covering: set = set()  # id() of recorded expressions, whose parts are not uses
         self.inert: set = set()
+        self.parents: list = []  # ancestors of the node being visited, innermost last (see `walk`)
+        self.bound_templates: dict = {}  # id(Binding) -> its value's template
 
     # -- positions -------------------------------------------------------------------------
 
@@ -203,11 +199,23 @@ class _Collector(cst.CSTVisitor):
             return None
         if binding.is_import:
             return (binding.value,) if binding.value.name else None
+        if binding.opaque:
+            return None
+        if binding.scope is None:  # a call frame's argument: evaluated where it is read
+            return self.evaluate(binding.value, depth)
+        known = self.bound_templates.get(id(binding), self)
+        if known is not self:
+            return known
+        saved = self.stack, self.statement, self.shadowed
+        self.stack, self.statement, self.shadowed = chain(binding.scope), binding.order, []
         self.hints.append(binding.top)
         try:
-            return self.evaluate(binding.value, depth)
+            template = self.evaluate(binding.value, depth)
         finally:
             self.hints.pop()
+            self.stack, self.statement, self.shadowed = saved
+        self.bound_templates[id(binding)] = template
+        return template
 
     def _or_hole(self, node: cst.CSTNode, depth: int) -> tuple:
         return self.evaluate(node, depth) or (Hole(),)
@@ -329,10 +337,22 @@ class _Collector(cst.CSTVisitor):
 
     # -- recording uses --------------------------------------------------------------------
 
-    def _record(self, node: cst.CSTNode, method: Optional[str] = None, template: tuple = None) -> None:
+    def _record(self, node: cst.CSTNode, method: Optional[str] = None, template: tuple = None,
+                request: bool = False, escape: str = "") -> None:
         template = template if template is not None else self.evaluate(node)
         if not template:
             return
+        attribute = ""
+        assigned = id(node) in self.binder.bound_values
+        if not request and not escape:
+            goes = self._sink(node)
+            if goes.kind == "escape":
+                escape = goes.detail
+            elif goes.kind == "attribute":
+                attribute = goes.detail
+            elif goes.kind == "compared":
+                self.inert.add(id(node))
+            assigned = assigned or goes.kind in ("bound", "attribute")
         if _worth_keeping(template):
             uses = self.facts.uses
         elif is_relative_path(template):
@@ -348,9 +368,66 @@ class _Collector(cst.CSTVisitor):
                 method=method,
                 docstring=id(node) in self.binder.docstrings,
                 inert=id(node) in self.inert,
-                assigned=id(node) in self.binder.bound_values,
+                assigned=assigned,
+                escape=escape,
+                attribute=attribute,
             )
         )
+
+    def _sink(self, node: cst.CSTNode) -> Sink:
+        """Where the value of `node` goes; a name bound in a class body is a class attribute."""
+        goes = sink(node, self.parents, self._function())
+        if goes.kind == "bound" and self.stack[-1].is_class:
+            statement = next((p for p in reversed(self.parents) if isinstance(p, (cst.Assign, cst.AnnAssign))), None)
+            target = statement.targets[0].target if isinstance(statement, cst.Assign) else getattr(statement, "target", None)
+            if isinstance(target, cst.Name):
+                return Sink("attribute", target.value)
+        return goes
+
+    def _function(self) -> Optional[str]:
+        """The name of the innermost function being visited."""
+        for scope in reversed(self.stack):
+            if isinstance(scope.node, cst.FunctionDef):
+                return scope.node.name.value
+        return None
+
+    def _read(self, node: cst.CSTNode) -> None:
+        """A name or attribute read outside any recorded URL: record where a base it holds goes,
+        or where a client built with one goes."""
+        template = self.evaluate(node)
+        if template is None:
+            holder = self._holder(node)
+            if holder is None and isinstance(node, cst.Attribute) and not self._is_module_attribute(node):
+                self.facts.unresolved_attrs.add(node.attr.value)
+            client = self._client_template(holder)
+            if client is not None and _worth_keeping(client) and not self._is_request_owner(node):
+                goes = self._sink(node)
+                if goes.kind in ("escape", "attribute"):
+                    what = goes.detail if goes.kind == "escape" else f"stored in attribute `{goes.detail}`"
+                    self._record(node, template=client, escape=f"the client `{dotted(node)}` built with it is {what}")
+            return
+        if not _worth_keeping(template):
+            return
+        goes = self._sink(node)
+        if goes.kind in ("escape", "attribute", "compared"):
+            self._record(node, template=template)
+
+    def _is_request_owner(self, node: cst.CSTNode) -> bool:
+        """`node.get(…)`: a client's request, recorded with the client's base by `visit_Call`."""
+        if len(self.parents) < 2:
+            return False
+        attribute, call = self.parents[-1], self.parents[-2]
+        return (
+            isinstance(attribute, cst.Attribute)
+            and attribute.value is node
+            and isinstance(call, cst.Call)
+            and call.func is attribute
+            and (attribute.attr.value.lower() in HTTP_METHODS or attribute.attr.value in GENERIC_REQUESTS)
+        )
+
+    def _is_module_attribute(self, node: cst.Attribute) -> bool:
+        owner = self._lookup(node.value.value) if isinstance(node.value, cst.Name) else None
+        return owner is not None and owner.is_import
 
     STRINGISH = (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString, cst.BinaryOperation)
     STRING_CALLS = {"format", "urljoin", "join", "getenv", "get", "str"} | PATH_TYPES | TRIMS
@@ -368,6 +445,8 @@ class _Collector(cst.CSTVisitor):
         order = self.binder.order_of.get(id(node))
         if order is not None:
             self.statement = order
+        if isinstance(node, (cst.Import, cst.ImportFrom)):
+            return False
         if not self.inside_use:
             if id(node) in self.handled:
                 self.covering.add(id(node))
@@ -376,6 +455,8 @@ class _Collector(cst.CSTVisitor):
                 if template is not None:
                     self.covering.add(id(node))
                     self._record(node, template=template)
+            elif isinstance(node, (cst.Name, cst.Attribute)) and is_load(node, self.parents):
+                self._read(node)
         if id(node) in self.covering:
             self.inside_use += 1
         return super().on_visit(node)
@@ -390,10 +471,9 @@ class _Collector(cst.CSTVisitor):
         name = func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", "")
         if name in INERT_METHODS:
             self.inert.update(id(a.value) for a in node.args)
-            for arg in node.args:  # a constant only compared or replaced is no request
-                if isinstance(arg.value, (cst.Name, cst.Attribute)):
-                    self._record(arg.value)
             return
+        if dotted(func) == "getattr" and len(node.args) > 1 and isinstance(node.args[1].value, cst.SimpleString):
+            self.facts.unresolved_attrs.add(node.args[1].value.raw_value)
         method, url = self._request_parts(node, name)
         if url is not None and not self.inside_use:
             template = self.evaluate(url)
@@ -401,14 +481,8 @@ class _Collector(cst.CSTVisitor):
             if client_base is not None and template is not None:
                 template = concat(client_base, template)
             if template is not None:
-                self._record(url, method, template)
+                self._record(url, method, template, request=True)
                 self.handled.add(id(url))
-        # A base handed to another function (`alerts(BASE, org)`, `@with_base(BASE)`) serves
-        # whatever path that function builds: a use whose path is out of sight.
-        for arg in node.args:
-            if isinstance(arg.value, (cst.Name, cst.Attribute)) and id(arg.value) not in self.handled:
-                if not self.inside_use:
-                    self._record(arg.value)
 
     def visit_Dict(self, node: cst.Dict) -> None:
         # A key is looked up, not requested: {"…/iam/v1beta1": "…/v1"} maps old to new.
@@ -429,9 +503,6 @@ class _Collector(cst.CSTVisitor):
             if isinstance(operand, (cst.List, cst.Tuple, cst.Set)):
                 operands.extend(element.value for element in operand.elements)
         self.inert.update(id(operand) for operand in operands)
-        for operand in operands:
-            if isinstance(operand, (cst.Name, cst.Attribute)):
-                self._record(operand)
 
     @staticmethod
     def _request_parts(node: cst.Call, name: str) -> tuple:
@@ -457,28 +528,33 @@ class _Collector(cst.CSTVisitor):
 
     def _client_base(self, func: cst.Attribute) -> Optional[tuple]:
         """The base URL of the client a method is called on, if it was built with one."""
-        owner = func.value
+        return self._client_template(self._holder(func.value))
+
+    def _holder(self, owner: cst.BaseExpression) -> Optional[Binding]:
+        """The binding of a name or `self.x` that may hold a client."""
         if isinstance(owner, cst.Attribute) and isinstance(owner.value, cst.Name):
-            binding = self._lookup_attr(owner.value, owner.attr.value)
-        elif isinstance(owner, cst.Name):
-            binding = self._lookup(owner.value)
-        else:
-            binding = None
+            return self._lookup_attr(owner.value, owner.attr.value)
+        if isinstance(owner, cst.Name):
+            return self._lookup(owner.value)
+        return None
+
+    def _client_template(self, binding: Optional[Binding]) -> Optional[tuple]:
+        """The base URL a client was built with (`httpx.Client(base_url=…)`), evaluated where the
+        client was built."""
         value = binding.value if binding is not None and not binding.is_import else None
-        if isinstance(value, cst.Call):
-            for arg in value.args:
-                if arg.keyword is not None and arg.keyword.value.lower().replace("_", "") in BASE_URL_KEYWORDS:
-                    self.hints.append(binding.top)
-                    try:
-                        return self.evaluate(arg.value)
-                    finally:
-                        self.hints.pop()
+        if not isinstance(value, cst.Call):
+            return None
+        for arg in value.args:
+            if arg.keyword is not None and is_base_keyword(arg.keyword.value):
+                return self._bound(replace(binding, value=arg.value), 0)
         return None
 
     def leave_Module(self, original_node: cst.Module) -> None:
         """Export the module-level names whose value holds a base, for importing modules."""
         self.statement = None
         self.facts.names = set(self.binder.module_scope.names)
+        self.facts.star_imports = list(self.binder.star_imports)
+        self.facts.unmapped = self.binder.unmapped
         self.facts.rebound = {n for n, b in self.binder.module_scope.names.items() if len(b) > 1}
         self.facts.rebound |= self.binder.rebound
         self.facts.rebound_spans = [
@@ -543,8 +619,10 @@ def _children(node: cst.CSTNode):
 def walk(visitor: cst.CSTVisitor, node: cst.CSTNode) -> None:
     """Visit `node` and its descendants with `visitor`'s on_visit/on_leave, reading only."""
     if visitor.on_visit(node):
+        visitor.parents.append(node)
         for child in _children(node):
             walk(visitor, child)
+        visitor.parents.pop()
     visitor.on_leave(node)
 
 

@@ -19,6 +19,8 @@ class Use:
     docstring: bool = False
     inert: bool = False  # compared or replaced, not requested
     assigned: bool = False  # the value a name is bound to (`BASE = "…"`), not a call
+    escape: str = ""  # why the value goes where analysis cannot follow it (returned, stored, passed)
+    attribute: str = ""  # the attribute the value is stored in (`self.base = …`), followed project-wide
 
 
 @dataclass
@@ -34,6 +36,9 @@ class PythonFacts:
     # module-level NAME = value assigned once: name -> see _Collector._definition
     definitions: dict = field(default_factory=dict)
     relative: list = field(default_factory=list)  # Uses of host-less "/organizations/..." paths
+    unresolved_attrs: set = field(default_factory=set)  # attribute names read on objects analysis cannot tell
+    star_imports: list = field(default_factory=list)  # modules imported with `from m import *`
+    unmapped: str = ""  # why this module's scopes are unknown (then no base it reads is safe to fix)
 
 
 @dataclass

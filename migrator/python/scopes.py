@@ -28,6 +28,7 @@ class Binding:
     module_level: bool = False
     top: Optional[cst.CSTNode] = None  # the top-level statement holding the binding
     opaque: bool = False  # bound by a form whose value analysis does not evaluate
+    scope: Optional["Scope"] = None  # where the value is evaluated (None: where it is read)
 
 
 OPAQUE = Binding(0, None, opaque=True)
@@ -46,9 +47,10 @@ class Scope:
         getattr(self, table).setdefault(name, []).append(binding)
 
     def kind(self, name: str) -> str:
-        """"local", "global", "free" or "unknown": what symtable says `name` is here."""
+        """"local", "global", "free" or "unknown": what symtable says `name` is here (without a
+        table, what the binder saw: every statement binding form; `:=` makes the module unmapped)."""
         if self.table is None:
-            return "unknown"
+            return "local" if name in self.names else "free"
         try:
             symbol = self.table.lookup(name)
         except KeyError:
@@ -89,14 +91,21 @@ def resolve(scope: Scope, name: str, before: Optional[int]) -> Optional[Binding]
             scope = scope.parent
             continue
         kind = scope.kind(name)
-        if kind == "unknown" and scope.table is None:
-            return OPAQUE
         if kind == "global":
             return resolve(_module(scope), name, None)
         if kind == "local" or (kind == "unknown" and name in scope.names):
             return latest(scope.names.get(name, []), before if first else None) or OPAQUE
         scope, first = scope.parent, False  # free: an enclosing function's (or class body's) name
     return None
+
+
+def chain(scope: Scope) -> list:
+    """The scopes a name read in `scope` may come from, outermost first."""
+    out = []
+    while scope is not None:
+        out.append(scope)
+        scope = scope.parent
+    return out[::-1]
 
 
 def _module(scope: Scope) -> Scope:
@@ -168,12 +177,12 @@ class Binder:
 
     def __init__(self, text: str, key: str):
         self.module_scope = Scope(None, None)
+        self.unmapped = ""  # why scopes are not exact, if they are not
+        self.text = text
         try:
             self.module_scope.table = symtable.symtable(text, key, "exec")
-        except (SyntaxError, ValueError, RecursionError) as error:  # LibCST accepts a little more
-            self.unmapped = f"Python's compiler rejects the module ({type(error).__name__}: {error})"
-        else:
-            self.unmapped = ""
+        except (SyntaxError, ValueError, RecursionError) as error:  # newer syntax than this Python's
+            self._inexact(f"this Python cannot compile the module ({type(error).__name__})")
         self.stack = [self.module_scope]
         self.scope_of: dict = {}  # id(FunctionDef/ClassDef) -> Scope
         self.order_of: dict = {}  # id(statement) -> order
@@ -185,6 +194,7 @@ class Binder:
         self.module: Optional[cst.Module] = None
         self.tops: set = set()  # id() of the module's top-level statements
         self.top = None  # the top-level statement being walked
+        self.star_imports: list = []  # modules imported with `from m import *`
         self._seen: dict = {}  # (id(parent scope), kind, name) -> how many such defs so far
 
     @property
@@ -209,9 +219,14 @@ class Binder:
         self.order += 1
         self.order_of[id(node)] = self.order
 
+    def _inexact(self, why: str) -> None:
+        """Scopes come from the binder alone, exact unless an expression binds a name."""
+        if not self.unmapped and (":=" in self.text or "nonlocal" in self.text):
+            self.unmapped = f"{why}, and it binds names inside expressions (`:=`) or with `nonlocal`"
+
     def _opaque(self, name: str) -> None:
         self.scope.bind(name, Binding(self.order, None, module_level=self.scope is self.module_scope,
-                                      top=self.top, opaque=True))
+                                      top=self.top, opaque=True, scope=self.scope))
 
     def _statements(self, statements) -> None:
         for statement in statements:
@@ -278,19 +293,19 @@ class Binder:
         name = statement.name.value
         if is_class:
             self.scope.bind(name, Binding(self.order, statement, module_level=self.scope is self.module_scope,
-                                          top=self.top))
+                                          top=self.top, scope=self.scope))
         else:
             self._opaque(name)
         scope = Scope(statement, self.scope, is_class, self._table(statement, is_class))
-        if scope.table is None and not self.unmapped:
-            self.unmapped = f"the scope of `{name}` could not be matched to Python's symbol table"
+        if scope.table is None and self.module_scope.table is not None:
+            self._inexact(f"the scope of `{name}` could not be matched to Python's symbol table")
         self.scope_of[id(statement)] = scope
         self.top_of[id(statement)] = self.top
         self.stack.append(scope)
         if not is_class:  # a parameter shadows outer names; its default is what it holds
             for param in params(statement.params):
                 value = param.default if param.default is not None else param
-                scope.bind(param.name.value, Binding(self.order, value, top=self.top))
+                scope.bind(param.name.value, Binding(self.order, value, top=self.top, scope=scope.parent))
         if isinstance(statement.body, cst.IndentedBlock):
             self._docstring(statement.body.body)
         self._suite(statement.body)
@@ -310,7 +325,8 @@ class Binder:
 
     def _bind_target(self, target: cst.BaseExpression, value: cst.CSTNode) -> None:
         self.bound_values.add(id(value))
-        binding = Binding(self.order, value, module_level=self.scope is self.module_scope, top=self.top)
+        binding = Binding(self.order, value, module_level=self.scope is self.module_scope, top=self.top,
+                          scope=self.scope)
         if isinstance(target, cst.Name):
             self.scope.bind(target.value, binding)
         elif (
@@ -330,16 +346,17 @@ class Binder:
             name = dotted(alias.name)
             local = alias.asname.name.value if alias.asname else name.split(".")[0]
             module = name if alias.asname else local
-            self.scope.bind(local, Binding(self.order, Ref(module, ""), is_import=True))
+            self.scope.bind(local, Binding(self.order, Ref(module, ""), is_import=True, scope=self.scope))
 
     def _import_from(self, node: cst.ImportFrom) -> None:
-        if isinstance(node.names, cst.ImportStar):
-            return
         module = relative_module(node)
+        if isinstance(node.names, cst.ImportStar):
+            self.star_imports.append(module)
+            return
         for alias in node.names:
             name = alias.name.value
             local = alias.asname.name.value if alias.asname else name
-            self.scope.bind(local, Binding(self.order, Ref(module, name), is_import=True))
+            self.scope.bind(local, Binding(self.order, Ref(module, name), is_import=True, scope=self.scope))
 
 
 def _suites(statement) -> list:

@@ -16,6 +16,7 @@ from migrator.engine.findings import Finding, dedupe
 from migrator.engine.match import find_bases, identify, narrow, split_path
 from migrator.engine.templates import HOLE_CHAR, Hole, Lit, flatten
 from migrator.policy.link import (
+    Project,
     Verdict,
     blocked_finding,
     blocked_relative,
@@ -94,9 +95,9 @@ def scan(text: str, flavor: str, table, host_re, key: str, locate) -> list:
     relative = [u for u in uses if not inside(comments, u.start) and "organizations/" in flatten(u.template)]
     blocked = blocked_relative(relative, table) if verdicts else []
     findings += [blocked_finding(match, start, end) for start, end, match in blocked]
+    project = Project(table, locate, {}, {})  # no module facts: a shared base is reported (AM202), not split
     for origin in sorted(verdicts):
-        # No module facts here: a text file's shared base is reported (AM202), not split.
-        verdict = judge(key, origin, verdicts[origin], locate, {key: blocked})
+        verdict = judge(key, origin, verdicts[origin], project)
         findings.extend(finding for _, finding in verdict)
     sites = [(op, at) for match, method, at in calls for op in narrow(match.operations, method)]
     sites += [(op, at) for template, at in resolved for op in _v1_operations(template, table, host_re)]
