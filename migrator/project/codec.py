@@ -7,20 +7,22 @@ Nothing read from a file can run code or name a type outside the allowlist. The 
     dict  -> {"d": [[key, value], ...]}  (keys need not be strings)
     an allowed dataclass -> {"c": "TypeName", "v": {"field": value, ...}}
 
-inside a document `{"format": FORMAT, "schema": SCHEMA, "value": ...}`. The fields of each
-dataclass come from `dataclasses.fields()`, so a field added to a class needs no change here;
-an entry whose fields differ from the class's is stale and rejected. On load every field's value
-is checked against the class's annotation (the outer type: `Optional[str]`, `tuple`, `Fix`, …).
+after a header line `astro-migrate-cache/SCHEMA <sha256 of the JSON>`, so a damaged or
+truncated entry never decodes. The fields of each dataclass come from `dataclasses.fields()`,
+so a field added to a class needs no change here; an entry whose fields differ from the class's
+is stale and rejected. On load every field's value is checked against the class's annotation
+(`Optional[str]`, `tuple`, `Fix`; the members too where it says so: `list[Finding]`).
 """
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import typing
 from typing import Any, Optional
 
-FORMAT = "astro-migrate-cache"
 SCHEMA = 1
+HEADER = b"astro-migrate-cache/%d " % SCHEMA
 PRIMITIVES = (type(None), bool, int, float, str)
 TAGS = {"t": tuple, "s": set, "f": frozenset}
 
@@ -52,27 +54,24 @@ class Codec:
     def encode(self, value: Any) -> bytes:
         if self.root is None or type(value) is not self.root:
             raise CodecError(f"expected a {getattr(self.root, '__name__', 'registered type')}")
-        document = {"format": FORMAT, "schema": SCHEMA, "value": self._out(value)}
         try:
-            return json.dumps(document, separators=(",", ":"), check_circular=False).encode("ascii")
+            body = json.dumps(self._out(value), separators=(",", ":"), check_circular=False).encode("ascii")
         except (RecursionError, ValueError) as error:
             raise CodecError(f"cannot encode: {error}") from None
+        return HEADER + hashlib.sha256(body).hexdigest().encode("ascii") + b"\n" + body
 
     def decode(self, data: bytes) -> Any:
+        header, _, body = data.partition(b"\n")
+        if not header.startswith(HEADER):
+            raise CodecError("not a cache entry of this schema")
+        if header[len(HEADER):] != hashlib.sha256(body).hexdigest().encode("ascii"):
+            raise CodecError("damaged: the digest does not match")
         try:
-            document = json.loads(data)
+            value = self._in(json.loads(body))
         except (ValueError, RecursionError) as error:
-            raise CodecError(f"not JSON: {error}") from None
-        if not isinstance(document, dict) or set(document) != {"format", "schema", "value"}:
-            raise CodecError("not a cache document")
-        if document["format"] != FORMAT or document["schema"] != SCHEMA:
-            raise CodecError("another format or schema version")
-        try:
-            value = self._in(document["value"])
-        except RecursionError:
-            raise CodecError("nested too deeply") from None
+            raise CodecError(f"not a valid encoding: {error}") from None
         if self.root is None or type(value) is not self.root:
-            raise CodecError("the document does not hold the expected type")
+            raise CodecError("the entry does not hold the expected type")
         return value
 
     def _out(self, value: Any) -> Any:
