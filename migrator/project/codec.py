@@ -5,13 +5,14 @@ Nothing read from a file can run code or name a type outside the allowlist. The 
     None, bool, int, float, str -> themselves        list  -> a JSON array
     tuple -> {"t": [...]}   set -> {"s": [...]}   frozenset -> {"f": [...]}
     dict  -> {"d": [[key, value], ...]}  (keys need not be strings)
-    an allowed dataclass -> {"c": "TypeName", "v": {"field": value, ...}}
+    an allowed dataclass -> {"c": "TypeName", "v": [its field values, in field order]}
 
-after a header line `astro-migrate-cache/SCHEMA <sha256 of the JSON>`, so a damaged or
-truncated entry never decodes. The fields of each dataclass come from `dataclasses.fields()`,
-so a field added to a class needs no change here; an entry whose fields differ from the class's
-is stale and rejected. On load every field's value is checked against the class's annotation
-(`Optional[str]`, `tuple`, `Fix`; the members too where it says so: `list[Finding]`).
+after a header line `astro-migrate-cache/SCHEMA <layout> <sha256 of the JSON>`: a damaged or
+truncated entry never decodes, and `layout` (a digest of every allowed type's name and field
+names, from `dataclasses.fields()`) makes entries written before a field was added, removed or
+renamed stale, so a changed class needs no change here. On load every field's value is checked
+against the class's annotation (`Optional[str]`, `tuple`, `Fix`; the members too where the
+annotation says so: `list[Finding]`).
 """
 from __future__ import annotations
 
@@ -19,12 +20,12 @@ import dataclasses
 import hashlib
 import json
 import typing
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 SCHEMA = 1
-HEADER = b"astro-migrate-cache/%d " % SCHEMA
-PRIMITIVES = (type(None), bool, int, float, str)
+MAGIC = b"astro-migrate-cache/%d " % SCHEMA
 TAGS = {"t": tuple, "s": set, "f": frozenset}
+PRIMITIVES = (type(None), bool, int, float, str)
 
 
 class CodecError(ValueError):
@@ -37,7 +38,8 @@ class Codec:
     def __init__(self) -> None:
         self.root: Optional[type] = None
         self.types: dict = {}  # type name -> dataclass
-        self.hints: dict = {}  # dataclass -> {field name: annotation}
+        self.checks: dict = {}  # dataclass -> [(field name, test of a value against its annotation)]
+        self.header = MAGIC
 
     def allow(self, root: type, *types: type) -> None:
         """Allow `root` (what `decode` returns) and `types` (what it may hold)."""
@@ -48,8 +50,10 @@ class Codec:
                 raise TypeError(f"two allowed types are called {kind.__name__}")
             self.types[kind.__name__] = kind
             hints = typing.get_type_hints(kind)
-            self.hints[kind] = {f.name: hints[f.name] for f in dataclasses.fields(kind)}
+            self.checks[kind] = [(f.name, checker(hints[f.name])) for f in dataclasses.fields(kind)]
         self.root = root
+        layout = sorted((name, [field for field, _ in self.checks[kind]]) for name, kind in self.types.items())
+        self.header = MAGIC + hashlib.sha256(repr(layout).encode()).hexdigest()[:16].encode() + b" "
 
     def encode(self, value: Any) -> bytes:
         if self.root is None or type(value) is not self.root:
@@ -58,16 +62,16 @@ class Codec:
             body = json.dumps(self._out(value), separators=(",", ":"), check_circular=False).encode("ascii")
         except (RecursionError, ValueError) as error:
             raise CodecError(f"cannot encode: {error}") from None
-        return HEADER + hashlib.sha256(body).hexdigest().encode("ascii") + b"\n" + body
+        return self.header + hashlib.sha256(body).hexdigest().encode("ascii") + b"\n" + body
 
     def decode(self, data: bytes) -> Any:
         header, _, body = data.partition(b"\n")
-        if not header.startswith(HEADER):
+        if not header.startswith(MAGIC):
             raise CodecError("not a cache entry of this schema")
-        if header[len(HEADER):] != hashlib.sha256(body).hexdigest().encode("ascii"):
-            raise CodecError("damaged: the digest does not match")
+        if header != self.header + hashlib.sha256(body).hexdigest().encode("ascii"):
+            raise CodecError("stale (another layout of the types) or damaged (the digest differs)")
         try:
-            value = self._in(json.loads(body))
+            value = json.loads(body, object_hook=self._object)
         except (ValueError, RecursionError) as error:
             raise CodecError(f"not a valid encoding: {error}") from None
         if self.root is None or type(value) is not self.root:
@@ -86,18 +90,15 @@ class Codec:
             if kind is container:
                 return {tag: [self._out(item) for item in value]}
         if self.types.get(kind.__name__) is kind:
-            return {"c": kind.__name__, "v": {name: self._out(getattr(value, name)) for name in self.hints[kind]}}
+            return {"c": kind.__name__, "v": [self._out(getattr(value, name)) for name, _ in self.checks[kind]]}
         raise CodecError(f"a {kind.__module__}.{kind.__qualname__} is not allowed in the cache")
 
-    def _in(self, data: Any) -> Any:
-        if type(data) in PRIMITIVES:
-            return data
-        if type(data) is list:
-            return [self._in(item) for item in data]
-        if type(data) is not dict or len(data) not in (1, 2):
-            raise CodecError("unexpected JSON value")
+    def _object(self, data: dict) -> Any:
+        """Every JSON object is a tag; its members were decoded before it (json calls this)."""
         if len(data) == 2:
-            return self._instance(data)
+            return self._instance(data.get("c"), data.get("v"))
+        if len(data) != 1:
+            raise CodecError("unexpected JSON object")
         (tag, items), = data.items()
         if type(items) is not list:
             raise CodecError(f"tag {tag!r} without a list")
@@ -105,53 +106,59 @@ class Codec:
             if tag == "d":
                 if not all(type(pair) is list and len(pair) == 2 for pair in items):
                     raise CodecError("a dict entry is not a [key, value] pair")
-                return {self._in(k): self._in(v) for k, v in items}
+                return dict(items)
             if tag in TAGS:
-                return TAGS[tag](self._in(item) for item in items)
+                return TAGS[tag](items)
         except TypeError:  # an unhashable key or set member
             raise CodecError(f"unhashable member in {tag!r}") from None
         raise CodecError(f"unknown tag {tag!r}")
 
-    def _instance(self, data: dict) -> Any:
-        kind = self.types.get(data.get("c")) if type(data.get("c")) is str else None
-        fields = data.get("v")
-        if kind is None or type(fields) is not dict:
-            raise CodecError(f"type {data.get('c')!r} is not allowed")
-        hints = self.hints[kind]
-        if set(fields) != set(hints):
+    def _instance(self, name: Any, values: Any) -> Any:
+        kind = self.types.get(name) if type(name) is str else None
+        if kind is None or type(values) is not list:
+            raise CodecError(f"type {name!r} is not allowed")
+        checks = self.checks[kind]
+        if len(values) != len(checks):
             raise CodecError(f"{kind.__name__} fields differ from the entry's")
-        values = {name: self._in(raw) for name, raw in fields.items()}
-        for name, value in values.items():
-            if not conforms(value, hints[name]):
-                raise CodecError(f"{kind.__name__}.{name} holds a {type(value).__name__}")
+        for (field, test), value in zip(checks, values):
+            if not test(value):
+                raise CodecError(f"{kind.__name__}.{field} holds a {type(value).__name__}")
         try:
-            return kind(**values)
+            return kind(**{field: value for (field, _), value in zip(checks, values)})
         except (TypeError, ValueError) as error:
             raise CodecError(f"cannot build {kind.__name__}: {error}") from None
 
 
-def conforms(value: Any, hint: Any) -> bool:
-    """Whether `value` is of the type `hint` names: a class, `Optional[X]`, and the members
+def checker(hint: Any) -> Callable[[Any], bool]:
+    """A test that a value is of the type `hint` names: a class, `Optional[X]`, and the members
     of `list[X]`, `set[X]`, `tuple[X, ...]`, `tuple[X, Y]`, `dict[K, V]` (bare `list`: any)."""
     if hint is Any or hint is object:
-        return True
+        return lambda value: True
     if hint is type(None):
-        return value is None
+        return lambda value: value is None
     origin, args = typing.get_origin(hint), typing.get_args(hint)
     if origin is typing.Union:
-        return any(conforms(value, member) for member in args)
+        members = [checker(member) for member in args]
+        return lambda value: any(test(value) for test in members)
     outer = origin or hint
-    if not isinstance(outer, type) or type(value) is bool and outer in (int, float):
-        return False
-    if not (isinstance(value, outer) or outer is float and type(value) is int):
-        return False
+    if not isinstance(outer, type):
+        raise TypeError(f"the codec cannot check values of type {hint!r}")
+    if outer is float:
+        base = lambda value: type(value) in (int, float)  # noqa: E731
+    elif outer is int:
+        base = lambda value: type(value) is not bool and isinstance(value, int)  # noqa: E731
+    else:
+        base = lambda value: isinstance(value, outer)  # noqa: E731
     if not args:
-        return True
+        return base
     if outer is dict:
-        return all(conforms(k, args[0]) and conforms(v, args[1]) for k, v in value.items())
+        keys, values = checker(args[0]), checker(args[1])
+        return lambda value: base(value) and all(keys(k) and values(v) for k, v in value.items())
     if outer is tuple and not (len(args) == 2 and args[1] is Ellipsis):
-        return len(value) == len(args) and all(conforms(v, a) for v, a in zip(value, args))
-    return all(conforms(item, args[0]) for item in value)
+        parts = [checker(arg) for arg in args]
+        return lambda value: base(value) and len(value) == len(parts) and all(t(v) for t, v in zip(parts, value))
+    member = checker(args[0])
+    return lambda value: base(value) and all(member(item) for item in value)
 
 
 RESULTS = Codec()  # the result cache's codec; its types are allowed in one place: migrator/analysis.py
