@@ -99,9 +99,9 @@ class Cache:
             if not os.path.lexists(ignore):
                 with open(ignore, "w") as handle:
                     handle.write("*\n")
-            handle, temporary = tempfile.mkstemp(dir=os.path.dirname(target))
+            descriptor, temporary = tempfile.mkstemp(dir=os.path.dirname(target))
             try:
-                with os.fdopen(handle, "wb") as out:
+                with os.fdopen(descriptor, "wb") as out:
                     out.write(data)
                 os.replace(temporary, target)
             except OSError:

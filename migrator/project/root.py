@@ -56,14 +56,13 @@ def find_root(paths: Iterable[str], cwd: str) -> str:
     cwd = os.path.abspath(cwd)
     folders = [_folder_of(os.path.normpath(os.path.join(cwd, p))) for p in paths] or [cwd]
     owner = {folder: own_root(folder) for folder in set(folders)}
-    roots = set(owner.values())
-    if len(roots) == 1 and None not in roots:
-        return roots.pop()
+    known = {root for root in owner.values() if root is not None}
     loose = [folder for folder in folders if owner[folder] is None]
-    if roots == {None}:
+    if not loose and len(known) == 1:
+        return known.pop()
+    if not known:
         return cwd if all(_inside(folder, cwd) for folder in loose) else os.path.commonpath(loose)
     # Different roots: the nearest folder holding them all (a loose path counts as its own
-    # folder, or the cwd when it lies inside the cwd).
-    places = {root for root in roots if root is not None}
-    places |= {cwd if _inside(folder, cwd) else folder for folder in loose}
+    # folder, or as the cwd when it lies inside the cwd).
+    places = known | {cwd if _inside(folder, cwd) else folder for folder in loose}
     return os.path.commonpath(sorted(places))
