@@ -9,7 +9,7 @@ import pytest
 
 from migrator.project import config
 from migrator.project.modules import ImportRoot, ModuleResolver, import_roots
-from migrator.project.root import find_root
+from migrator.project.root import find_root, project_key
 
 SETTINGS = 'ALERTS_API = "https://api.astronomer.io/platform/v1beta1/organizations/o1"\n'
 
@@ -28,7 +28,7 @@ def tree(root: Path, files: dict) -> Path:
 
 def resolver(root: Path, configured: tuple = ()) -> ModuleResolver:
     keys = sorted(p.relative_to(root).as_posix() for p in root.rglob("*.py"))
-    return ModuleResolver(keys, import_roots(keys, str(root), configured))
+    return ModuleResolver.for_project(keys, str(root), configured)
 
 
 def keys(found, module: str, importer: str) -> tuple:
@@ -96,6 +96,15 @@ def test_paths_from_different_roots_give_the_folder_holding_them_all(tmp_path):
     assert find_root(["super/sub/c.py", "super/d.py"], str(tmp_path)) == str(tmp_path / "super")
     # a repository and a loose file outside the cwd: the folder holding both
     assert find_root([str(tmp_path / "one/a.py"), str(tmp_path / "loose/e.py")], str(tmp_path / "two")) == str(tmp_path)
+
+
+def test_paths_as_named_become_file_keys_of_the_project(tmp_path):
+    root, cwd = str(tmp_path / "repo"), str(tmp_path / "repo" / "dags")
+    assert project_key("etl.py", root, cwd) == "dags/etl.py"
+    assert project_key("../include/a.py", root, cwd) == "include/a.py"
+    assert project_key(str(tmp_path / "repo" / "x.py"), root, cwd) == "x.py"
+    assert project_key("../../elsewhere/y.py", root, cwd) is None
+    assert project_key(str(tmp_path / "repository" / "y.py"), root, cwd) is None
 
 
 # --- import roots -------------------------------------------------------------------------

@@ -62,6 +62,10 @@ def _ancestors(key: str) -> Iterable[str]:
     yield ""
 
 
+def _join(folder: str, relative: str) -> str:
+    return f"{folder}/{relative}" if folder else relative
+
+
 def _inside(key: str, folder: str) -> bool:
     return not folder or key.startswith(folder + "/")
 
@@ -107,6 +111,13 @@ class ModuleResolver:
         self.files = frozenset(py_files)
         self.roots = tuple(roots)
         self._applying: dict = {}  # importer's folder -> root folders, in order
+        self._known: dict = {}  # (module, root folders or anchor) -> Resolution
+
+    @classmethod
+    def for_project(cls, py_files: Iterable[str], root: str, configured: Iterable[str] = ()) -> ModuleResolver:
+        """The resolver of a project: its Python file keys, its root, the configured `roots`."""
+        files = tuple(py_files)
+        return cls(files, import_roots(files, root, configured))
 
     def roots_for(self, importer: str) -> tuple:
         """The root folders an import in `importer` is looked up under."""
@@ -123,7 +134,7 @@ class ModuleResolver:
             return Resolution(module)
         if level:
             anchor = self._relative_anchor(importer, level)
-            return Resolution(module) if anchor is None else self._under([anchor], module, parts)
+            return Resolution(module) if anchor is None else self._under((anchor,), module, parts)
         return self._under(self.roots_for(importer), module, parts)
 
     def _relative_anchor(self, importer: str, level: int) -> Optional[str]:
@@ -140,20 +151,24 @@ class ModuleResolver:
             folder = posixpath.dirname(folder)
         return folder
 
-    def _under(self, folders: Iterable[str], module: str, parts: list) -> Resolution:
+    def _under(self, folders: tuple, module: str, parts: list) -> Resolution:
+        known = self._known.get((module, folders))
+        if known is not None:
+            return known
         keys, packages = [], []
         for folder in folders:
-            found = self._module_file(posixpath.join(folder, *parts)) if parts else self._package(folder)
+            found = self._module_file(_join(folder, "/".join(parts))) if parts else self._package(folder)
             if found and found not in keys:
                 keys.append(found)
                 for depth in range(1, len(parts)):
-                    package = self._package(posixpath.join(folder, *parts[:depth]))
+                    package = self._package(_join(folder, "/".join(parts[:depth])))
                     if package and package not in packages:
                         packages.append(package)
-        return Resolution(module, tuple(keys), tuple(packages))
+        resolution = self._known[module, folders] = Resolution(module, tuple(keys), tuple(packages))
+        return resolution
 
     def _package(self, folder: str) -> Optional[str]:
-        init = posixpath.join(folder, "__init__.py")
+        init = _join(folder, "__init__.py")
         return init if init in self.files else None
 
     def _module_file(self, base: str) -> Optional[str]:

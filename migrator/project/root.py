@@ -66,3 +66,12 @@ def find_root(paths: Iterable[str], cwd: str) -> str:
     # folder, or as the cwd when it lies inside the cwd).
     places = known | {cwd if _inside(folder, cwd) else folder for folder in loose}
     return os.path.commonpath(sorted(places))
+
+
+def project_key(path: str, root: str, cwd: str) -> Optional[str]:
+    """`path` (as named or shown, relative to `cwd` or absolute) as a file key of the project
+    rooted at `root`: posix, relative to the root; None outside the project."""
+    relative = os.path.relpath(os.path.normpath(os.path.join(cwd, path)), root)
+    if relative == os.pardir or relative.startswith(os.pardir + os.sep):
+        return None
+    return relative.replace(os.sep, "/")
