@@ -142,6 +142,12 @@ def test_import_roots_of_a_monorepo_of_astro_projects(tmp_path):
     )
 
 
+def test_an_unreadable_dockerfile_marks_nothing_and_blocks_nothing(tmp_path):
+    tree(tmp_path, {"a/run.py": "", "b/run.py": "", "b/Dockerfile/": ""})
+    os.mkfifo(tmp_path / "a" / "Dockerfile")
+    assert import_roots(["a/run.py", "b/run.py"], str(tmp_path)) == (ImportRoot("", "", "project root"),)
+
+
 def test_same_module_name_in_two_astro_projects_is_each_projects_own_file(tmp_path):
     found = resolver(tree(tmp_path, MONOREPO))
     resolution = found.resolve("include.astro_settings", "proj_a/dags/alerts_dag.py")

@@ -20,8 +20,9 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Mapping, Optional
 
+from migrator.project import reading
+
 ASTRO_RUNTIME = re.compile(rb"^\s*FROM\s+\S*astro-runtime", re.IGNORECASE | re.MULTILINE)
-DOCKERFILE_BYTES = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -75,9 +76,8 @@ def is_astro_project(folder: str) -> bool:
     if any(os.path.isdir(os.path.join(folder, name)) for name in ("dags", "include", ".astro")):
         return True
     try:
-        with open(os.path.join(folder, "Dockerfile"), "rb") as handle:
-            return ASTRO_RUNTIME.search(handle.read(DOCKERFILE_BYTES)) is not None
-    except OSError:
+        return ASTRO_RUNTIME.search(reading.read(os.path.join(folder, "Dockerfile"), "text")) is not None
+    except OSError:  # none, or not a regular file (a FIFO must not block the run)
         return False
 
 
