@@ -1,19 +1,26 @@
-"""Analyse one file's bytes into an `Outcome`: picklable, so it can cross processes and be cached."""
+"""Analyse one file's bytes into an `Outcome`: plain data, so it can cross processes and be cached."""
 from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
 from typing import Optional
 
-from migrator.engine.findings import Finding
+from migrator.engine.findings import Edit, Endpoint, Finding, Fix
+from migrator.engine.templates import Hole, Lit, Ref
+from migrator.project import codec
 from migrator.project.source import DecodeError, SourceText
+from migrator.python.facts import ApiCall, FieldUse, PythonFacts, Use
 
 
 @dataclass
 class Outcome:
-    facts: object = None  # analyze_python.PythonFacts, for Python files
-    findings: list = field(default_factory=list)  # text-tier findings, or AM9xx problems
+    facts: Optional[PythonFacts] = None  # for Python files
+    findings: list[Finding] = field(default_factory=list)  # text-tier findings, or AM9xx problems
     error: Optional[str] = None  # why the file could not be checked
+
+
+# The one list of what the result cache may hold (project/codec.py refuses every other type).
+codec.RESULTS.allow(Outcome, PythonFacts, Use, ApiCall, FieldUse, Lit, Hole, Ref, Finding, Fix, Edit, Endpoint)
 
 
 @functools.lru_cache(maxsize=8)

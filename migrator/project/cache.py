@@ -2,19 +2,26 @@
 
 The key hashes the file's bytes, its path, its kind, the tool version, the rule table and the
 options that affect analysis, so an edit (or a new version) can never serve a stale result.
-Entries are written to a temporary file and renamed, so two runs can share the folder.
+Entries are data only (JSON through `codec.RESULTS`): an entry that is not a regular file of
+sane size, not valid, or of another schema is a miss, never an error and never code. Entries
+are written to a temporary file and renamed, so two runs can share the folder; a cache folder
+that is a symbolic link is neither read nor written.
 """
 from __future__ import annotations
 
 import hashlib
 import os
-import pickle
+import shutil
+import stat
 import tempfile
 from typing import Optional
 
 from migrator import __version__
+from migrator.project.codec import RESULTS, Codec, CodecError
 
 CACHE_DIR = ".astro_migrate_cache"
+MAX_ENTRY_BYTES = 64 * 1024 * 1024
+OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
 def code_fingerprint() -> str:
@@ -37,38 +44,78 @@ def key(path: str, kind: str, data: bytes, salt: str) -> str:
     return digest.hexdigest()
 
 
+def _real_folder(path: str) -> bool:
+    try:
+        return stat.S_ISDIR(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
 class Cache:
-    def __init__(self, folder: str = CACHE_DIR):
+    def __init__(self, folder: str = CACHE_DIR, codec: Codec = RESULTS):
         self.folder = folder
+        self.codec = codec
 
     def _file(self, entry: str) -> str:
         return os.path.join(self.folder, entry[:2], entry)
 
     def get(self, entry: str) -> Optional[object]:
-        try:
-            with open(self._file(entry), "rb") as handle:
-                return pickle.load(handle)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        """The value stored under `entry`, or None for anything but a valid entry."""
+        target = self._file(entry)
+        if not (_real_folder(self.folder) and _real_folder(os.path.dirname(target))):
             return None
+        try:
+            descriptor = os.open(target, OPEN_FLAGS)
+        except OSError:
+            return None
+        try:
+            info = os.fstat(descriptor)
+            if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_ENTRY_BYTES:
+                return None
+            with os.fdopen(descriptor, "rb") as handle:
+                descriptor = -1
+                data = handle.read(MAX_ENTRY_BYTES + 1)
+            return self.codec.decode(data) if len(data) <= MAX_ENTRY_BYTES else None
+        except (OSError, CodecError):
+            return None
+        finally:
+            if descriptor >= 0:
+                os.close(descriptor)
 
     def put(self, entry: str, value: object) -> None:
+        """Store `value`; a value the codec refuses, or a folder that cannot be written, is skipped."""
+        try:
+            data = self.codec.encode(value)
+        except CodecError:
+            return
         target = self._file(entry)
         try:
+            if os.path.lexists(self.folder) and not _real_folder(self.folder):
+                return
             os.makedirs(os.path.dirname(target), exist_ok=True)
-            if not os.path.exists(os.path.join(self.folder, ".gitignore")):
-                with open(os.path.join(self.folder, ".gitignore"), "w") as handle:
+            if not _real_folder(os.path.dirname(target)):
+                return
+            ignore = os.path.join(self.folder, ".gitignore")
+            if not os.path.lexists(ignore):
+                with open(ignore, "w") as handle:
                     handle.write("*\n")
-            handle, temporary = tempfile.mkstemp(dir=os.path.dirname(target))
-            with os.fdopen(handle, "wb") as out:
-                pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, target)
+            descriptor, temporary = tempfile.mkstemp(dir=os.path.dirname(target))
+            try:
+                with os.fdopen(descriptor, "wb") as out:
+                    out.write(data)
+                os.replace(temporary, target)
+            except OSError:
+                os.unlink(temporary)
+                raise
         except OSError:
             pass  # a cache that cannot be written only costs time
 
 
 def clean(folder: str = CACHE_DIR) -> bool:
-    import shutil
-
+    """Remove the cache folder; a symbolic link in its place is removed, never followed."""
+    if os.path.islink(folder):
+        os.unlink(folder)
+        return True
     if os.path.isdir(folder):
         shutil.rmtree(folder)
         return True

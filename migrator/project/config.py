@@ -43,6 +43,12 @@ class Config:
     fail_on: tuple = SEVERITIES
     extension: dict = field(default_factory=dict)  # file name pattern -> "python" | "text" | "none"
     include: tuple = ()  # globs of more files to read with the text tier
+    roots: tuple = ()  # more Python import roots, relative to the configuration file
+
+    def import_roots(self) -> tuple:
+        """`roots` as absolute folders (relative ones are read from the configuration's folder)."""
+        base = os.path.dirname(os.path.abspath(self.path)) if self.path else os.getcwd()
+        return tuple(os.path.normpath(os.path.join(base, folder)) for folder in self.roots)
 
     def extensions(self, more: dict = None) -> dict:
         """filetypes.kind_of's `extra`: command-line mappings, then configured ones, then includes."""
@@ -151,6 +157,7 @@ KEYS = {
     "fail-on": ("fail_on", _severities),
     "extension": ("extension", _extensions),
     "include": ("include", _strings),
+    "roots": ("roots", _strings),
 }
 
 
