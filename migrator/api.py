@@ -18,6 +18,7 @@ from migrator.fix import fixer
 from migrator.options import OFF_BY_DEFAULT, Options, selected
 from migrator.project import reading
 from migrator.project.discover import Candidate, discover
+from migrator.project.model import Project
 from migrator.project.prefilter import Prefilter
 from migrator.project.source import DecodeError, SourceText
 
@@ -27,6 +28,7 @@ class FileResult:
     path: str
     kind: str
     explicit: bool
+    context: bool = False  # a module of the project read for its facts only, not reported
     source: Optional[SourceText] = None
     findings: list = field(default_factory=list)
     fixed: int = 0  # findings fixed (or, with --diff, that would be)
@@ -53,6 +55,7 @@ class Pipeline:
     def __init__(self, options: Options):
         self.options = options
         self.results: dict = {}  # path -> FileResult
+        self.context: set = set()  # paths of the project's modules read for their facts only
         self._table = None
         self.use_cache = not options.no_cache
 
@@ -73,8 +76,13 @@ class Pipeline:
         matching, unread_python = [], []
         order: dict = {}  # path -> position in discovery order, for files with something to say
         checked = 0
+        project = Project.of(paths, self.options.roots)
+        named = set()
         for candidate in discover(paths, problems, self.options.exclude, self.options.extensions):
             checked += 1
+            named.add(os.path.realpath(candidate.path))
+            if candidate.kind == "python":
+                project.add(candidate.path)
             try:
                 data = reading.read(candidate.path, candidate.kind)
             except OSError as error:
@@ -86,13 +94,26 @@ class Pipeline:
                 matching.append((candidate, data))
             elif candidate.kind == "python":
                 unread_python.append(candidate if candidate.explicit else candidate.path)
+        for candidate in project.modules(named, self.options.exclude, self.options.extensions):
+            project.add(candidate.path)
+            self.context.add(candidate.path)
+            try:
+                data = reading.read(candidate.path, candidate.kind)
+            except OSError:
+                continue
+            if prefilter.may_match(data):
+                matching.append((candidate, data))
+            else:
+                unread_python.append(candidate.path)
         python_facts: dict = {}
         self._analyse_all(matching, python_facts)
         matching.clear()  # the bytes: from here on each file lives as its decoded text
         self._analyse_importers(unread_python, python_facts)
         unread_python.clear()
         if python_facts:
-            self._link(python_facts)
+            self._link(python_facts, project)
+        for path in [path for path, result in self.results.items() if result.context]:
+            del self.results[path]
         from migrator.policy import suppress
 
         today = self.options.today or deadline.today()
@@ -149,7 +170,8 @@ class Pipeline:
             self._record(candidate, data, outcome, python_facts)
 
     def _record(self, candidate: Candidate, data: bytes, outcome, python_facts: dict) -> None:
-        result = FileResult(candidate.path, candidate.kind, candidate.explicit)
+        context = candidate.path in self.context
+        result = FileResult(candidate.path, candidate.kind, candidate.explicit, context)
         self.results[candidate.path] = result
         result.error = outcome.error
         result.findings.extend(outcome.findings)
@@ -183,7 +205,7 @@ class Pipeline:
                 importers.append((candidate, data))
         self._analyse_all(importers, facts)
 
-    def _link(self, facts: dict) -> None:
+    def _link(self, facts: dict, project: Project) -> None:
         from migrator.policy.link import link
 
         def locate(path: str, offset: int) -> str:
@@ -191,7 +213,8 @@ class Pipeline:
             return f"{path}:{line}"
 
         host_re = analysis.host_re(self.options.hosts)
-        for path, findings in link(facts, self.table, host_re, locate).items():
+        reported = {path for path in facts if path not in self.context}
+        for path, findings in link(facts, self.table, host_re, locate, project.resolve, reported).items():
             self.results[path].findings.extend(findings)
 
     def _allowed(self, finding: Finding) -> bool:

@@ -24,6 +24,7 @@ class Options:
     jobs: int = 0  # worker processes; 0: one per core
     no_cache: bool = False
     today: Optional[datetime.date] = None  # for suppressions with until=; default: the clock
+    roots: tuple = ()  # more Python import roots (absolute folders), the `roots` setting
     allow_dirty: bool = True  # --fix may rewrite walked files with uncommitted changes
 
 

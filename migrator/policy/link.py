@@ -7,7 +7,6 @@ blocker at the definition, because rewriting it would break the blocked calls.
 """
 from __future__ import annotations
 
-import posixpath
 import re
 from collections import defaultdict
 from dataclasses import dataclass, replace
@@ -54,32 +53,22 @@ class Project:
 
 
 class ModuleIndex:
-    """Resolves imported names to the file that defines them."""
+    """Resolves imported names to the templates the defining modules export.
 
-    def __init__(self, facts_by_key: dict):
+    `resolve_module(module, importer)` says which analysed files an import may load (see
+    `project.model.Project.resolve`). An import that may load several files resolves to a Hole,
+    and each file's exported base gets a read it cannot follow: `unfollowed`.
+    """
+
+    def __init__(self, facts_by_key: dict, resolve_module):
         self.facts = facts_by_key
-        self.by_suffix: dict = {}
-        for key in facts_by_key:
-            stem = key[:-3] if key.endswith(".py") else key
-            stem = stem[: -len("/__init__")] if stem.endswith("/__init__") else stem
-            parts = stem.split("/")
-            for i in range(len(parts)):
-                self.by_suffix.setdefault(".".join(parts[i:]), []).append(key)
+        self.resolve_module = resolve_module
+        self.unfollowed: list = []  # (exported template, defining key, reading key, start, end, why)
+        self._reading: tuple = ("", 0, 0)  # the use being resolved: (key, start, end)
 
-    def module_key(self, module: str, importer: str) -> Optional[str]:
-        if module.startswith("."):
-            level = len(module) - len(module.lstrip("."))
-            folder = posixpath.dirname(importer)
-            for _ in range(level - 1):
-                folder = posixpath.dirname(folder)
-            rest = module[level:].replace(".", "/")
-            base = posixpath.join(folder, rest) if rest else folder
-            for candidate in (base + ".py", base + "/__init__.py"):
-                if candidate in self.facts:
-                    return candidate
-            return None
-        keys = self.by_suffix.get(module, [])
-        return keys[0] if len(keys) == 1 else None
+    def resolve_use(self, template: tuple, key: str, start: int, end: int) -> tuple:
+        self._reading = (key, start, end)
+        return self.resolve(template, key)
 
     def resolve(self, template: tuple, importer: str, depth: int = 0) -> tuple:
         """`template` with every Ref replaced by the exported template it names, or a Hole."""
@@ -88,28 +77,49 @@ class ModuleIndex:
             if not isinstance(part, Ref):
                 out.append(part)
                 continue
-            key = self.module_key(part.module, importer) if depth < MAX_REF_DEPTH else None
-            exported = self.facts[key].exports.get(part.name) if key else None
+            found = self.resolve_module(part.module, importer) if depth < MAX_REF_DEPTH else None
+            keys = [k for k in found.keys if k in self.facts] if found else []
+            if found is not None and found.ambiguous:
+                for key in keys:
+                    exported = self.facts[key].exports.get(part.name)
+                    if exported is not None:
+                        self.unfollowed.append((self.resolve(exported, key, depth + 1), key, *self._reading,
+                                                f"imported ambiguously ({found.describe()})"))
+                out.append(Hole(part.name))
+                continue
+            exported = self.facts[keys[0]].exports.get(part.name) if len(keys) == 1 else None
             if exported is None:
                 out.append(Hole(part.name))
             else:
-                out.extend(self.resolve(exported, key, depth + 1))
+                out.extend(self.resolve(exported, keys[0], depth + 1))
         return tuple(out)
 
+    def star_reads(self) -> None:
+        """`from m import *`: every base `m` exports is read where analysis cannot follow it."""
+        for key, facts in self.facts.items():
+            for module in facts.star_imports:
+                found = self.resolve_module(module, key)
+                for defining in found.keys:
+                    for exported in getattr(self.facts.get(defining), "exports", {}).values():
+                        self.unfollowed.append((self.resolve(exported, defining), defining, key, 0, 0,
+                                                f"star-imported (`from {module} import *`)"))
 
-def link(facts_by_key: dict, table: RuleTable, host_re, locate) -> dict:
+
+def link(facts_by_key: dict, table: RuleTable, host_re, locate, resolve_module, reported=None) -> dict:
     """Findings per file key for a set of analysed Python modules.
 
-    `locate(key, offset)` names a place for messages, e.g. "client.py:12".
+    `locate(key, offset)` names a place for messages, e.g. "client.py:12"; `resolve_module`
+    resolves imports (see ModuleIndex); `reported` (default: all) are the files findings are
+    for: a base defined in another file is reported at the named file's uses of it.
     """
-    index = ModuleIndex(facts_by_key)
+    index = ModuleIndex(facts_by_key, resolve_module)
     verdicts = defaultdict(list)  # (file key, offset of base text) -> [Verdict]
     from migrator.policy.fields import find_v1_bases
 
     v1_blocked = defaultdict(list)
     for key, facts in facts_by_key.items():
         for use in facts.uses:
-            template = index.resolve(use.template, key)
+            template = index.resolve_use(use.template, key, use.start, use.end)
             for match in find_v1_bases(template, table, host_re):
                 if match.blocked and not use.inert:
                     v1_blocked[key].append(v1_blocked_finding(match, use.start, use.end, use.method))
@@ -121,6 +131,12 @@ def link(facts_by_key: dict, table: RuleTable, host_re, locate) -> dict:
                     Verdict(match, key, use.start, use.end, use.method, use.docstring, use.assigned, use.inert,
                             use.escape, use.attribute)
                 )
+    index.star_reads()
+    for template, defining, key, start, end, why in index.unfollowed:
+        for match in find_bases(template, table, host_re):
+            if match.lit.origin is not None and match.lit.origin[0] == defining:
+                origin = (defining, match.lit.origin[1] + match.start)
+                verdicts[origin].append(Verdict(match, key, start, end, None, False, escape=why))
     findings = defaultdict(list, {key: list(items) for key, items in v1_blocked.items()})
     blocked_paths = _blocked_relative_paths(facts_by_key, table, {v.key for g in verdicts.values() for v in g})
     for key, mentions in blocked_paths.items():
@@ -134,7 +150,12 @@ def link(facts_by_key: dict, table: RuleTable, host_re, locate) -> dict:
     for (key, offset), group in verdicts.items():
         group = _prefer_methods(group)
         for finding_key, finding in judge(key, offset, group, project):
-            findings[finding_key].append(finding)
+            if reported is None or finding_key in reported:
+                findings[finding_key].append(finding)
+            elif finding.code != "AM201":
+                for verdict in group:
+                    if verdict.key in reported and not verdict.definition:
+                        findings[verdict.key].append(remote_finding(finding, verdict, locate(key, offset)))
     for key, facts in facts_by_key.items():
         for offset, text in facts.comments:
             for match in find_bases((Lit(text, (key, offset)),), table, host_re):
@@ -372,6 +393,18 @@ def split_fix(key: str, offset: int, length: int, blocked: list, serving: list, 
     if name in facts.rebound:
         return _unsafe_fix(fix, f"`{name}` is assigned again elsewhere: check that the copy should follow it")
     return fix
+
+
+def remote_finding(finding: Finding, verdict: Verdict, where: str) -> Finding:
+    """A use, in a file being checked, of a v1beta1 base defined in a file that is not: the
+    finding (and its fix) belongs to the definition, so this one points there."""
+    return Finding(
+        finding.code,
+        f"this call goes through the v1beta1 base defined at {where}: {finding.message}; fix it there",
+        verdict.start,
+        verdict.end,
+        endpoint=finding.endpoint,
+    )
 
 
 def blocked_finding(match: BaseMatch, start: int, end: int, method: Optional[str] = None) -> Finding:

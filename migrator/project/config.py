@@ -72,6 +72,7 @@ class Config:
             exclude=self.exclude + self.extend_exclude,
             per_file_ignores=dict(self.per_file_ignores),
             extensions=self.extensions(extensions),
+            roots=self.import_roots(),
             **flags,
         )
 

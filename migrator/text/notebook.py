@@ -18,6 +18,7 @@ from migrator.engine.findings import Finding
 from migrator.engine.match import find_bases
 from migrator.policy.link import describe
 from migrator.project.filetypes import flavor_of, kind_of
+from migrator.project.modules import Resolution
 from migrator.project.source import NEWLINE, SourceText
 from migrator.text.analyze import relocate, scan
 from migrator.text.json_values import JStr, parse, raw_offsets
@@ -28,6 +29,11 @@ CELL_MAGIC = re.compile(r"%%(\S+)[ \t]*(\S*)")
 PYTHON_CELL_MAGICS = {"time", "timeit", "capture", "prun", "debug", "python", "python3"}
 MAGIC_FLAVORS = {"bash": "shell", "sh": "shell", "script": "shell", "system": "shell", "!": "shell",
                  "javascript": "js", "js": "js", "markdown": "markdown"}
+
+
+def _no_imports(module: str, importer: str) -> Resolution:
+    """A notebook is judged alone: its imports load nothing the judge can see."""
+    return Resolution(module)
 
 
 class Cell:
@@ -186,7 +192,7 @@ def _python(cells: list, table, host_re, path: str, run_text) -> list:
         replace(f, extra={**f.extra, "base": (f.extra["base"][0], to_raw(f.extra["base"][1]))})
         if f.extra.get("base")
         else f
-        for f in link({path: facts}, table, host_re, locate).get(path, [])
+        for f in link({path: facts}, table, host_re, locate, _no_imports).get(path, [])
     ]
     return relocate(findings, to_raw, context)
 

@@ -1,0 +1,61 @@
+"""The project a run belongs to: its root, its Python modules, and how they import each other.
+
+Whatever paths a run names (pre-commit names a few changed files), facts come from the whole
+project: the modules that define the bases a named file reads, and the modules that read the
+bases a named file defines. Findings are reported for the named files only.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Iterator, Optional
+
+from migrator.project.discover import Candidate, discover
+from migrator.project.modules import ModuleResolver, Resolution
+from migrator.project.root import find_root, project_key
+
+
+@dataclass
+class Project:
+    root: str  # absolute
+    cwd: str
+    configured_roots: tuple = ()  # the `roots` setting, absolute folders
+    keys: dict = field(default_factory=dict)  # shown path -> file key (posix, relative to the root)
+    shown: dict = field(default_factory=dict)  # file key -> shown path
+    _resolver: Optional[ModuleResolver] = None
+
+    @classmethod
+    def of(cls, paths: list, configured_roots: tuple = ()) -> "Project":
+        cwd = os.getcwd()
+        return cls(find_root(paths or ["."], cwd), cwd, tuple(configured_roots))
+
+    def modules(self, named: set, exclude: tuple, extensions: dict) -> Iterator[Candidate]:
+        """The project's Python modules that were not named (`named`: real paths), as shown paths."""
+        for candidate in discover([self.root], [], exclude, extensions):
+            if candidate.kind != "python" or os.path.realpath(candidate.path) in named:
+                continue
+            shown = self.show(candidate.path)
+            yield Candidate(shown, candidate.kind, False)
+
+    def show(self, path: str) -> str:
+        """`path` as messages show it: relative to the cwd when inside it."""
+        absolute = os.path.normpath(os.path.join(self.cwd, path))
+        relative = os.path.relpath(absolute, self.cwd)
+        return absolute if relative.startswith(os.pardir) else relative
+
+    def add(self, shown: str) -> None:
+        key = project_key(shown, self.root, self.cwd)
+        if key is not None:
+            self.keys[shown] = key
+            self.shown[key] = shown
+
+    def resolve(self, module: str, importer: str) -> Resolution:
+        """Which analysed files (shown paths) `import module` in `importer` (a shown path) may load."""
+        if self._resolver is None:
+            self._resolver = ModuleResolver.for_project(sorted(self.shown), self.root, self.configured_roots)
+        key = self.keys.get(importer)
+        if key is None:
+            return Resolution(module)
+        found = self._resolver.resolve(module, key)
+        return Resolution(module, tuple(self.shown[k] for k in found.keys if k in self.shown),
+                          tuple(self.shown[k] for k in found.packages if k in self.shown))
