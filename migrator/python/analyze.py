@@ -68,7 +68,8 @@ class _Collector(cst.CSTVisitor):
         self.covering: set = set()  # id() of recorded expressions, whose parts are not uses
         self.inert: set = set()
         self.parents: list = []  # ancestors of the node being visited, innermost last (see `walk`)
-        self.bound_templates: dict = {}  # id(Binding) -> its value's template
+        self.bound_templates: dict = {}  # (id(Binding), inline_helpers) -> its value's template
+        self.inline_helpers = True  # evaluate calls to helpers of the module by what they return
 
     # -- positions -------------------------------------------------------------------------
 
@@ -203,19 +204,32 @@ class _Collector(cst.CSTVisitor):
             return None
         if binding.scope is None:  # a call frame's argument: evaluated where it is read
             return self.evaluate(binding.value, depth)
-        known = self.bound_templates.get(id(binding), self)
+        stack = self._stack_of(binding.scope)
+        plain = all(scope.node is not None or scope.parent is None for scope in stack)  # no call frame
+        memo = (id(binding), self.inline_helpers)
+        known = self.bound_templates.get(memo, self) if plain else self
         if known is not self:
             return known
         saved = self.stack, self.statement, self.shadowed
-        self.stack, self.statement, self.shadowed = chain(binding.scope), binding.order, []
+        self.stack, self.statement, self.shadowed = stack, binding.order, []
         self.hints.append(binding.top)
         try:
             template = self.evaluate(binding.value, depth)
         finally:
             self.hints.pop()
             self.stack, self.statement, self.shadowed = saved
-        self.bound_templates[id(binding)] = template
+        if plain:
+            self.bound_templates[memo] = template
         return template
+
+    def _stack_of(self, scope: Scope) -> list:
+        """The scopes to evaluate a binding of `scope` in: the visit's own, up to that scope (or to
+        the call frame standing for it, whose parameters hold the caller's arguments)."""
+        for index in range(len(self.stack) - 1, -1, -1):
+            here = self.stack[index]
+            if here is scope or (here.node is None and here.parent is scope):
+                return self.stack[: index + 1]
+        return chain(scope)
 
     def _or_hole(self, node: cst.CSTNode, depth: int) -> tuple:
         return self.evaluate(node, depth) or (Hole(),)
@@ -393,8 +407,13 @@ class _Collector(cst.CSTVisitor):
 
     def _read(self, node: cst.CSTNode) -> None:
         """A name or attribute read outside any recorded URL: record where a base it holds goes,
-        or where a client built with one goes."""
-        template = self.evaluate(node)
+        or where a client built with one goes. Helpers are not followed: what they return is
+        recorded where they return it."""
+        self.inline_helpers = False
+        try:
+            template = self.evaluate(node)
+        finally:
+            self.inline_helpers = True
         if template is None:
             holder = self._holder(node)
             if holder is None and isinstance(node, cst.Attribute) and not self._is_module_attribute(node):

@@ -25,6 +25,9 @@ from migrator.python.facts import ApiCall, FieldUse
 
 BODY_KEYWORDS = ("json", "data", "content")
 MEMBER_METHODS = {"get", "pop", "setdefault"}
+# Helper calls followed per module: each call site re-evaluates the helper with its arguments,
+# so calls of calls multiply; past this, a helper's result is a value analysis cannot see.
+FOLLOW_BUDGET = 2000
 COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.GeneratorExp, cst.DictComp)
 
 
@@ -87,6 +90,8 @@ class FlowCollector(_Collector):
         self.pin_in_module = "x-api-version" in module_text.lower()
         self.functions: dict = {}  # (id(parent scope), name) -> FunctionDef
         self.returned: dict = {}
+        self.following: set = set()  # id() of the helpers being followed, innermost included
+        self.followed = 0  # helper calls followed so far in this module
         for scope in binder.scope_of.values():
             if isinstance(scope.node, cst.FunctionDef):
                 self.functions[(id(scope.parent), scope.node.name.value)] = scope.node
@@ -94,12 +99,18 @@ class FlowCollector(_Collector):
     # -- helpers of the same module ---------------------------------------------------------
 
     def _helper(self, func: cst.BaseExpression) -> Optional[cst.FunctionDef]:
+        """The function of this module a call runs, to follow into; None past the budget, or
+        for a function already being followed (recursion)."""
+        found = None
         if isinstance(func, cst.Name):
-            return self.functions.get((id(self.binder.module_scope), func.value))
-        if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value in ("self", "cls"):
+            found = self.functions.get((id(self.binder.module_scope), func.value))
+        elif isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value in ("self", "cls"):
             owner = self._class_scope()
-            return self.functions.get((id(owner), func.attr.value)) if owner else None
-        return None
+            found = self.functions.get((id(owner), func.attr.value)) if owner else None
+        if found is None or id(found) in self.following or self.followed >= FOLLOW_BUDGET:
+            return None
+        self.followed += 1
+        return found
 
     def _helper_returns(self, function: cst.FunctionDef) -> list:
         if id(function) not in self.returned:
@@ -122,9 +133,11 @@ class FlowCollector(_Collector):
                 frame.bind(arg.keyword.value, Binding(0, _Arg(arg.value, caller)))
         self.stack.append(frame)
         self.hints.append(self.binder.top_of.get(id(function)))
+        self.following.add(id(function))
         try:
             yield
         finally:
+            self.following.discard(id(function))
             self.stack.pop()
             self.hints.pop()
 
@@ -145,7 +158,7 @@ class FlowCollector(_Collector):
 
     def _call(self, node: cst.Call, depth: int) -> Optional[tuple]:
         found = super()._call(node, depth)
-        helper = self._helper(node.func) if found is None else None
+        helper = self._helper(node.func) if found is None and self.inline_helpers else None
         if helper is None:
             return found
         with self._inside(helper, node):
