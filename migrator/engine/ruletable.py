@@ -57,6 +57,7 @@ class FieldChange:
 class Operation:
     operation_id: str
     api: str  # a base's api, "iam" | "platform"
+    base: str  # that base's segment, "iam/v1beta1"
     method: str
     path: str  # under the v1beta1 base, e.g. "/organizations/{organizationId}/teams"
     v1: Optional[str]  # path under the v1 base; None where v1 has no equivalent
@@ -157,6 +158,10 @@ class ApiFacts:
         apis = b"|".join(re.escape(a.encode()) for a in sorted({b.api for b in self.bases}))
         versions = b"|".join(re.escape(v.encode()) for v in self.versions)
         return re.compile(rb"(?:" + apis + rb")\\?/(?:" + versions + rb")")
+
+    def base_of(self, api: str) -> str:
+        """The v1beta1 base segment of `api` ("iam" -> "iam/v1beta1")."""
+        return next(base.segment for base in self.bases if base.api == api)
 
     def all_hosts(self, extra: tuple = ()) -> tuple:
         """The table's hosts, then `extra` (from `extra-hosts`) without repeats."""
@@ -294,7 +299,7 @@ def _operation(raw: dict, api: ApiFacts, changes: dict) -> Operation:
         raise RuleTableError(f"{where}: field change {', '.join(dangling)} is not in fields.toml")
     v1 = None if raw["v1"] == "none" else raw["v1"]
     return Operation(
-        operation_id=raw["operation_id"], api=raw["api"], method=raw["method"].upper(), path=raw["path"], v1=v1,
+        operation_id=raw["operation_id"], api=raw["api"], base=api.base_of(raw["api"]), method=raw["method"].upper(), path=raw["path"], v1=v1,
         v1_path=None if v1 is None else f"/{api.v1}{v1}",
         fields={place: tuple(changes[cid] for cid in ids) for place, ids in fields.items()},
         note=raw.get("note", ""),
