@@ -10,7 +10,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from migrator.report.explain import with_readme_section  # noqa: E402
+from migrator.report.explain import with_readme_section
 
 if __name__ == "__main__":
     readme = Path(sys.argv[1] if len(sys.argv) > 1 else Path(__file__).resolve().parent.parent / "README.md")

@@ -5,6 +5,7 @@ import json
 import os
 import subprocess
 from pathlib import Path
+from typing import Optional
 
 from helpers import AS_OF, cli_runner, console_script
 
@@ -19,7 +20,7 @@ def git(root: Path, *args) -> None:
                    check=True, capture_output=True)
 
 
-def invoke(*args, cwd: Path = None, env: dict = None):
+def invoke(*args, cwd: Optional[Path] = None, env: Optional[dict] = None):
     """The command line in-process (`cwd` entered for the call); result.stdout, .stderr, .exit_code."""
     previous = os.getcwd()
     try:

@@ -5,6 +5,11 @@ from __future__ import annotations
 from migrator.engine.registry import help_url as url
 from migrator.engine.registry import is_selector, rules
 
-CODES = rules()
+__all__ = ["is_selector", "url"]  # and CODES, below
 
-__all__ = ["CODES", "is_selector", "url"]
+
+def __getattr__(name: str):
+    """`CODES` is read when asked for, so importing this module does not parse codes.toml."""
+    if name == "CODES":
+        return rules()
+    raise AttributeError(name)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Optional
 
 from migrator.engine import deadline, registry
 from migrator.engine.registry import Example, Rule
@@ -63,7 +64,7 @@ def _as_object(rule: Rule) -> dict:
     }
 
 
-def as_json(code: str = None) -> str:
+def as_json(code: Optional[str] = None) -> str:
     """One rule as a JSON object, or every rule as a list of them."""
     if code:
         return json.dumps(_as_object(registry.rule(code)), indent=2) + "\n"
@@ -75,7 +76,7 @@ def statuses(operation) -> tuple:
     return found + (("field-change",) if operation.fields else ())
 
 
-def rules(table, status: str = None) -> str:
+def rules(table, status: Optional[str] = None) -> str:
     """The rule table, one operation a line, optionally only those with `status`."""
     lines = []
     for op in table.operations:
