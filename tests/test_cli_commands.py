@@ -55,7 +55,7 @@ def test_explain_a_code_with_its_example_severity_deadline_and_guide():
     example = rule.examples[0]
     assert f"Example: {example.file}, line {example.line}\nBefore:\n" in out
     assert "\n".join("    " + line if line else "" for line in example.after.rstrip().split("\n")) in out
-    assert "Severity: warning; error within error-within-days (90) days of end of support" in out
+    assert "Severity: warning; error within `error-within-days` of end of support" in out
     assert "Deadline: 2027-01-01 (34 days until v1beta1 end of support)." in out
     assert f"Migration guide: {ruletable.load().migration_guide}" in out
     assert f"More: {rule.help_uri}" in out

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from migrator.api import check
-from migrator.engine import registry, ruletable
+from migrator.engine import deadline, registry, ruletable
 from migrator.engine.ruletable import RuleTableError
 from migrator.engine.templates import Hole, Lit, holds_base
 from migrator.options import OFF_BY_DEFAULT, Options
@@ -46,6 +46,14 @@ def test_example_yields_its_code_at_its_line_and_fixes_to_its_after(tmp_path, ru
         assert all(f.fix is not None for f in found)
     run(tmp_path, rule.code, fix=True)
     assert path.read_bytes().decode(example.encoding) == example.expected
+
+
+def test_the_registry_says_which_codes_the_clock_escalates(rules_copy, monkeypatch):
+    assert deadline.severity("AM104", "info", 5) == "warning"
+    assert deadline.severity("AM913", "warning", 5) == "warning"
+    edit(rules_copy / "codes.toml", 'severity = "info"\nescalates = true', 'severity = "info"\nescalates = false')
+    monkeypatch.setenv(ruletable.RULES_DIR_ENV, str(rules_copy))
+    assert deadline.severity("AM104", "info", 5) == "info"
 
 
 def test_every_code_the_engine_writes_is_registered():

@@ -62,9 +62,9 @@ class Rule:
         """How severity is decided, in words."""
         if not self.escalates:
             return f"{self.severity}, whatever the date"
-        raised = {"warning": "error within error-within-days (90)", "info": "warning within warning-within-days (30)"}
+        raised = {"warning": "error within `error-within-days`", "info": "warning within `warning-within-days`"}
         rise = raised.get(self.severity)
-        return f"{self.severity}; {rise} days of end of support" if rise else f"{self.severity} from the start"
+        return f"{self.severity}; {rise} of end of support" if rise else f"{self.severity} from the start"
 
 
 def rules(folder: Optional[Path] = None) -> dict:
