@@ -143,6 +143,29 @@ def test_the_fix_writes_the_tables_v1_path(tmp_path, rules_copy, monkeypatch):
     assert "https://api.astronomer.io/v1/organizations/{org}/groups" in target.read_text(encoding="utf-8")
 
 
+def test_the_tables_patterns_find_its_bases_and_no_look_alikes():
+    facts = ruletable.facts()
+    found = facts.marker.search("https://api.astronomer.io/platform/v1beta1/organizations")
+    assert found.group(0) in facts.base_map and found.group(1) == "platform"
+    assert facts.marker_bytes.search(b'{"url": "https:\\/\\/api.astronomer.io\\/iam\\/v1beta1"}')
+    assert facts.v1_marker.search("https://api.astronomer.io/v1/organizations")
+    assert not facts.v1_marker.search("https://api.astronomer.io/iam/v1beta1 api.v1")
+    assert facts.spec_urls == {f"{facts.spec_prefix}/{base}": facts.v1_spec for base in facts.base_map}
+
+
+def test_a_new_deprecated_version_is_a_table_edit(tmp_path, rules_copy, monkeypatch):
+    edit(rules_copy / "api.toml", '[[bases]]\napi = "iam"', '[[bases]]\napi = "platform"\nversion = "v1beta2"\n\n'
+                                                           '[[bases]]\napi = "iam"')
+    monkeypatch.setenv(ruletable.RULES_DIR_ENV, str(rules_copy))
+    (tmp_path / "project").mkdir()
+    target = tmp_path / "project" / "deploy.sh"
+    target.write_text('curl "https://api.astronomer.io/platform/v1beta2/organizations/$ORG/deployments"\n', encoding="utf-8")
+    [(_, finding)] = run(tmp_path / "project", "AM101").findings
+    assert finding.code == "AM101" and finding.endpoint.operation_id == "ListDeployments"
+    run(tmp_path / "project", "AM101", fix=True)
+    assert target.read_text(encoding="utf-8") == 'curl "https://api.astronomer.io/v1/organizations/$ORG/deployments"\n'
+
+
 @pytest.mark.parametrize(("file", "old", "new", "message"), [
     ("endpoints.toml", 'v1 = "/authorization/permission-groups"',
      'v1 = "/authorization/permission-groups"\nsafe = true', "ListPermissionGroups: unknown keys safe"),

@@ -133,10 +133,24 @@ class ApiFacts:
         """v1beta1 base segment -> its replacement: {"iam/v1beta1": "v1", ...}."""
         return {base.segment: self.v1 for base in self.bases}
 
+    @property
+    def v1_spec(self) -> str:
+        """The v1 spec's path on the host, "spec/v1"."""
+        return f"{self.spec_prefix}/{self.v1}"
+
+    @property
+    def v1_spec_url(self) -> str:
+        return f"https://{self.host}/{self.v1_spec}"
+
     @cached_property
     def spec_urls(self) -> dict:
         """Spec URL path -> its replacement: {"spec/iam/v1beta1": "spec/v1", ...}."""
-        return {f"{self.spec_prefix}/{base.segment}": f"{self.spec_prefix}/{self.v1}" for base in self.bases}
+        return {f"{self.spec_prefix}/{base.segment}": self.v1_spec for base in self.bases}
+
+    @cached_property
+    def v1_marker(self) -> re.Pattern:
+        """The v1 base segment as a word of its own (`…/v1/…`, not `v1beta1` or `api.v1`)."""
+        return re.compile(rf"(?<![\w.]){re.escape(self.v1)}(?![\w.])")
 
     @cached_property
     def versions(self) -> tuple:
