@@ -41,7 +41,7 @@ def analyse(path: str, kind: str, data: bytes, hosts: tuple) -> Outcome:
         from migrator.python.analyze import analyze
 
         try:
-            return Outcome(facts=analyze(path, source))
+            return Outcome(facts=analyze(path, source, hosts))
         except (ParserSyntaxError, RecursionError) as error:
             message = str(error).splitlines()[0] if str(error) else type(error).__name__
             return Outcome(error=f"syntax error: {message}", findings=[Finding("AM901", f"cannot parse as Python: {message}", 0, 0)])

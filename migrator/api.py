@@ -188,7 +188,7 @@ class Pipeline:
 
         `unread`: the Python modules the prefilter let go, as Candidates or (walked) paths.
         """
-        names = sorted({name for f in facts.values() for name, template in f.exports.items() if holds_base(template)})
+        names = sorted({name for f in facts.values() for name, template in f.exports.items() if holds_base(template, self.options.hosts)})
         if not names:
             return
         encoded = [name.encode() for name in names]

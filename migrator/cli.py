@@ -255,16 +255,22 @@ def rules(status):
 
 
 @main.command("explain")
-@click.argument("code")
+@click.argument("code", required=False)
+@click.option("--output-format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--as-of", metavar="YYYY-MM-DD", help="Count days to end of support from this date.")
-def explain_code(code, as_of):
-    """Explain a finding CODE: what it means, why, an example, the deadline and the guide."""
-    from migrator.engine import codes, deadline, ruletable
+def explain_code(code, output_format, as_of):
+    """Explain a finding CODE (what it means, an example, severity, fix, deadline), or list every code."""
+    from migrator.engine import deadline, registry, ruletable
     from migrator.report import explain
 
-    code = code.strip().upper()
-    if code not in codes.CODES:
-        _fail(f"unknown code {code}; known codes: {', '.join(sorted(codes.CODES))}")
-    table = ruletable.load()
-    days = deadline.days_left(deadline.parse_date(table.end_of_support), _today(as_of))
-    click.echo(explain.explain(code, table, days), nl=False)
+    code = code.strip().upper() if code else None
+    if code and code not in registry.rules():
+        _fail(f"unknown code {code}; known codes: {', '.join(registry.rules())}")
+    if output_format == "json":
+        click.echo(explain.as_json(code), nl=False)
+    elif code is None:
+        click.echo(explain.listing(), nl=False)
+    else:
+        table = ruletable.load()
+        days = deadline.days_left(deadline.parse_date(table.end_of_support), _today(as_of))
+        click.echo(explain.explain(code, table, days), nl=False)

@@ -5,9 +5,9 @@ import datetime
 import os
 from dataclasses import dataclass
 
+from migrator.engine import registry
+
 AS_OF_ENV = "ASTRO_MIGRATE_AS_OF"
-# Code families whose findings stop working at end of support; their severity rises with the clock.
-DEADLINE_BOUND = ("AM1", "AM2", "AM3")
 
 
 @dataclass(frozen=True)
@@ -36,8 +36,9 @@ def days_left(deadline: datetime.date, on: datetime.date) -> int:
 
 
 def severity(code: str, default: str, days: int, thresholds: Thresholds = Thresholds()) -> str:
-    """`default` raised by the clock, for codes whose findings break at end of support."""
-    if not code.startswith(DEADLINE_BOUND):
+    """`default` raised by the clock, for codes whose findings break at end of support
+    (`escalates` in the registry)."""
+    if not registry.rule(code).escalates:
         return default
     if default == "warning" and days <= thresholds.error_within_days:
         return "error"

@@ -1,33 +1,28 @@
 """Match templates against the rule table: where is a v1beta1 base, and which endpoint follows it.
 
 Used by every analyser (Python and text), so precision rules live in one place:
-- a base `iam/v1beta1` or `platform/v1beta1` counts after an Astro API host
-  (`https://api.astronomer.io/`), after `…/spec/` on that host (spec URLs), or where the host
-  is out of sight: at the start of the text or right after a variable (`{host}/iam/v1beta1`);
+- a base (`iam/v1beta1`, `platform/v1beta1`: the table's bases) counts after an Astro API host,
+  after the spec prefix on that host (spec URLs), or where the host is out of sight: at the start
+  of the text or right after a variable (`{host}/iam/v1beta1`);
 - anything else in front of it (another host, `docs/`, `iam.cnrm.cloud.google.com`) is a look-alike.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterable, Optional
+from typing import Iterable, Optional
 
+from migrator.engine import ruletable
 from migrator.engine.findings import Endpoint
+from migrator.engine.ruletable import RuleTable
 from migrator.engine.templates import HOLE_CHAR, Lit, flatten
 
-if TYPE_CHECKING:
-    from migrator.engine.ruletable import RuleTable
-
-DEFAULT_HOSTS = ("api.astronomer.io",)
-
-MARKER = re.compile(r"(iam|platform)/v1beta1")
+# The shipped table's hosts and base pattern, for callers without a table at hand;
+# with a table, use `table.hosts`, `table.all_hosts(extra)` and `table.marker`.
+DEFAULT_HOSTS = ruletable.facts().hosts
+MARKER = ruletable.facts().marker
 # What may follow a base: end of text, a path, a query, a fragment, a hole or a delimiter.
 AFTER_OK = re.compile(rf"(?:$|[/?#{HOLE_CHAR}\s\"'`)\],;>\\|]|[.:](?=$|[\s\"'`)\]]))")  # a full stop ends a sentence
-# A placeholder segment of a path template in any common syntax: {id}, <id>, :id, $ID, ${ID}, %s.
-PLACEHOLDER = re.compile(r"^(?:\{.*\}|<[^>]*>|:\w+|\$\{?\w+\}?|%[sd])$")
-# Template tags that may hold spaces (Jinja `{{ var.value.org }}`, GitHub `${{ env.ORG }}`):
-# one value each, for the purpose of reading the path.
-TEMPLATE_TAG = re.compile(r"\$?\{\{.*?\}\}|\{%.*?%\}")
 # What may stand before a host-less base: only variables for the host (an optional scheme, a
 # port), e.g. {host}, ${HOST}, {{ host }}, $HOST, %s, `https://{host}:{port}`. A path with a
 # variable in it (`${API}/projects/${ID}`) is another API's.
@@ -71,7 +66,7 @@ class BaseMatch:
             method=op.method if single else method,
             path=op.path,
             operation_id=op.operation_id if single else None,
-            v1_path=None if op.v1 is None else "/v1" + op.v1,
+            v1_path=op.v1_path,
         )
 
 
@@ -84,9 +79,11 @@ def narrow(operations: tuple, method: Optional[str]) -> tuple:
 
 
 def host_pattern(hosts: Iterable[str]) -> re.Pattern:
+    """A host at the end of the text, then `/`, then maybe the spec prefix (group 1)."""
     alternatives = "|".join(re.escape(h) for h in hosts)
+    spec = re.escape(ruletable.facts().spec_prefix)
     # `api.astronomer.io//platform/v1beta1` (a base ending in "/" joined to "/platform/…") counts.
-    return re.compile(rf"(?:^|[/@{HOLE_CHAR}])(?:{alternatives})(?::\d+)?/+(spec/+)?$", re.IGNORECASE)
+    return re.compile(rf"(?:^|[/@{HOLE_CHAR}])(?:{alternatives})(?::\d+)?/+({spec}/+)?$", re.IGNORECASE)
 
 
 def classify(before: str, host_re: re.Pattern) -> Optional[str]:
@@ -94,10 +91,11 @@ def classify(before: str, host_re: re.Pattern) -> Optional[str]:
     found = host_re.search(before)
     if found:
         return "spec" if found.group(1) else "url"
-    bare = before[:-5] if before.endswith("spec/") else before
+    spec = ruletable.facts().spec_prefix + "/"
+    bare = before[: -len(spec)] if before.endswith(spec) else before
     bare = bare[:-1] if bare.endswith("/") else bare
     if bare == "" or HOST_VARIABLES.match(bare):
-        return "spec" if before.endswith("spec/") else "path"
+        return "spec" if before.endswith(spec) else "path"
     return None
 
 
@@ -147,21 +145,7 @@ def read_path(after: str, api: str, table: RuleTable) -> tuple:
 
 def blocked_words(table: RuleTable) -> frozenset:
     """Literal path segments that only endpoints without a v1 equivalent have (`alerts`)."""
-    found = _BLOCKED_WORDS.get(table.digest)
-    if found is None:
-        def literal(ops):
-            return {seg for op in ops for seg in op.segments if not seg.startswith("{")}
-
-        found = frozenset(literal(o for o in table.operations if o.blocked) - literal(o for o in table.operations if not o.blocked))
-        _BLOCKED_WORDS[table.digest] = found
-    return found
-
-
-_BLOCKED_WORDS: dict = {}
-
-
-def is_wildcard(segment: str) -> bool:
-    return HOLE_CHAR in segment or bool(PLACEHOLDER.match(segment))
+    return table.blocked_segments
 
 
 def identify(api: str, path: str, table: RuleTable) -> tuple:
@@ -210,9 +194,9 @@ def find_bases(template: tuple, table: RuleTable, host_re: re.Pattern, tail: str
     for a token cut at a character the tokenizer treats as a delimiter).
     """
     found = []
-    for part, marker, start, end, flat in scan(template, MARKER):
+    for part, marker, start, end, flat in scan(template, table.marker):
         kind = classify(flat[:start], host_re)
-        if kind is None or not AFTER_OK.match(flat, end):
+        if kind is None or marker.group(0) not in table.base_map or not AFTER_OK.match(flat, end):
             continue
         path, query, operations = read_path(flat[end:] + tail, marker.group(1), table)
         found.append(

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Optional, Union
+from typing import Optional
+
+from migrator.engine import ruletable
 
 
 @dataclass(frozen=True)
@@ -31,7 +33,6 @@ class Ref:
     name: str
 
 
-Part = Union[Lit, Hole, Ref]
 
 HOLE_CHAR = "\x00"  # stands for a Hole when a template is flattened to text
 
@@ -45,9 +46,12 @@ def flatten(template: tuple) -> str:
     return "".join(p.text if isinstance(p, Lit) else HOLE_CHAR for p in template)
 
 
-def holds_base(template: tuple) -> bool:
-    """Literal text that can be (part of) an Astro URL: a v1beta1 base or an Astro host."""
-    return any(isinstance(p, Lit) and ("v1beta1" in p.text or "astronomer.io" in p.text) for p in template)
+def holds_base(template: tuple, hosts: Optional[tuple] = None) -> bool:
+    """Literal text that can be (part of) an Astro URL: a deprecated version segment or an Astro
+    API host (`hosts`: the table's and `extra-hosts`; None: the table's)."""
+    facts = ruletable.facts()
+    words = tuple(w.lower() for w in facts.versions + (facts.hosts if hosts is None else hosts))
+    return any(isinstance(p, Lit) and any(w in p.text.lower() for w in words) for p in template)
 
 
 def sub_literal(lit: Lit, start: int, end: int) -> Lit:

@@ -1,26 +1,28 @@
 """The cheap first look: bytes that cannot lead to a finding are never decoded or parsed.
 
-A finding needs a v1beta1 base (`iam/v1beta1`, `platform/v1beta1`, also JSON-escaped as
-`iam\\/v1beta1`), or, for the field analysis of code already on v1, an Astro API host together
-with one of the field names the rule table lists.
+A finding needs a v1beta1 base of the rule table (also JSON-escaped, `iam\\/v1beta1`), or, for
+the field analysis of code already on v1, an Astro API host together with one of the field
+names the rule table lists. Only `api.toml` is read here; the whole table waits for a match.
 """
 from __future__ import annotations
 
-import re
 from typing import Callable, Optional
 
-BASE = re.compile(rb"(?:iam|platform)\\?/v1beta1")
+from migrator.engine import ruletable
 
 
 class Prefilter:
     def __init__(self, hosts: tuple, field_words: Optional[Callable[[], tuple]] = None):
         """`field_words` gives the byte strings a field finding needs; None: any host will do."""
+        facts = ruletable.facts()
         self.hosts = tuple(h.encode() for h in hosts)
+        self.versions = tuple(v.encode() for v in facts.versions)
+        self.base = facts.marker_bytes
         self._field_words = field_words
         self._words: Optional[tuple] = None
 
     def may_match(self, data: bytes) -> bool:
-        if b"v1beta1" in data and BASE.search(data):
+        if any(version in data for version in self.versions) and self.base.search(data):
             return True
         if not any(host in data for host in self.hosts):
             return False

@@ -13,7 +13,7 @@ from typing import Optional
 
 import libcst as cst
 
-from migrator.engine.match import MARKER
+from migrator.engine import ruletable
 from migrator.engine.templates import (
     BRACE_FIELD,
     PERCENT_FIELD,
@@ -67,6 +67,10 @@ class _Collector(cst.CSTVisitor):
         self.handled: set = set()  # id() of URL arguments recorded by their request call
         self.covering: set = set()  # id() of recorded expressions, whose parts are not uses
         self.inert: set = set()
+        self.hosts: Optional[tuple] = None  # the Astro API hosts; None: the table's
+        self.api = ruletable.facts()
+        # Literal text worth a position: what may hold a base or a query parameter.
+        self.origin_markers = (*self.api.versions, *self.api.hosts, "?", "&")
         self.parents: list = []  # ancestors of the node being visited, innermost last (see `walk`)
         self.bound_templates: dict = {}  # (id(Binding), inline_helpers) -> its value's template
         self.inline_helpers = True  # evaluate calls to helpers of the module by what they return
@@ -170,7 +174,9 @@ class _Collector(cst.CSTVisitor):
         if isinstance(node, cst.Name):
             binding = self._lookup(node.value)
             template = self._bound(binding, depth)
-            if template and binding.module_level and any(isinstance(p, Lit) and "v1beta1" in p.text for p in template):
+            if template and binding.module_level and any(
+                isinstance(p, Lit) and any(v in p.text for v in self.api.versions) for p in template
+            ):
                 start, end = self._span(node)
                 template = reached_via(template, (self.key, start, end, node.value))
             return template
@@ -191,7 +197,7 @@ class _Collector(cst.CSTVisitor):
     def _origin(self, node: cst.CSTNode, text: str, skip: int = 0) -> Optional[tuple]:
         """Where literal text starts, for text that can hold a base or a query parameter (the
         rest needs no position, and measuring positions is the costly part)."""
-        if not any(marker in text for marker in ("v1beta1", "astronomer", "?", "&")):
+        if not any(marker in text for marker in self.origin_markers):
             return None
         return self.key, self._span(node)[0] + skip
 
@@ -367,7 +373,7 @@ class _Collector(cst.CSTVisitor):
             elif goes.kind == "compared":
                 self.inert.add(id(node))
             assigned = assigned or goes.kind in ("bound", "attribute")
-        if _worth_keeping(template):
+        if _worth_keeping(template, self.hosts):
             uses = self.facts.uses
         elif is_relative_path(template):
             uses = self.facts.relative
@@ -419,13 +425,13 @@ class _Collector(cst.CSTVisitor):
             if holder is None and isinstance(node, cst.Attribute) and not self._is_module_attribute(node):
                 self.facts.unresolved_attrs.add(node.attr.value)
             client = self._client_template(holder)
-            if client is not None and _worth_keeping(client) and not self._is_request_owner(node):
+            if client is not None and _worth_keeping(client, self.hosts) and not self._is_request_owner(node):
                 goes = self._sink(node)
                 if goes.kind in ("escape", "attribute"):
                     what = goes.detail if goes.kind == "escape" else f"stored in attribute `{goes.detail}`"
                     self._record(node, template=client, escape=f"the client `{dotted(node)}` built with it is {what}")
             return
-        if not _worth_keeping(template):
+        if not _worth_keeping(template, self.hosts):
             return
         goes = self._sink(node)
         if goes.kind in ("escape", "attribute", "compared"):
@@ -511,7 +517,7 @@ class _Collector(cst.CSTVisitor):
         """("iam/v1beta1", "platform/v1beta1") in a tuple, list or set: prefixes to look for."""
         for element in node.elements:
             value = element.value
-            if isinstance(value, cst.SimpleString) and MARKER.fullmatch(value.raw_value.strip("/")):
+            if isinstance(value, cst.SimpleString) and self.api.marker.fullmatch(value.raw_value.strip("/")):
                 self.inert.add(id(value))
 
     visit_Tuple = visit_List = visit_Set = _bare_bases
@@ -580,11 +586,11 @@ class _Collector(cst.CSTVisitor):
             self._span(b.value)
             for name in self.facts.rebound
             for b in self.binder.module_scope.names.get(name, [])
-            if not b.is_import and _worth_keeping(self._bound(b, 0) or ())
+            if not b.is_import and _worth_keeping(self._bound(b, 0) or (), self.hosts)
         ]
         for name, bindings in self.binder.module_scope.names.items():
             template = self._bound(bindings[-1], 0)
-            if template and _worth_keeping(template):
+            if template and _worth_keeping(template, self.hosts):
                 self.facts.exports[name] = template
                 definition = self._definition(bindings[0]) if len(bindings) == 1 else None
                 if definition is not None:
@@ -608,7 +614,7 @@ class _Collector(cst.CSTVisitor):
         return begin, code, "", after, newline.group(0) if newline and newline.end() == after else None
 
     def visit_Comment(self, node: cst.Comment) -> None:
-        if "v1beta1" in node.value:
+        if any(version in node.value for version in self.api.versions):
             start, _ = self._span(node)
             self.facts.comments.append((start, node.value))
 
@@ -645,12 +651,12 @@ def walk(visitor: cst.CSTVisitor, node: cst.CSTNode) -> None:
     visitor.on_leave(node)
 
 
-def _worth_keeping(template: tuple) -> bool:
+def _worth_keeping(template: tuple, hosts: Optional[tuple] = None) -> bool:
     """A template that can hold an Astro URL: a v1beta1 base, an Astro host, or an import."""
-    return holds_base(template) or any(isinstance(p, Ref) for p in template)
+    return holds_base(template, hosts) or any(isinstance(p, Ref) for p in template)
 
 
-def analyze(key: str, source: SourceText) -> PythonFacts:
+def analyze(key: str, source: SourceText, hosts: Optional[tuple] = None) -> PythonFacts:
     """Parse `source` with LibCST and collect its facts. Raises `libcst.ParserSyntaxError`."""
     module = cst.parse_module(source.text)
     binder = Binder(source.text, key)
@@ -658,7 +664,7 @@ def analyze(key: str, source: SourceText) -> PythonFacts:
     from migrator.python.fields_collect import FlowCollector
 
     # One pass: the field-flow collector is a _Collector that also follows JSON data.
-    collector = FlowCollector(key, source, binder, source.text)
+    collector = FlowCollector(key, source, binder, source.text, hosts)
     walk(collector, module)
     collector.facts.fields = collector.items
     return collector.facts

@@ -18,7 +18,8 @@ from typing import Optional
 
 import libcst as cst
 
-from migrator.engine.templates import Lit, Ref, concat
+from migrator.engine import ruletable
+from migrator.engine.templates import Lit, Ref, concat, holds_base
 from migrator.python.analyze import MAX_DEPTH, _Collector
 from migrator.python.scopes import Binding, Scope, dotted
 from migrator.python.facts import ApiCall, FieldUse
@@ -54,11 +55,8 @@ def _key(node: cst.CSTNode) -> Optional[str]:
     return None
 
 
-def _api_like(template: tuple) -> bool:
-    return any(
-        isinstance(p, Ref) or (isinstance(p, Lit) and ("v1beta1" in p.text or "astronomer.io" in p.text))
-        for p in template
-    )
+def _api_like(template: tuple, hosts: Optional[tuple]) -> bool:
+    return holds_base(template, hosts) or any(isinstance(p, Ref) for p in template)
 
 
 def _returns(function: cst.FunctionDef) -> list:
@@ -81,13 +79,16 @@ def _returns(function: cst.FunctionDef) -> list:
 
 
 class FlowCollector(_Collector):
-    def __init__(self, key, source, binder, module_text: str):
+    def __init__(self, key, source, binder, module_text: str, hosts: Optional[tuple] = None):
+        """`hosts`: the Astro API hosts (the table's and `extra-hosts`); None: the table's."""
         super().__init__(key, source, binder)
+        self.hosts = hosts
+        self.pin_header = ruletable.facts().pin_header.lower()
         self.items: list = []
         self.env: dict = {}  # (id(scope), name) -> Flow, for loop and comprehension targets
         self.stores: dict = {}  # (id(scope), name) -> [key node] of `name["key"] = ...`
         self.targets: set = set()  # id() of subscripts assigned to
-        self.pin_in_module = "x-api-version" in module_text.lower()
+        self.pin_in_module = self.pin_header in module_text.lower()
         self.functions: dict = {}  # (id(parent scope), name) -> FunctionDef
         self.returned: dict = {}
         self.following: set = set()  # id() of the helpers being followed, innermost included
@@ -181,7 +182,7 @@ class FlowCollector(_Collector):
         client_base = self._client_base(func) if isinstance(func, cst.Attribute) else None
         if client_base is not None:
             template = concat(client_base, template)
-        return (template, method) if _api_like(template) else None
+        return (template, method) if _api_like(template, self.hosts) else None
 
     def _env(self, name: str) -> Optional[Flow]:
         scope = self.stack[-1]
@@ -390,4 +391,4 @@ class FlowCollector(_Collector):
         if keys is None:
             return self.pin_in_module
         names = {(k.value if isinstance(k, cst.Name) else _key(k) or "").lower() for k, _ in keys}
-        return "x-api-version" in names
+        return self.pin_header in names

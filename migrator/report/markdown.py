@@ -5,7 +5,7 @@ from __future__ import annotations
 import shlex
 from collections import Counter
 
-from migrator.engine import codes, deadline
+from migrator.engine import deadline, registry
 
 
 def _cell(text) -> str:
@@ -19,7 +19,7 @@ def _table(header: tuple, rows: list) -> list:
 
 
 def _blocker(row) -> bool:
-    return row.code.startswith("AM2")
+    return registry.rule(row.code).category == "blocker"
 
 
 def _fixable(row) -> bool:
@@ -63,7 +63,7 @@ def render(report) -> str:
     if rows:
         out += ["### Per rule", ""]
         out += _table(("Code", "Rule", "Severity", "Findings", "Fixable", "Blockers"), [
-            (code, codes.CODES[code].name, min((r.severity for r in rows if r.code == code),
+            (code, registry.rule(code).name, min((r.severity for r in rows if r.code == code),
                                                key=("error", "warning", "info").index), n, f, b)
             for code, n, f, b in _counts(rows, lambda r: r.code)
         ])

@@ -7,7 +7,7 @@ import os
 from urllib.parse import quote
 
 from migrator import __version__
-from migrator.engine import codes, deadline
+from migrator.engine import deadline, registry
 from migrator.report.explain import help_text
 from migrator.report.identity import fingerprints
 
@@ -31,18 +31,17 @@ def _uri(path: str, root: str) -> tuple:
     return quote(relative.replace(os.sep, "/")), ROOT
 
 
-def _rule(code: str) -> dict:
-    entry = codes.CODES[code]
-    text = help_text(code)
+def _rule(rule: registry.Rule) -> dict:
+    text = help_text(rule.code)
     return {
-        "id": code,
-        "name": entry.name,
-        "shortDescription": {"text": entry.summary},
-        "fullDescription": {"text": text.split("\n\n")[1] if "\n\n" in text else entry.summary},
+        "id": rule.code,
+        "name": rule.name,
+        "shortDescription": {"text": rule.summary},
+        "fullDescription": {"text": rule.explanation.strip()},
         "help": {"text": text, "markdown": text.replace("\n    ", "\n\n    ")},
-        "helpUri": codes.url(code),
-        "defaultConfiguration": {"level": LEVELS[entry.severity]},
-        "properties": {"tags": ["astro-api", "v1beta1", "migration"]},
+        "helpUri": rule.help_uri,
+        "defaultConfiguration": {"level": LEVELS[rule.severity]},
+        "properties": {"tags": ["astro-api", "migration", rule.category], "fix": rule.fix},
     }
 
 
@@ -70,8 +69,8 @@ def _result(row, index: dict, root: str, fingerprint: str, days: int) -> dict:
 
 def render(report) -> str:
     root = _root()
-    ordered = sorted(codes.CODES)
-    index = {code: i for i, code in enumerate(ordered)}
+    ordered = list(registry.rules().values())
+    index = {rule.code: i for i, rule in enumerate(ordered)}
     prints = fingerprints(report.rows, lambda row: _uri(row.path, root)[0])
     log = {
         "$schema": SCHEMA,
@@ -81,7 +80,7 @@ def render(report) -> str:
                 "name": "astro-migrate",
                 "version": __version__,
                 "informationUri": "https://github.com/astro-migrate/astro-migrate",
-                "rules": [_rule(code) for code in ordered],
+                "rules": [_rule(rule) for rule in ordered],
             }},
             "originalUriBaseIds": {ROOT: {"uri": "file://" + quote(root.replace(os.sep, "/").rstrip("/") + "/")}},
             "columnKind": "unicodeCodePoints",
