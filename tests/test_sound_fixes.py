@@ -224,3 +224,47 @@ def test_clean_project_is_fixed_to_v1_and_still_runs(tmp_path, monkeypatch, path
     assert still_v1beta1(outcome.after) == []
     assert sum(file.fixed for file in outcome.first.files) == 3
     assert run(["."]).findings == []
+
+
+# --- 4. names that shadow a module-level v1beta1 base, in every binding form ------------------
+
+def jobs(call):
+    return lambda load: call(load("include.astro_jobs"))
+
+
+SHADOWING_FORMS = {
+    "for_target": jobs(lambda m: m.sync_alerts_to_mirrors()),
+    "walrus": jobs(lambda m: m.alerts_from_proxy()),
+    "except_as": jobs(lambda m: m.alerts_with_failover()),
+    "match_capture": jobs(lambda m: m.mirrored_alerts()),
+    "nonlocal": jobs(lambda m: m.alert_poller()),
+    "global": jobs(lambda m: m.refresh_alerts()),
+    "def_name": jobs(lambda m: m.regional_alerts()),
+    "class_name": jobs(lambda m: m.alerts_through_gateway()),
+    "class_body": jobs(lambda m: (m.AlertClient().mirror_alerts(), m.AlertClient().primary_alerts())),
+    "lambda_param": jobs(lambda m: m.mirrored_alerts()),
+    "comprehension": jobs(lambda m: m.mirrored_alerts()),
+    "with_as": jobs(lambda m: m.eu_alerts()),
+    "import_as": jobs(lambda m: m.alerts_from_eu_mirror()),
+    "parameter": jobs(lambda m: m.alerts()),
+}
+UNSOUND_SHADOWING = {
+    "for_target": "a `for` target inside a function is taken for the module's BASE; the split rewrites the mirror call",
+    "walrus": "a `:=` target is taken for the module's BASE; the split rewrites the proxy call",
+    "except_as": "an `except … as` name is taken for the module's BASE; the split rewrites the mirror call",
+    "match_capture": "a `match` capture is taken for the module's BASE; the split rewrites the mirror call",
+}
+
+
+@pytest.mark.parametrize("form", [
+    pytest.param(form, marks=unsound(UNSOUND_SHADOWING[form])) if form in UNSOUND_SHADOWING else form
+    for form in SHADOWING_FORMS
+])
+def test_shadowing_name_keeps_its_own_value_after_the_fix(tmp_path, monkeypatch, form):
+    root = copy_project(f"shadowing/{form}", tmp_path)
+    monkeypatch.chdir(root)
+    program = Program([root], {
+        "deployments": jobs(lambda m: m.deployments()),
+        "shadowed": SHADOWING_FORMS[form],
+    })
+    assert_sound(fix_and_rerun(root, [program], ["."]))
