@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sound.harness import Program, fix_and_rerun, unsound_changes
 
@@ -29,6 +29,8 @@ PATHS = {
     ],
     "iam": ["/organizations/{org}/users", "/organizations/{org}/teams", "/organizations/{org}/roles"],
 }
+BLOCKED_PATHS = [path for path in PATHS["platform"] if "/alerts" in path or "/notification-channels" in path]
+MIGRATABLE_PATHS = [path for path in PATHS["platform"] if path not in BLOCKED_PATHS]
 STRING_HOLDERS = ("constant", "fstring", "getenv")
 ATTRIBUTE_HOLDERS = ("namespace", "dict", "dataclass")
 
@@ -135,33 +137,37 @@ def write(project: Project, root: Path) -> Program:
 
 @st.composite
 def projects(draw, holders: tuple, mirrors: bool, single_files: bool) -> Project:
-    count = draw(st.integers(1, 3))
-    bases = tuple(
-        Base(f"{api.upper()}_{i}", api, draw(st.sampled_from(holders)))
-        for i, api in enumerate(draw(st.lists(st.sampled_from(sorted(PATHS)), min_size=count, max_size=count)))
-    )
+    # The first base is a platform one that a DAG reads for a blocked and a migratable call.
+    apis = ["platform", *draw(st.lists(st.sampled_from(sorted(PATHS)), max_size=2))]
+    bases = tuple(Base(f"{api.upper()}_{i}", api, draw(st.sampled_from(holders))) for i, api in enumerate(apis))
 
-    def calls(in_settings: bool):
-        base = draw(st.integers(0, len(bases) - 1))
+    def call(base: int, paths: list, in_settings: bool) -> Call:
         string_held = bases[base].holder in STRING_HOLDERS
         return Call(
             base,
-            draw(st.sampled_from(PATHS[bases[base].api])),
+            draw(st.sampled_from(paths)),
             draw(st.sampled_from(["fstring", "concat", "format"])),
             draw(st.booleans()),
             mirrors and string_held and not in_settings and draw(st.booleans()),
         )
 
-    modules = [tuple(calls(True) for _ in range(draw(st.integers(0, 2))))]
-    for _ in range(draw(st.integers(1, 3))):
-        modules.append(tuple(calls(False) for _ in range(draw(st.integers(1, 3)))))
+    def any_call(in_settings: bool) -> Call:
+        base = draw(st.integers(0, len(bases) - 1))
+        return call(base, PATHS[bases[base].api], in_settings)
+
+    shared = (call(0, BLOCKED_PATHS, False), call(0, MIGRATABLE_PATHS, False))
+    modules = [tuple(any_call(True) for _ in range(draw(st.integers(0, 1))))]
+    modules.append(shared + tuple(any_call(False) for _ in range(draw(st.integers(0, 1)))))
+    for _ in range(draw(st.integers(0, 2))):
+        modules.append(tuple(any_call(False) for _ in range(draw(st.integers(1, 2)))))
     named = "."
     if single_files:
         named = draw(st.sampled_from([".", "include/settings.py", *(f"dags/job_{n}.py" for n in range(1, len(modules)))]))
     return Project(bases, tuple(modules), named)
 
 
-def assert_fix_is_sound(project: Project) -> None:
+def fix_problems(project: Project) -> list:
+    """What `--fix` broke in `project`: changed requests, and files a second `--fix` changed."""
     previous = os.getcwd()
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder).resolve()
@@ -171,18 +177,29 @@ def assert_fix_is_sound(project: Project) -> None:
             outcome = fix_and_rerun(root, [program], [project.named])
         finally:
             os.chdir(previous)
-    assert unsound_changes(outcome.before, outcome.after) == []
-    assert outcome.second_changed == []
+    return unsound_changes(outcome.before, outcome.after) + [f"a second --fix changed {outcome.second_changed}"] * bool(
+        outcome.second_changed
+    )
 
 
 @SETTINGS
 @given(projects(STRING_HOLDERS, mirrors=False, single_files=False))
 def test_fixing_a_whole_project_of_module_constants_is_sound(project):
-    assert_fix_is_sound(project)
+    assert fix_problems(project) == []
 
 
 @pytest.mark.xfail(strict=True, reason="issue 11: attribute holders, mirror loops and single-file runs are unsound")
-@settings(SETTINGS, phases=[Phase.explicit, Phase.generate])  # no shrinking: it is slow while this fails
-@given(projects(STRING_HOLDERS + ATTRIBUTE_HOLDERS, mirrors=True, single_files=True))
-def test_fixing_any_generated_project_is_sound(project):
-    assert_fix_is_sound(project)
+def test_fixing_any_generated_project_is_sound():
+    # The examples are collected rather than failed one by one: while this is known to fail,
+    # Hypothesis would otherwise shrink (slow) and save a patch file for it on every run.
+    broken = []
+
+    @SETTINGS
+    @given(projects(STRING_HOLDERS + ATTRIBUTE_HOLDERS, mirrors=True, single_files=True))
+    def explore(project):
+        problems = fix_problems(project)
+        if problems:
+            broken.append((project, problems))
+
+    explore()
+    assert broken == []
