@@ -17,6 +17,7 @@ from sound.harness import (
     reported,
     reported_for,
     run,
+    snapshot,
     still_v1beta1,
     unsound_changes,
 )
@@ -40,6 +41,7 @@ PRECOMMIT_FILES = [
     pytest.param("include/astro_client.py", marks=unsound("a named module does not see the constant it imports")),
     "dags/deployment_report.py",
     "dags/alert_sync.py",
+    pytest.param("dags/alert_digest.py", marks=unsound("a DAG calling alerts through an imported constant reports nothing")),
 ]
 
 
@@ -50,6 +52,7 @@ def precommit(root) -> Program:
         "fetch_deployments": lambda load: load("deployment_report").fetch_deployments.function(),
         "fetch_workspaces": lambda load: load("deployment_report").fetch_workspaces.function(),
         "ensure_failure_alert": lambda load: load("alert_sync").ensure_failure_alert(),
+        "alert_digest": lambda load: load("alert_digest").collect_alert_rules.function(),
     })
 
 
@@ -65,6 +68,7 @@ def test_naming_one_file_reports_what_the_project_run_reports_for_it(tmp_path, m
     pytest.param("include/astro_settings.py", marks=unsound("ALERTS_API is rewritten to v1 when named alone")),
     "include/astro_client.py",
     "dags/deployment_report.py",
+    "dags/alert_digest.py",
 ])
 def test_fixing_one_named_file_keeps_every_call_working(tmp_path, monkeypatch, named):
     root = copy_project("precommit", tmp_path)
@@ -219,6 +223,10 @@ def clean(root) -> Program:
 def test_clean_project_is_fixed_to_v1_and_still_runs(tmp_path, monkeypatch, paths):
     root = copy_project("clean", tmp_path)
     monkeypatch.chdir(root)
+    untouched = snapshot(root)
+    preview = run(paths, diff=True)
+    assert snapshot(root) == untouched, "--diff wrote to a file"
+    assert sum(file.fixed for file in preview.files) == 3
     outcome = fix_and_rerun(root, [clean(root)], paths)
     assert_sound(outcome)
     assert still_v1beta1(outcome.after) == []
