@@ -14,6 +14,7 @@ from sound.harness import (
     astro_project,
     copy_project,
     fix_and_rerun,
+    project_files,
     reported,
     reported_for,
     run,
@@ -223,9 +224,10 @@ def clean(root) -> Program:
 def test_clean_project_is_fixed_to_v1_and_still_runs(tmp_path, monkeypatch, paths):
     root = copy_project("clean", tmp_path)
     monkeypatch.chdir(root)
-    untouched = snapshot(root)
+    files = project_files(root)
+    untouched = snapshot(root, files)
     preview = run(paths, diff=True)
-    assert snapshot(root) == untouched, "--diff wrote to a file"
+    assert snapshot(root, files) == untouched, "--diff wrote to a file"
     assert sum(file.fixed for file in preview.files) == 3
     outcome = fix_and_rerun(root, [clean(root)], paths)
     assert_sound(outcome)

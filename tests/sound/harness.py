@@ -50,15 +50,19 @@ def copy_project(name: str, tmp_path: Path) -> Path:
     return target
 
 
-def snapshot(root: Path) -> dict[str, bytes]:
-    """Every file's bytes under `root`, by relative path, tool caches left out."""
-    found = {}
+def project_files(root: Path) -> list[str]:
+    """The project's files, by relative path: taken before any run, so that whatever the tool
+    keeps for itself later (caches, indexes) is not compared."""
+    found = []
     for folder, dirs, names in os.walk(root):
         dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS)
-        for name in names:
-            path = Path(folder, name)
-            found[path.relative_to(root).as_posix()] = path.read_bytes()
+        found += [Path(folder, name).relative_to(root).as_posix() for name in sorted(names)]
     return found
+
+
+def snapshot(root: Path, files: list[str]) -> dict[str, bytes | None]:
+    """The bytes of `files` under `root` (None for a file that is gone)."""
+    return {name: (root / name).read_bytes() if (root / name).is_file() else None for name in files}
 
 
 def run(paths: list[str], **options) -> RunResult:
@@ -165,11 +169,12 @@ class FixOutcome:
 
 def fix_and_rerun(root: Path, programs: list[Program], paths: list[str]) -> FixOutcome:
     """Run the programs, `--fix` `paths` (cwd must be `root`), run them again, `--fix` once more."""
+    files = project_files(root)
     before = requested(programs)
     first = run(paths, fix=True)
     after = requested(programs)
-    fixed = snapshot(root)
+    fixed = snapshot(root, files)
     run(paths, fix=True)
-    again = snapshot(root)
-    changed = sorted(path for path in set(fixed) | set(again) if fixed.get(path) != again.get(path))
+    again = snapshot(root, files)
+    changed = [path for path in files if fixed[path] != again[path]]
     return FixOutcome(before, after, first, changed)
