@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sound.harness import Program, fix_and_rerun, unsound_changes
+from sound.harness import Probe, Program, fix_and_rerun, unsound_changes
 
 SETTINGS = settings(
     max_examples=30, deadline=None, database=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
@@ -125,14 +125,18 @@ def write(project: Project, root: Path) -> Program:
     (root / "astro-migrate.toml").write_text("")
     (root / "include" / "__init__.py").write_text("")
     (root / "include" / "settings.py").write_text(settings_module(project))
-    probes = {}
+    probes: dict[str, Probe] = {}
     for number, calls in enumerate(project.modules):
         module = "include.settings" if number == 0 else f"job_{number}"
         if number:
             (root / "dags" / f"job_{number}.py").write_text(dag_module(project, calls))
         for index in range(len(calls)):
-            probes[f"{module}.call_{index}"] = lambda load, m=module, f=f"call_{index}": getattr(load(m), f)()
+            probes[f"{module}.call_{index}"] = calling(module, f"call_{index}")
     return Program([root, root / "dags"], probes)
+
+
+def calling(module: str, function_name: str) -> Probe:
+    return lambda load: getattr(load(module), function_name)()
 
 
 @st.composite

@@ -17,6 +17,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 from typing import Callable
 
 from migrator.api import RunResult, check
@@ -30,7 +31,7 @@ TODAY = datetime.date(2026, 11, 28)  # runs never read the clock
 ASTRO_V1BETA1 = re.compile(r"^(https://api\.astronomer\.io)/(?:platform|iam)/v1beta1(?=/|$)")
 BLOCKED = re.compile(r"/(?:alerts|notification-channels)(?:/|\?|$)")
 
-Loader = Callable[[str], object]  # importlib.import_module, on the fixture's import roots
+Loader = Callable[[str], ModuleType]  # importlib.import_module, on the fixture's import roots
 Probe = Callable[[Loader], object]
 
 
