@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pytest
 from sound.harness import (
+    FixOutcome,
     Program,
     astro_project,
     copy_project,
@@ -28,7 +29,7 @@ def unsound(reason: str):
     return pytest.mark.xfail(strict=True, reason=f"issue 11: {reason}")
 
 
-def assert_sound(outcome) -> None:
+def assert_sound(outcome: FixOutcome) -> None:
     assert outcome.before, "the probes ran no code"
     assert all(outcome.before.values()), f"a probe requested nothing: {outcome.before}"
     assert unsound_changes(outcome.before, outcome.after) == []
@@ -195,6 +196,15 @@ def attribute_shapes(unsound_when_named: dict) -> list:
 
 
 @pytest.mark.parametrize("shape", attribute_shapes(UNSOUND_ATTRIBUTE_SHAPES))
+def test_attribute_base_read_for_a_blocked_call_is_not_a_safe_plain_rewrite(tmp_path, monkeypatch, shape):
+    root = copy_project(f"attributes/{shape}", tmp_path)
+    monkeypatch.chdir(root)
+    settings = ATTRIBUTE_SHAPES[shape][0]
+    plain = [r for r in reported_for(run(["."]), settings) if r.code == "AM101" and r.applicability == "safe"]
+    assert plain == [], "a base that reaches a blocked endpoint is offered as a safe v1 rewrite"
+
+
+@pytest.mark.parametrize("shape", attribute_shapes(UNSOUND_ATTRIBUTE_SHAPES))
 def test_attribute_base_fix_of_the_project_keeps_blocked_calls(tmp_path, monkeypatch, shape):
     root = copy_project(f"attributes/{shape}", tmp_path)
     monkeypatch.chdir(root)
@@ -266,10 +276,30 @@ UNSOUND_SHADOWING = {
 }
 
 
-@pytest.mark.parametrize("form", [
-    pytest.param(form, marks=unsound(UNSOUND_SHADOWING[form])) if form in UNSOUND_SHADOWING else form
-    for form in SHADOWING_FORMS
-])
+READ_BY_A_BLOCKED_CALL = {"global", "class_body"}  # forms where the alerts call really reads the module's BASE
+
+
+def shadowing_forms() -> list:
+    return [
+        pytest.param(form, marks=unsound(UNSOUND_SHADOWING[form])) if form in UNSOUND_SHADOWING else form
+        for form in SHADOWING_FORMS
+    ]
+
+
+@pytest.mark.parametrize("form", shadowing_forms())
+def test_shadowing_name_is_not_taken_for_the_module_base(tmp_path, monkeypatch, form):
+    root = copy_project(f"shadowing/{form}", tmp_path)
+    monkeypatch.chdir(root)
+    lines = (root / "include" / "astro_jobs.py").read_text().splitlines()
+    base_line = 1 + next(n for n, line in enumerate(lines) if line.startswith('BASE = "https://api.astronomer.io/'))
+    on_base = [r for r in reported_for(run(["."]), "include/astro_jobs.py") if r.line == base_line]
+    if form in READ_BY_A_BLOCKED_CALL:
+        assert not any(r.code == "AM101" and r.applicability == "safe" for r in on_base), on_base
+    else:
+        assert not any(r.code == "AM202" for r in on_base), f"only deployments() reads BASE: {on_base}"
+
+
+@pytest.mark.parametrize("form", shadowing_forms())
 def test_shadowing_name_keeps_its_own_value_after_the_fix(tmp_path, monkeypatch, form):
     root = copy_project(f"shadowing/{form}", tmp_path)
     monkeypatch.chdir(root)
