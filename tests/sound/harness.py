@@ -98,8 +98,16 @@ def fresh_imports(roots: list[Path]) -> Iterator[Loader]:
     finally:
         sys.path[:] = saved_path
         sys.dont_write_bytecode = saved_bytecode
+        folders = [str(STANDINS), *map(str, roots)]
         for name in set(sys.modules) - saved_modules:
-            del sys.modules[name]
+            if _loaded_from(sys.modules[name], folders):
+                del sys.modules[name]
+
+
+def _loaded_from(module: ModuleType, folders: list[str]) -> bool:
+    """Whether `module` (or namespace package) comes from one of `folders`."""
+    places = [getattr(module, "__file__", None) or "", *getattr(module, "__path__", [])]
+    return any(place.startswith(folder + os.sep) for place in places for folder in folders)
 
 
 @dataclass(frozen=True)
