@@ -1,0 +1,1 @@
+"""Helpers for the soundness tests: fixture projects copied, fixed, imported and run."""
