@@ -2,7 +2,9 @@
 
 What remains: the last look at the file (a `stat` right before the rename, compared with the
 one taken when its bytes were compared) and the rename are two system calls; an editor that
-saves between them loses that save. No portable call compares and renames in one step.
+saves between them loses that save. No portable call compares and renames in one step. The
+stat compares inode, size and times, which the kernel keeps at clock-tick resolution: an edit
+of the same size, in place, within the tick of the compare, also goes unseen.
 """
 from __future__ import annotations
 
