@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from typing import Callable, Optional
+from typing import Any, Callable
 
-from migrator.fix.plan import PassPlan, Target, plan
+from migrator.fix.plan import PassPlan, plan
 
 MAX_PASSES = 10
 
@@ -22,11 +22,7 @@ class Outcome:
     fixed: Counter  # path -> findings fixed over all passes
     first: PassPlan  # the plan of the run's own findings
     last: PassPlan  # the plan at the end: empty at a fixpoint, refusals included
-    analysis: Optional[object] = None  # the reanalysis of `texts`, when there was one
-
-    @property
-    def total(self) -> int:
-        return sum(self.fixed.values())
+    analysis: Any = None  # the api.RunResult of the last reanalysis, when there was one
 
 
 def fixpoint(targets: list, unsafe: bool, reanalyse: Callable, only_if_deferred: bool = False) -> Outcome:

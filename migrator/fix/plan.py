@@ -14,7 +14,6 @@ from typing import Optional
 from migrator.engine.findings import Finding, Fix
 from migrator.fix import edits, notebooks, verify
 
-
 WAITS_FOR_BASE = "the v1beta1 base of its URL is not rewritten by this run; the field changes with the base"
 
 
@@ -115,6 +114,8 @@ class _Planner:
 
     def rewrites(self, base: tuple) -> bool:
         """Whether a fix taken so far rewrites the base text at (path, offset)."""
+        if len(base) != 2:
+            return False
         path, offset = base
         return any(
             start <= offset < end
@@ -139,8 +140,8 @@ def plan(targets: list, unsafe: bool) -> PassPlan:
         planner.take(target, [f for f in target.findings if selectable(f, unsafe) and not _depends(f)])
     for target in targets:
         dependent = [f for f in target.findings if selectable(f, unsafe) and _depends(f)]
-        planner.take(target, [f for f in dependent if planner.rewrites(_depends(f))])
+        planner.take(target, [f for f in dependent if planner.rewrites(_depends(f) or ())])
         for finding in dependent:
-            if not planner.rewrites(_depends(finding)):
+            if not planner.rewrites(_depends(finding) or ()):
                 planner.plan.refused[(target.path, finding)] = WAITS_FOR_BASE
     return planner.result()

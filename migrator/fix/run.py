@@ -30,6 +30,7 @@ def targets_of(run) -> list:
 
 def refused(finding: Finding, reason: str) -> Finding:
     """`finding` with its fix marked as one that will not be applied, and why."""
+    assert finding.fix is not None  # only findings with a fix are planned
     fix = replace(finding.fix, refused=reason, message=f"{finding.fix.message}; not applied: {reason}")
     return replace(finding, fix=fix)
 

@@ -24,8 +24,11 @@ def _python(text: str) -> None:
 def _yaml(text: str) -> None:
     import yaml
 
-    for _ in yaml.safe_load_all(text):
-        pass
+    try:
+        for _ in yaml.safe_load_all(text):
+            pass
+    except yaml.YAMLError as error:
+        raise ValueError(str(error)) from None
 
 
 def _toml(text: str) -> None:
@@ -43,7 +46,7 @@ def _loads(loader: Callable, text: str) -> Optional[str]:
     """None when `loader` accepts `text`, else the first line of its complaint."""
     try:
         loader(text)
-    except Exception as error:  # SyntaxError, ValueError, yaml.YAMLError, RecursionError, ...
+    except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
         return (str(error).splitlines() or [type(error).__name__])[0]
     return None
 
