@@ -46,7 +46,7 @@ def run_cells(path, monkeypatch) -> dict:
     monkeypatch.setitem(sys.modules, "requests", types.SimpleNamespace(get=lambda url, **_: url))
     namespace: dict = {}
     for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
-        exec("".join(cell["source"]), namespace)
+        exec("".join(cell["source"]), namespace)  # noqa: S102 - the test runs the fixed cells
     return namespace
 
 
@@ -120,3 +120,12 @@ def test_layout_check_refuses_a_change_outside_the_sources():
     assert verify.broken("notebook", raw, raw.replace("\n ", "\n  ", 1)) is not None  # indentation
     assert verify.broken("notebook", raw, raw.rstrip("\n")) is not None  # trailing newline
     assert verify.broken("notebook", raw, raw[:-3]) is not None  # no longer JSON
+
+
+def test_a_code_cell_that_would_no_longer_parse_is_refused():
+    raw = notebook(CELLS)
+    broken = raw.replace('"def alerts():\\n"', '"def alerts(:\\n"')
+    assert broken != raw
+    assert "cell 3 would no longer parse as Python" in verify.broken("notebook", raw, broken)
+    magic = notebook([["%time x = 1\n"], *CELLS[1:]])  # did not parse before: not judged
+    assert verify.broken("notebook", magic, magic.replace("x = 1", "x = (")) is None

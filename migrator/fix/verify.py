@@ -1,8 +1,9 @@
 """Check a fixed text before it replaces its file: what loaded before must still load.
 
 Python that parsed still parses; JSON, YAML (every document) and TOML that loaded still load;
-a notebook still loads and keeps everything but its cells' sources byte for byte (nbformat
-keys, cell count, metadata, outputs, indentation, key order, escapes, trailing newline).
+a notebook still loads, keeps everything but its cells' sources byte for byte (nbformat
+keys, cell count, metadata, outputs, indentation, key order, escapes, trailing newline), and
+its code cells that parsed as Python still parse.
 A file that did not load before is not judged: a fix cannot make it worse to its own tools.
 """
 from __future__ import annotations
@@ -12,7 +13,8 @@ import json
 import warnings
 from typing import Callable, Optional
 
-from migrator.text.json_values import JStr, parse
+from migrator.text.json_values import parse
+from migrator.text.notebook import source_strings
 
 
 def _python(text: str) -> None:
@@ -60,27 +62,8 @@ def broken(flavor: Optional[str], old: str, new: str) -> Optional[str]:
     if problem is not None:
         return f"the fixed file would no longer load as {flavor}: {problem}"
     if flavor == "notebook":
-        return _notebook_layout(old, new)
+        return _notebook(old, new)
     return None
-
-
-def _sources(document) -> list:
-    """The JStr values of every cell's `source` (or nbformat 3 `input`), in order."""
-    if not isinstance(document, dict):
-        return []
-    cells = document.get("cells")
-    if not isinstance(cells, list):
-        cells = [c for ws in document.get("worksheets") or [] if isinstance(ws, dict) for c in ws.get("cells") or []]
-    out = []
-    for cell in cells:
-        value = cell.get("source", cell.get("input")) if isinstance(cell, dict) else None
-        if isinstance(value, JStr):
-            out.append([value])
-        elif isinstance(value, list):
-            out.append([line for line in value if isinstance(line, JStr)])
-        else:
-            out.append([])
-    return out
 
 
 def _frame(raw: str, sources: list) -> tuple:
@@ -94,7 +77,24 @@ def _frame(raw: str, sources: list) -> tuple:
     return "\x00".join(pieces), len(sources)
 
 
-def _notebook_layout(old: str, new: str) -> Optional[str]:
-    if _frame(old, _sources(parse(old))) != _frame(new, _sources(parse(new))):
+def _code(document) -> list:
+    """Each cell's source text when it is a code cell, else None."""
+    cells = document.get("cells") if isinstance(document, dict) else None
+    out = []
+    for cell in cells if isinstance(cells, list) else []:
+        source = cell.get("source") if isinstance(cell, dict) and cell.get("cell_type") == "code" else None
+        out.append("".join(source) if isinstance(source, list) else source if isinstance(source, str) else None)
+    return out
+
+
+def _notebook(old: str, new: str) -> Optional[str]:
+    """The layout outside the sources is kept; code cells that parsed as Python still parse."""
+    before, after = parse(old), parse(new)
+    if _frame(old, source_strings(before)) != _frame(new, source_strings(after)):
         return "the fixed notebook would change more than its cells' sources"
+    for number, (was, now) in enumerate(zip(_code(before), _code(after)), start=1):
+        if was != now and isinstance(was, str) and isinstance(now, str) and _loads(_python, was) is None:
+            problem = _loads(_python, now)
+            if problem is not None:
+                return f"cell {number} would no longer parse as Python: {problem}"
     return None
