@@ -7,6 +7,7 @@ an overlapping edit was dropped silently, so a three-edit split could be half ap
 from __future__ import annotations
 
 import datetime
+import os
 import shutil
 import sys
 import types
@@ -149,3 +150,27 @@ def test_a_fix_that_would_break_its_file_is_refused_and_the_others_apply():
     planned = plan([Target("c.py", "python", TEXT, (breaking, fine))], unsafe=False)
     assert "no longer load as python" in planned.refused[("c.py", breaking)]
     assert planned.changes["c.py"].new == TEXT.replace("/alerts", "/alerts2")
+
+
+def test_a_rename_that_follows_a_base_in_a_file_left_unwritten_is_not_written(tmp_path, monkeypatch):
+    settings, client = tmp_path / "astro_settings.py", tmp_path / "client.py"
+    settings.write_text(f'BASE = "{V1BETA1}"\n')
+    client.write_text(
+        "import requests\nfrom astro_settings import BASE\n\n\ndef identity():\n"
+        '    d = requests.get(f"{BASE}/organizations/o/deployments/x").json()\n    return d["workloadIdentity"]\n'
+    )
+    planned = check([tmp_path], Options(no_cache=True, today=TODAY))
+    assert {(os.path.basename(f.path), x.code) for f, x in planned.findings if x.fix} == {
+        ("astro_settings.py", "AM101"), ("client.py", "AM302")}
+    before = client.read_bytes()
+    settings.chmod(0o444)
+    result = check([tmp_path], Options(fix=True, no_cache=True, today=TODAY))
+    errors = {os.path.basename(f.path): f.error for f in result.files if f.error}
+    assert errors["astro_settings.py"].startswith("not fixed: read-only")
+    assert "follow those of" in errors["client.py"]
+    assert client.read_bytes() == before
+    monkeypatch.syspath_prepend(str(tmp_path))
+    settings.chmod(0o644)
+    check([tmp_path], Options(fix=True, no_cache=True, today=TODAY))
+    module = run_module(client, monkeypatch)
+    assert module.identity() == ("effective", "https://api.astronomer.io/v1/organizations/o/deployments/x")

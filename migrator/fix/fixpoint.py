@@ -8,7 +8,7 @@ a pass changes nothing, a text comes back that was seen before, or after `MAX_PA
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from migrator.fix.plan import PassPlan, plan
@@ -22,6 +22,7 @@ class Outcome:
     fixed: Counter  # path -> findings fixed over all passes
     first: PassPlan  # the plan of the run's own findings
     last: PassPlan  # the plan at the end: empty at a fixpoint, refusals included
+    needs: dict = field(default_factory=dict)  # path -> other paths whose fixes it relies on
     analysis: Any = None  # the api.RunResult of the last reanalysis, when there was one
 
 
@@ -44,7 +45,9 @@ def fixpoint(targets: list, unsafe: bool, reanalyse: Callable, only_if_deferred:
             break  # fixes that undo each other: stop rather than go round
         seen.add(state)
         outcome.texts = texts
-        outcome.fixed.update({path: len(change.fixed) for path, change in current.changes.items()})
+        for path, change in current.changes.items():
+            outcome.fixed[path] += len(change.fixed)
+            outcome.needs.setdefault(path, set()).update(change.needs)
         if only_if_deferred and not current.deferred:
             break
         outcome.analysis, targets = reanalyse(dict(texts))

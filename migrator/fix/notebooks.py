@@ -3,6 +3,7 @@ cell's source text, applied there, and the cell's text is written back as source
 (an inserted line becomes a new string of the `source` list), never spliced into the JSON."""
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
 from typing import Iterable, Optional
@@ -12,6 +13,12 @@ from migrator.fix import edits as text_edits
 from migrator.text.notebook import SourceMap, Unplaceable
 
 LINE = re.compile(r"[^\n]*\n|[^\n]+")
+
+
+@functools.lru_cache(maxsize=8)
+def _sources(raw: str) -> SourceMap:
+    """The notebook's source map; planning asks for it once per edit of the same text."""
+    return SourceMap(raw)
 
 
 def _in_cell(sources: SourceMap, edit: Edit) -> tuple:
@@ -31,7 +38,7 @@ def _in_cell(sources: SourceMap, edit: Edit) -> tuple:
 def misplaced(raw: str, edit: Edit) -> Optional[str]:
     """Why `edit` (raw offsets) cannot act on the notebook `raw`, or None."""
     try:
-        sources = SourceMap(raw)
+        sources = _sources(raw)
         cell, moved = _in_cell(sources, edit)
     except (Unplaceable, ValueError) as error:
         return f"the edit is not inside one cell's source ({error})"
@@ -40,7 +47,7 @@ def misplaced(raw: str, edit: Edit) -> Optional[str]:
 
 def apply(raw: str, edits: Iterable[Edit]) -> str:
     """The notebook `raw` with `edits` applied cell by cell; raises `Unplaceable`, `Conflict`."""
-    sources = SourceMap(raw)
+    sources = _sources(raw)
     by_cell: dict = defaultdict(list)
     for edit in edits:
         cell, moved = _in_cell(sources, edit)

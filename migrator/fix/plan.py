@@ -36,6 +36,11 @@ class Change:
     new: str
     fixed: list  # the findings whose fixes made `new`
 
+    @property
+    def needs(self) -> set:
+        """Other files whose fixes this change relies on (the bases its field renames follow)."""
+        return {f.extra["base"][0] for f in self.fixed if _depends(f) and f.extra["base"][0] != self.path}
+
 
 @dataclass
 class PassPlan:

@@ -84,18 +84,32 @@ def apply_fixes(run, options, reanalyse: Callable) -> None:
     _write(run, outcome)
 
 
+def _write_one(result, text: str, failed: dict) -> None:
+    try:
+        atomic.write_atomic(result.path, result.source.encode(text), expected=result.source.encode())
+    except (OSError, UnicodeEncodeError) as error:
+        failed[result.path] = result
+        result.error = f"not fixed: {getattr(error, 'strerror', None) or error}"
+
+
 def _write(run, outcome: Outcome) -> None:
-    """Write every changed file; report the fixed texts' findings (the old ones where a write failed)."""
-    failed = {}
-    for result in run.files:
-        if result.path not in outcome.texts:
-            continue
-        try:
-            new = result.source.encode(outcome.texts[result.path])
-            atomic.write_atomic(result.path, new, expected=result.source.encode())
-        except (OSError, UnicodeEncodeError) as error:
-            failed[result.path] = result
-            result.error = f"not fixed: {getattr(error, 'strerror', None) or error}"
+    """Write every changed file; report the fixed texts' findings (the old ones where a write failed).
+
+    A file whose fixes follow another file's (a field renamed with a base defined elsewhere) is
+    written after it, and not at all when that write failed."""
+    failed: dict = {}
+    pending = [result for result in run.files if result.path in outcome.texts]
+    while pending:
+        waiting = {result.path for result in pending}
+        ready = [r for r in pending if outcome.needs.get(r.path, set()).isdisjoint(waiting)] or pending
+        for result in ready:
+            missing = sorted(outcome.needs.get(result.path, set()) & failed.keys())
+            if missing:
+                failed[result.path] = result
+                result.error = f"not fixed: its fixes follow those of {missing[0]}, which was not written"
+            else:
+                _write_one(result, outcome.texts[result.path], failed)
+        pending = [result for result in pending if result not in ready]
     final = {result.path: result for result in outcome.analysis.files}
     _mark(outcome.analysis, outcome.last.refused)
     files = []
