@@ -51,9 +51,7 @@ def analyse(path: str, kind: str, data: bytes, hosts: tuple) -> Outcome:
     return Outcome(findings=analyze_text.analyze(source, ruletable.load(), host_re(hosts), path))
 
 
-def analyse_path(args: tuple) -> Outcome:
-    """Worker entry point: (path, kind, hosts), reading the file in the worker."""
-    from migrator.project import reading
-
-    path, kind, hosts = args
-    return analyse(path, kind, reading.read(path, kind), hosts)
+def analyse_work(args: tuple) -> Outcome:
+    """Worker entry point: (path, kind, bytes, hosts). The bytes are the ones the main process
+    read and hashed for the cache, never the file read again (it may have changed since)."""
+    return analyse(*args)

@@ -4,7 +4,6 @@ Each stage is a module of its own; this one only moves data between them, in one
 """
 from __future__ import annotations
 
-import difflib
 import os
 import re
 from dataclasses import dataclass, field
@@ -14,7 +13,6 @@ from migrator import analysis
 from migrator.engine import deadline
 from migrator.engine.findings import Finding
 from migrator.engine.templates import holds_base
-from migrator.fix import fixer
 from migrator.options import OFF_BY_DEFAULT, Options, selected
 from migrator.project import reading
 from migrator.project.discover import Candidate, discover
@@ -52,8 +50,10 @@ PARALLEL_THRESHOLD = 16  # files to analyse before worker processes pay for them
 
 
 class Pipeline:
-    def __init__(self, options: Options):
+    def __init__(self, options: Options, overlay: Optional[dict] = None):
+        """`overlay`: path -> bytes to analyse instead of the file's (a fix pass's texts)."""
         self.options = options
+        self.overlay = overlay
         self.results: dict = {}  # path -> FileResult
         self.context: set = set()  # paths of the project's modules read for their facts only
         self._table = None
@@ -84,7 +84,7 @@ class Pipeline:
             if candidate.kind == "python":
                 project.add(candidate.path)
             try:
-                data = reading.read(candidate.path, candidate.kind)
+                data = self._read(candidate)
             except OSError as error:
                 order[candidate.path] = checked
                 self._unreadable(candidate, error)
@@ -121,9 +121,18 @@ class Pipeline:
             if result.source is not None:
                 result.findings = suppress.filter_findings(result.source, result.findings, today)
             result.findings = [f for f in result.findings if selected(f.code, result.path, self.options)]
-        refused = self._fix_all() if self.options.fix or self.options.diff else []
         files = sorted(self.results.values(), key=lambda result: (order.get(result.path, checked), result.path))
-        return RunResult(files, checked, problems, refused)
+        run = RunResult(files, checked, problems)
+        if self.overlay is None:
+            from migrator.fix.run import apply_fixes
+
+            apply_fixes(run, self.options, lambda overlay: Pipeline(self.options, overlay).run(paths))
+        return run
+
+    def _read(self, candidate: Candidate) -> bytes:
+        if self.overlay and candidate.path in self.overlay:
+            return self.overlay[candidate.path]
+        return reading.read(candidate.path, candidate.kind)
 
     def _field_words(self) -> tuple:
         """Bytes a file on v1 must hold to have a finding: the old field names of the rule table,
@@ -157,9 +166,10 @@ class Pipeline:
         if jobs > 1 and len(todo) >= PARALLEL_THRESHOLD:
             from concurrent.futures import ProcessPoolExecutor
 
-            work = [(item[0].path, item[0].kind, self.options.hosts) for item in todo]
+            # The workers get the bytes that were hashed: the cache entry is for what was analysed.
+            work = [(item[0].path, item[0].kind, item[1], self.options.hosts) for item in todo]
             with ProcessPoolExecutor(max_workers=jobs) as pool:
-                for item, outcome in zip(todo, pool.map(analysis.analyse_path, work, chunksize=8)):
+                for item, outcome in zip(todo, pool.map(analysis.analyse_work, work, chunksize=8)):
                     item[3] = outcome
         for item in todo:
             if item[3] is None:
@@ -198,7 +208,7 @@ class Pipeline:
             if isinstance(candidate, str):
                 candidate = Candidate(candidate, "python", False)
             try:
-                data = reading.read(candidate.path, candidate.kind)
+                data = self._read(candidate)
             except OSError:
                 continue
             if any(name in data for name in encoded) and mentions.search(data):
@@ -216,85 +226,6 @@ class Pipeline:
         reported = {path for path in facts if path not in self.context}
         for path, findings in link(facts, self.table, host_re, locate, project.resolve, reported).items():
             self.results[path].findings.extend(findings)
-
-    def _allowed(self, finding: Finding) -> bool:
-        allowed = ("safe", "unsafe") if self.options.unsafe_fixes else ("safe",)
-        return finding.fix is not None and finding.fix.applicability in allowed
-
-    def _rewritten_bases(self) -> set:
-        """(path, offset) of every v1beta1 base text this run rewrites."""
-        return {
-            (result.path, edit.start)
-            for result in self.results.values()
-            for f in result.findings
-            if f.code.startswith("AM1") and self._allowed(f)
-            for edit in f.fix.edits
-        }
-
-    def _plan(self, result: FileResult, rewritten: set) -> Optional[tuple]:
-        """(fixes, edits, new text) for `result`, or None when nothing would change."""
-        # A field rename on a v1beta1 URL is fixed only together with its base.
-        fixable = [
-            f
-            for f in result.findings
-            if self._allowed(f) and (f.extra.get("base") is None or tuple(f.extra["base"]) in rewritten)
-        ]
-        if not fixable or result.source is None:
-            return None
-        edits = [edit for f in fixable for edit in f.fix.edits]
-        new_text = fixer.apply(result.source.text, edits)
-        return None if new_text == result.source.text else (fixable, edits, new_text)
-
-    def _fix_all(self) -> list:
-        """Apply (or, with --diff, show) the fixes; the paths refused by the dirty-tree guard."""
-        rewritten = self._rewritten_bases()
-        plans = {}
-        for result in self.results.values():
-            plan = self._plan(result, rewritten)
-            if plan is not None:
-                plans[result.path] = (result, plan)
-        if self.options.diff:
-            for result, (fixable, _, new_text) in plans.values():
-                result.fixed = len(fixable)
-                result.diff = unified_diff(result.path, result.source.text, new_text)
-            return []
-        if not self.options.allow_dirty:
-            from migrator.fix.dirty import dirty_files
-
-            refused = dirty_files([path for path, (result, _) in plans.items() if not result.explicit])
-            if refused:
-                return refused
-        for result, (fixable, edits, new_text) in plans.values():
-            try:
-                fixer.write_atomic(result.path, result.source.encode(new_text), expected=result.source.encode())
-            except OSError as error:
-                result.error = f"not fixed: {error.strerror or error}"
-                continue
-            result.fixed = len(fixable)
-            remaining = [f for f in result.findings if f not in fixable]
-            result.findings = [_shifted(f, edits) for f in remaining]
-            result.source = SourceText(new_text, result.source.encoding, result.source.bom)
-        return []
-
-
-def unified_diff(path: str, old: str, new: str) -> str:
-    shown = path.lstrip("/")
-    return "".join(
-        difflib.unified_diff(
-            old.splitlines(keepends=True), new.splitlines(keepends=True), fromfile=f"a/{shown}", tofile=f"b/{shown}"
-        )
-    )
-
-
-def _shifted(finding: Finding, edits: list) -> Finding:
-    """`finding` located in the text that `edits` produced."""
-    from dataclasses import replace
-
-    def move(item):
-        return replace(item, start=fixer.shift(item.start, edits), end=fixer.shift(item.end, edits))
-
-    fix = finding.fix and replace(finding.fix, edits=tuple(move(e) for e in finding.fix.edits))
-    return replace(move(finding), fix=fix)
 
 
 def check(paths: list, options: Options) -> RunResult:

@@ -15,7 +15,7 @@ from helpers import FIXTURES, check_json
 from migrator.engine import ruletable
 from migrator.engine.match import DEFAULT_HOSTS, host_pattern
 from migrator.engine.templates import Lit
-from migrator.fix import fixer
+from migrator.fix.edits import apply as apply_edits
 from migrator.policy import fields
 from migrator.policy.link import ModuleIndex
 from migrator.project.source import SourceText
@@ -126,7 +126,7 @@ def test_safe_fixes_rename_keys_and_rerun_is_clean(tmp_path):
     found, sources = analyse(root)
     for key, items in found.items():
         edits = [e for f in items if f.fix and f.fix.applicability == "safe" for e in f.fix.edits]
-        (root / key).write_text(fixer.apply(sources[key].text, edits), encoding="utf-8")
+        (root / key).write_text(apply_edits(sources[key].text, edits), encoding="utf-8")
     dag = (root / "dr_tokens_dag.py").read_text(encoding="utf-8")
     assert 'if t["scope"] == "ORGANIZATION":' in dag
     assert '"scope": t["scope"], "role"' in dag

@@ -13,7 +13,7 @@ import time
 import pytest
 from helpers import console_script, run_cli
 
-from migrator.fix import fixer
+from migrator.fix import atomic as fixer
 
 OLD_BASE = "https://api.astronomer.io/platform/v1beta1"
 NEW_BASE = "https://api.astronomer.io/v1"
@@ -102,7 +102,7 @@ def test_a_write_that_fails_half_way_leaves_the_original_whole(tmp_path):
     target.write_bytes(old)
     script = textwrap.dedent(f"""
         import resource, signal
-        from migrator.fix import fixer
+        from migrator.fix import atomic as fixer
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
         resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
         try:
@@ -123,7 +123,7 @@ def test_sigkill_at_random_moments_of_write_atomic_never_tears_the_file(tmp_path
     target.write_bytes(versions[0])
     script = textwrap.dedent(f"""
         import sys
-        from migrator.fix import fixer
+        from migrator.fix import atomic as fixer
         versions = [bytes([ord("a") + i]) * (20 * 1024 * 1024) for i in range(2)]
         print("ready", flush=True)
         i = 0

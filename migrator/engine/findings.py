@@ -7,18 +7,30 @@ from typing import Optional
 
 @dataclass(frozen=True)
 class Edit:
-    """Replace ``source[start:end]`` (character offsets) with ``content``."""
+    """Replace ``source[start:end]`` (character offsets) with ``content``.
+
+    ``expected`` is the text the analysis saw at that span (for an insertion, ""); an edit
+    whose span no longer holds it is refused, never applied. None: not known (refused too).
+    """
 
     start: int
     end: int
     content: str
+    expected: Optional[str] = None
+
+    @property
+    def inserts(self) -> bool:
+        return self.expected == ""
 
 
 @dataclass(frozen=True)
 class Fix:
+    """Edits applied whole or not at all. ``refused``: why planning would not apply them."""
+
     applicability: str  # "safe" | "unsafe"
     message: str
     edits: tuple
+    refused: Optional[str] = None
 
 
 @dataclass(frozen=True)

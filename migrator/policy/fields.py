@@ -98,7 +98,7 @@ def _field(use: FieldUse, match: BaseMatch):
             "safe" if certain else "unsafe",
             f"Rename `{change.old}` to `{change.new}`"
             + ("" if certain else " (check that this value comes from or goes to the Astro API)"),
-            (Edit(use.start, use.end, change.new),),
+            (Edit(use.start, use.end, change.new, use.key),),
         )
         message = f"`{change.old}` is `{change.new}` in v1 {where} of {label}. {change.summary}"
     else:

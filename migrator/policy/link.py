@@ -384,8 +384,8 @@ def split_fix(key: str, offset: int, length: int, blocked: list, serving: list, 
     note = f"  # {', '.join(operations)}: no v1 equivalent yet, stays on v1beta1"
     line = f"{indent}{copy} = {value}{note}"
     insert = f"{line}{newline}" if newline else f"\n{line}"
-    edits = [Edit(offset, offset + length, "v1"), Edit(line_end, line_end, insert)]
-    edits += [Edit(ref[1], ref[2], copy) for ref in sorted(references)]
+    edits = [Edit(offset, offset + length, "v1", base_text(blocked[0].match)), Edit(line_end, line_end, insert, "")]
+    edits += [Edit(ref[1], ref[2], copy, ref[3]) for ref in sorted(references)]
     fix = Fix("safe", f"Rewrite `{name}` to v1 and point the blocked calls at `{copy}`, a v1beta1 copy", tuple(edits))
     if "getenv" in value or "environ" in value:
         return _unsafe_fix(fix, "both read the same environment variable: where it is set, the copy needs a "
@@ -431,6 +431,11 @@ def v1_blocked_finding(match: BaseMatch, start: int, end: int, method: Optional[
     )
 
 
+def base_text(match: BaseMatch) -> str:
+    """The base as the analysis read it: what a fix's edit expects to find at its span."""
+    return match.lit.text[match.start : match.end]
+
+
 def base_finding(match: BaseMatch, start: int, end: int, serving: list, docstring: bool = False) -> Finding:
     """AM101/102/103/105: a v1beta1 base to rewrite, for the (match, method) calls it serves."""
     code = "AM105" if docstring else {"url": "AM101", "spec": "AM103", "path": "AM102"}[match.kind]
@@ -441,7 +446,7 @@ def base_finding(match: BaseMatch, start: int, end: int, serving: list, docstrin
         "unsafe" if unknown else "safe",
         f"Replace `{match.api}/v1beta1` with `v1`"
         + (" (the path is not in the rule table: check that v1 serves it)" if unknown else ""),
-        (Edit(start, end, "v1"),),
+        (Edit(start, end, "v1", base_text(match)),),
     )
     what = {"url": "URL", "spec": "spec URL", "path": "path"}[match.kind]
     if len({m.path for m, _ in serving}) == 1:

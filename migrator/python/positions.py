@@ -20,6 +20,8 @@ class Positions:
         self.spans: dict = {}  # id(node) -> (start, end)
         self.measured: set = set()
         self._units = None
+        self._lines: dict = {}  # id(unit) -> (index of its first line in `text`, its code's lines)
+        self.line_starts = [0] + [m.end() for m in NEWLINE.finditer(text)]
 
     @property
     def units(self) -> dict:
@@ -29,20 +31,28 @@ class Positions:
         return self._units
 
     def _cut(self) -> tuple:
+        """Units located by line: LibCST's code for a node can lack characters of the text (a
+        form feed at the start of a line, and the spaces before it), so lengths do not add up."""
         module = self.module
         units = {}
-        offset = 0
+        line = 0
         pieces = [(module.header, module.with_changes(body=[], footer=[]))]
         pieces += [(s, module.with_changes(body=[s], header=[], footer=[])) for s in module.body]
         pieces += [(module.footer, module.with_changes(body=[], header=[]))]
         for unit, alone in pieces:
-            size = sum(len(module.code_for_node(n)) for n in unit) if isinstance(unit, (list, tuple)) else len(
-                module.code_for_node(unit)
-            )
-            units[id(unit)] = (offset, alone, size)
-            offset += size
+            nodes = unit if isinstance(unit, (list, tuple)) else [unit]
+            code = "".join(module.code_for_node(n) for n in nodes)
+            lines = NEWLINE.split(code)
+            last = min(line + len(lines) - 1, len(self.line_starts) - 1)
+            start = self.line_starts[min(line, last)]
+            if not code:
+                end = start
+            else:
+                end = self.line_starts[last] if code.endswith(("\n", "\r")) else len(self.text)
+            units[id(unit)] = (start, alone, max(end, start) - start)
+            self._lines[id(unit)] = (line, lines)
+            line = last
         return units, [id(unit) for unit, _ in pieces]
-
     def span(self, node: cst.CSTNode, hints=()) -> tuple:
         """(start, end) offsets of `node`; `hints` are top-level statements likely to hold it."""
         found = self.spans.get(id(node))
@@ -59,13 +69,25 @@ class Positions:
 
     def _measure(self, unit: int) -> None:
         self.measured.add(unit)
-        base, alone, size = self.units[unit]
+        _, alone, _ = self.units[unit]
+        first, lines = self._lines[unit]
         ranges = MetadataWrapper(alone, unsafe_skip_copy=True).resolve(PositionProvider)
-        line_starts = [base] + [m.end() for m in NEWLINE.finditer(self.text, base, base + size)]
         for node, where in ranges.items():
-            if where.end.line > len(line_starts):  # the module of the unit alone, not a node of it
+            if where.end.line > len(lines):  # the module of the unit alone, not a node of it
                 continue
-            self.spans[id(node)] = (
-                line_starts[where.start.line - 1] + where.start.column,
-                line_starts[where.end.line - 1] + where.end.column,
-            )
+            self.spans[id(node)] = (self._offset(first, lines, where.start), self._offset(first, lines, where.end))
+
+    def _offset(self, first: int, lines: list, where) -> int:
+        """The text offset of a LibCST position in a unit whose code has `lines`.
+
+        Where LibCST's line lacks leading characters of the text's (form feeds), its columns
+        count from after them. A line that differs otherwise keeps its columns: the edit made
+        there is checked against the text it expects, and refused if the place is wrong.
+        """
+        index = min(first + where.line - 1, len(self.line_starts) - 1)
+        start = self.line_starts[index]
+        following = NEWLINE.search(self.text, start)
+        real = self.text[start : following.start() if following else len(self.text)]
+        generated = lines[where.line - 1]
+        shift = len(real) - len(generated) if real != generated and real.endswith(generated) else 0
+        return start + shift + where.column

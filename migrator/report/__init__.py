@@ -58,6 +58,7 @@ class Row:
     fix_edits: tuple = ()
     context: Optional[str] = None  # where inside a container file, e.g. "cell 3, line 2"
     source_cut: int = 0  # characters of the line cut before `source_line`
+    fix_refused: Optional[str] = None  # why --fix would not apply the fix
 
     @property
     def where(self) -> str:
@@ -85,7 +86,8 @@ class Report:
 
     @property
     def fixable(self) -> int:
-        return sum(1 for r in self.rows if r.fix_applicability == "safe")
+        """Findings a `--fix` would fix: safe fixes it would not refuse (see fix.plan)."""
+        return sum(1 for r in self.rows if r.fix_applicability == "safe" and r.fix_refused is None)
 
     def summary(self) -> str:
         n = len(self.rows)
@@ -157,6 +159,7 @@ def build(run_result, days_left: int, deadline_text: str,
                     if fix
                     else (),
                     context=finding.context,
+                    fix_refused=fix.refused if fix else None,
                 )
             )
     rows.sort(key=lambda r: (r.path, r.location.row, r.location.column, r.code))

@@ -10,6 +10,8 @@ Stored outputs are reported (AM106) and never rewritten.
 from __future__ import annotations
 
 import bisect
+import difflib
+import json
 import re
 from dataclasses import replace
 from typing import Optional
@@ -229,3 +231,115 @@ def _strings(value) -> list:
     if isinstance(value, list):
         return [s for item in value for s in _strings(item)]
     return []
+
+
+# -- the edit side: a fix to a cell becomes new source strings of that cell ----------------------
+
+
+def source_strings(document) -> list:
+    """For each cell (nbformat 4 `cells` or 3 `worksheets`), the JStr values of its source."""
+    if not isinstance(document, dict):
+        return []
+    cells = document.get("cells")
+    if not isinstance(cells, list):
+        worksheets = document.get("worksheets")
+        worksheets = worksheets if isinstance(worksheets, list) else []
+        cells = [c for ws in worksheets if isinstance(ws, dict) for c in ws.get("cells") or []]
+    out = []
+    for cell in cells:
+        value = cell.get("source", cell.get("input")) if isinstance(cell, dict) else None
+        if isinstance(value, JStr):
+            out.append([value])
+        elif isinstance(value, list):
+            out.append([line for line in value if isinstance(line, JStr)])
+        else:
+            out.append([])
+    return out
+
+
+class Unplaceable(ValueError):
+    """An edit that does not fall inside one cell's source text."""
+
+
+class SourceMap:
+    """A notebook's raw JSON and its cells' source texts, both ways.
+
+    `locate` turns a raw offset into (cell, offset in that cell's text); `rewritten` gives the
+    raw JSON with some cells' texts replaced, each as source strings in the file's own style:
+    unchanged lines keep their raw bytes, new lines use the file's separators, indentation,
+    `\\/` and `\\uXXXX` escapes.
+    """
+
+    def __init__(self, raw: str):
+        self.raw = raw
+        self.cells = source_strings(parse(raw))
+        self._strings = sorted(
+            (line.start, cell, index) for cell, lines in enumerate(self.cells) for index, line in enumerate(lines)
+        )
+        self._starts = [entry[0] for entry in self._strings]
+
+    def text(self, cell: int) -> str:
+        return "".join(self.cells[cell])
+
+    def line_starts(self, cell: int) -> list:
+        """Offsets in the cell's text where each source string begins, and the text's end."""
+        starts, total = [], 0
+        for line in self.cells[cell]:
+            starts.append(total)
+            total += len(line)
+        return starts + [total]
+
+    def locate(self, offset: int) -> tuple:
+        """(cell, offset in its text) of a raw offset inside a source string (its closing quote
+        included: the end of that line); raises `Unplaceable` elsewhere."""
+        index = bisect.bisect_right(self._starts, offset - 1) - 1
+        if index < 0:
+            raise Unplaceable("outside every cell's source")
+        _, cell, line = self._strings[index]
+        value = self.cells[cell][line]
+        if not value.start < offset < value.end:
+            raise Unplaceable("outside every cell's source")
+        offsets = raw_offsets(self.raw, value)
+        position = bisect.bisect_left(offsets, offset)
+        if position == len(offsets) or offsets[position] != offset:
+            raise Unplaceable("inside an escape sequence")
+        return cell, self.line_starts(cell)[line] + position
+
+    def rewritten(self, lines_of: dict) -> str:
+        """The raw JSON with cell `c`'s source strings replaced by `lines_of[c]` (str values)."""
+        pieces, pos = [], 0
+        for cell in sorted(lines_of, key=lambda c: self.cells[c][0].start):
+            old = self.cells[cell]
+            pieces.append(self.raw[pos : old[0].start])
+            pieces.append(self._encoded(old, lines_of[cell]))
+            pos = old[-1].end
+        pieces.append(self.raw[pos:])
+        return "".join(pieces)
+
+    def _encoded(self, old: list, new: list) -> str:
+        if not self.raw[: old[0].start].rstrip().endswith("["):  # the source is one string
+            return self._string("".join(new), old[0])
+        raws = [self.raw[line.start : line.end] for line in old]
+        encoded = []
+        matcher = difflib.SequenceMatcher(None, [str(line) for line in old], new, autojunk=False)
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            if tag == "equal":
+                encoded += raws[i1:i2]
+                continue
+            for j in range(j1, j2):  # a changed line is written in the style of the line it replaces
+                like = old[min(i1 + j - j1, i2 - 1)] if i2 > i1 else old[max(i1 - 1, 0)]
+                encoded.append(self._string(new[j], like))
+        return self._separator(old).join(encoded)
+
+    def _separator(self, old: list) -> str:
+        if len(old) > 1:
+            return self.raw[old[0].end : old[1].start]
+        opening = self.raw.rfind("[", 0, old[0].start)
+        return "," + self.raw[opening + 1 : old[0].start]
+
+    def _string(self, value: str, like: JStr) -> str:
+        """`value` as a JSON string written the way `like` is: `\\/` escapes and `\\uXXXX`."""
+        original = self.raw[like.start : like.end]
+        ascii_only = "\\u" in original and not any(ord(c) > 127 for c in original)
+        out = json.dumps(value, ensure_ascii=ascii_only)
+        return out.replace("/", "\\/") if "\\/" in original else out

@@ -1,31 +1,16 @@
-"""Apply fixes to a text, and write files so that they are never half-written."""
+"""Write a fixed file so that it is never half-written, and never over an edit made meanwhile.
+
+What remains: the last look at the file (a `stat` right before the rename, compared with the
+one taken when its bytes were compared) and the rename are two system calls; an editor that
+saves between them loses that save. No portable call compares and renames in one step. The
+stat compares inode, size and times, which the kernel keeps at clock-tick resolution: an edit
+of the same size, in place, within the tick of the compare, also goes unseen.
+"""
 from __future__ import annotations
 
 import os
 import stat
 from typing import Optional
-
-
-def apply(text: str, edits: list) -> str:
-    """`text` with non-overlapping `edits` applied (an edit overlapping an earlier one is skipped)."""
-    out, pos = [], 0
-    for edit in sorted(edits, key=lambda e: (e.start, e.end)):
-        if edit.start < pos:
-            continue
-        out.append(text[pos : edit.start])
-        out.append(edit.content)
-        pos = edit.end
-    out.append(text[pos:])
-    return "".join(out)
-
-
-def shift(offset: int, edits: list) -> int:
-    """Where `offset` lands once `edits` (all before or around it) are applied."""
-    delta = 0
-    for edit in edits:
-        if edit.end <= offset:
-            delta += len(edit.content) - (edit.end - edit.start)
-    return offset + delta
 
 
 class NotWritten(OSError):
@@ -36,21 +21,31 @@ class NotWritten(OSError):
         self.strerror = reason
 
 
-def _current(path: str, size: int) -> Optional[bytes]:
-    """At most `size + 1` bytes of `path` as it is now, or None when it is gone."""
+def _identity(status: os.stat_result) -> tuple:
+    return (status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns)
+
+
+def _check_unchanged(path: str, expected: bytes) -> tuple:
+    """Raise `NotWritten` unless `path` holds `expected`; the identity of what was compared."""
     try:
         with open(path, "rb") as handle:
-            return handle.read(size + 1)
+            seen = _identity(os.fstat(handle.fileno()))
+            current = handle.read(len(expected) + 1)
     except FileNotFoundError:
-        return None
-
-
-def _check_unchanged(path: str, expected: bytes) -> None:
-    current = _current(path, len(expected))
-    if current is None:
-        raise NotWritten("deleted since it was read; not fixed")
+        raise NotWritten("deleted since it was read; not fixed") from None
     if current != expected:
         raise NotWritten("changed on disk since it was read; not fixed")
+    return seen
+
+
+def _check_still(path: str, seen: tuple) -> None:
+    """The last look before the rename: a `stat`, cheaper than reading the file again."""
+    try:
+        now = _identity(os.stat(path))
+    except FileNotFoundError:
+        raise NotWritten("deleted while it was being fixed; not fixed") from None
+    if now != seen:
+        raise NotWritten("changed on disk while it was being fixed; not fixed")
 
 
 def _keep_owner(path: str, status: os.stat_result) -> None:
@@ -105,7 +100,8 @@ def write_atomic(path: str, data: bytes, expected: Optional[bytes] = None) -> No
         os.chmod(temporary, stat.S_IMODE(status.st_mode))
         _keep_owner(temporary, status)
         if expected is not None:
-            _check_unchanged(target, expected)
+            # Compared once the temporary file is complete, then a stat right before the rename.
+            _check_still(target, _check_unchanged(target, expected))
         os.replace(temporary, target)
         temporary = None
     finally:
