@@ -98,7 +98,7 @@ class Pipeline:
             project.add(candidate.path)
             self.context.add(candidate.path)
             try:
-                data = reading.read(candidate.path, candidate.kind)
+                data = self._read(candidate)
             except OSError:
                 continue
             if prefilter.may_match(data):
