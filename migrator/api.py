@@ -12,7 +12,6 @@ from typing import Optional
 from migrator import analysis
 from migrator.engine import deadline
 from migrator.engine.findings import Finding
-from migrator.engine.templates import holds_base
 from migrator.options import OFF_BY_DEFAULT, Options, selected
 from migrator.project import reading
 from migrator.project.discover import Candidate, discover
@@ -194,26 +193,44 @@ class Pipeline:
             python_facts[candidate.path] = outcome.facts
 
     def _analyse_importers(self, unread: list, facts: dict) -> None:
-        """Parse the modules that may import a v1beta1 constant defined in another module.
+        """Parse the modules that may read a base defined in another module, until none is left:
+        those naming a module-level name that holds (or imports) a base, or naming a module that
+        holds one (its objects' attributes may: `CONFIG.platform_url`).
 
         `unread`: the Python modules the prefilter let go, as Candidates or (walked) paths.
         """
-        names = sorted({name for f in facts.values() for name, template in f.exports.items() if holds_base(template, self.options.hosts)})
-        if not names:
-            return
-        encoded = [name.encode() for name in names]
-        mentions = re.compile(rb"\b(?:%s)\b" % b"|".join(re.escape(n) for n in encoded))
-        importers = []
-        for candidate in unread:
-            if isinstance(candidate, str):
-                candidate = Candidate(candidate, "python", False)
-            try:
-                data = self._read(candidate)
-            except OSError:
-                continue
-            if any(name in data for name in encoded) and mentions.search(data):
-                importers.append((candidate, data))
-        self._analyse_all(importers, facts)
+        pending = [Candidate(c, "python", False) if isinstance(c, str) else c for c in unread]
+        searched: set = set()
+        while pending:
+            names = self._importer_names(facts) - searched
+            if not names:
+                return
+            searched |= names
+            encoded = sorted(name.encode() for name in names)
+            mentions = re.compile(rb"\b(?:%s)\b" % b"|".join(re.escape(n) for n in encoded))
+            importers, rest = [], []
+            for candidate in pending:
+                try:
+                    data = self._read(candidate)
+                except OSError:
+                    continue
+                if any(name in data for name in encoded) and mentions.search(data):
+                    importers.append((candidate, data))
+                else:
+                    rest.append(candidate)
+            self._analyse_all(importers, facts)
+            pending = rest
+
+    def _importer_names(self, facts: dict) -> set:
+        """Names whose mention makes a module a possible reader of a base defined elsewhere."""
+        names = set()
+        for path, found in facts.items():
+            exported = {name for name, template in found.exports.items() if template}
+            names |= exported
+            if found.uses or exported:
+                stem = os.path.splitext(os.path.basename(path))[0]
+                names.add(os.path.basename(os.path.dirname(path)) if stem == "__init__" else stem)
+        return {name for name in names if name.isidentifier()}
 
     def _link(self, facts: dict, project: Project) -> None:
         from migrator.policy.link import link

@@ -64,6 +64,7 @@ class ModuleIndex:
         self.facts = facts_by_key
         self.resolve_module = resolve_module
         self.unfollowed: list = []  # (exported template, defining key, reading key, start, end, why)
+        self.attribute_reads: list = []  # (attribute, reading key): `CONFIG.url` of an imported object
         self._reading: tuple = ("", 0, 0)  # the use being resolved: (key, start, end)
 
     def resolve_use(self, template: tuple, key: str, start: int, end: int) -> tuple:
@@ -87,6 +88,10 @@ class ModuleIndex:
                                                 f"imported ambiguously ({found.describe()})"))
                 out.append(Hole(part.name))
                 continue
+            if found is not None and not found.keys:
+                owner = part.module.rpartition(".")[0]
+                if owner and self.resolve_module(owner, importer).keys:  # an attribute of an imported object
+                    self.attribute_reads.append((part.name, self._reading[0]))
             exported = self.facts[keys[0]].exports.get(part.name) if len(keys) == 1 else None
             if exported is None:
                 out.append(Hole(part.name))
@@ -146,6 +151,8 @@ def link(facts_by_key: dict, table: RuleTable, host_re, locate, resolve_module, 
     for key, facts in facts_by_key.items():
         for name in facts.unresolved_attrs:
             readers[name].append(key)
+    for name, key in index.attribute_reads:
+        readers[name].append(key)
     project = Project(table, locate, facts_by_key, readers)
     for (key, offset), group in verdicts.items():
         group = _prefer_methods(group)

@@ -29,7 +29,7 @@ from migrator.policy.link import is_relative_path
 from migrator.project.source import NEWLINE, SourceText
 from migrator.python.facts import PythonFacts, Use
 from migrator.python.reads import INERT_METHODS, Sink, is_base_keyword, is_load, sink
-from migrator.python.scopes import Binder, Binding, Scope, chain, dotted, latest, params, resolve, target_names
+from migrator.python.scopes import Binder, Binding, Scope, call_name, chain, dotted, latest, params, resolve, target_names
 from migrator.python.positions import Positions
 
 HTTP_METHODS = {"get", "post", "put", "patch", "delete", "head", "options"}
@@ -284,7 +284,7 @@ class _Collector(cst.CSTVisitor):
 
     def _call(self, node: cst.Call, depth: int) -> Optional[tuple]:
         func = node.func
-        name = func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", "")
+        name = call_name(func)
         positional = [a.value for a in node.args if a.keyword is None and not a.star]
         keywords = {a.keyword.value: a.value for a in node.args if a.keyword is not None}
         if name == "format" and isinstance(func, cst.Attribute):
@@ -460,7 +460,7 @@ class _Collector(cst.CSTVisitor):
     def _is_string_root(self, node: cst.CSTNode) -> bool:
         if isinstance(node, cst.Call):
             func = node.func
-            name = func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", "")
+            name = call_name(func)
             return name in self.STRING_CALLS
         return isinstance(node, self.STRINGISH)
 
@@ -493,7 +493,7 @@ class _Collector(cst.CSTVisitor):
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
-        name = func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", "")
+        name = call_name(func)
         if name in INERT_METHODS:
             self.inert.update(id(a.value) for a in node.args)
             return

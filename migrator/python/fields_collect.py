@@ -21,7 +21,7 @@ import libcst as cst
 from migrator.engine import ruletable
 from migrator.engine.templates import Lit, Ref, concat, holds_base
 from migrator.python.analyze import MAX_DEPTH, _Collector
-from migrator.python.scopes import Binding, Scope, dotted
+from migrator.python.scopes import Binding, Scope, call_name, dotted
 from migrator.python.facts import ApiCall, FieldUse
 
 BODY_KEYWORDS = ("json", "data", "content")
@@ -174,7 +174,7 @@ class FlowCollector(_Collector):
     def _request(self, node: cst.Call) -> Optional[tuple]:
         """(URL template, method) of a request call to what may be an Astro URL."""
         func = node.func
-        name = func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", "")
+        name = call_name(func)
         method, url = self._request_parts(node, name)
         template = self.evaluate(url) if url is not None else None
         if template is None:

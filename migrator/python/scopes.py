@@ -123,6 +123,13 @@ def dotted(node: cst.BaseExpression) -> str:
     return ""
 
 
+def call_name(func: cst.BaseExpression) -> str:
+    """The last name of what a call calls: `get` for `requests.get(…)`, "" for `fns[0](…)`."""
+    if isinstance(func, cst.Attribute):
+        return func.attr.value
+    return func.value if isinstance(func, cst.Name) else ""
+
+
 def relative_module(node: cst.ImportFrom) -> str:
     dots = "." * len(node.relative)
     return dots + (dotted(node.module) if node.module else "")
