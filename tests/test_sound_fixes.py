@@ -4,7 +4,7 @@ to the v1 endpoint that serves it.
 Each test copies a fixture project (tests/fixtures/sound), checks it in-process, fixes it, then
 imports the fixed modules and runs them: a blocked call (alerts, notification channels) must
 still request its v1beta1 URL, a migratable one its old URL or the v1 equivalent, and a second
-`--fix` must change no byte. Tests marked xfail(strict) show where the tool is unsound today.
+`--fix` must change no byte. Each situation broke a blocked call before the redesign of issue 11.
 """
 from __future__ import annotations
 
@@ -25,10 +25,6 @@ from sound.harness import (
 )
 
 
-def unsound(reason: str):
-    return pytest.mark.xfail(strict=True, reason=f"issue 11: {reason}")
-
-
 def assert_sound(outcome: FixOutcome) -> None:
     assert outcome.before, "the probes ran no code"
     assert all(outcome.before.values()), f"a probe requested nothing: {outcome.before}"
@@ -39,11 +35,11 @@ def assert_sound(outcome: FixOutcome) -> None:
 # --- 1. pre-commit: one file named, facts from the whole project -----------------------------
 
 PRECOMMIT_FILES = [
-    pytest.param("include/astro_settings.py", marks=unsound("a named settings module does not see its importers")),
-    pytest.param("include/astro_client.py", marks=unsound("a named module does not see the constant it imports")),
+    "include/astro_settings.py",
+    "include/astro_client.py",
     "dags/deployment_report.py",
     "dags/alert_sync.py",
-    pytest.param("dags/alert_digest.py", marks=unsound("a DAG calling alerts through an imported constant reports nothing")),
+    "dags/alert_digest.py",
 ]
 
 
@@ -60,14 +56,21 @@ def precommit(root) -> Program:
 
 @pytest.mark.parametrize("named", PRECOMMIT_FILES)
 def test_naming_one_file_reports_what_the_project_run_reports_for_it(tmp_path, monkeypatch, named):
+    """Alone, a file also points at each base it calls through that another file defines (the
+    whole-project run reports those at their definitions): never with a fix of its own."""
     root = copy_project("precommit", tmp_path)
     monkeypatch.chdir(root)
     whole = reported_for(run(["."]), named)
-    assert reported(run([named])) == whole
+    alone = reported(run([named]))
+    assert [r for r in alone if r in whole] == whole
+    pointers = [r for r in alone if r not in whole]
+    assert all(r.code in ("AM101", "AM102", "AM202") and r.applicability == "" for r in pointers)
+    if named == "dags/deployment_report.py":  # it calls through the settings module's bases
+        assert pointers
 
 
 @pytest.mark.parametrize("named", [
-    pytest.param("include/astro_settings.py", marks=unsound("ALERTS_API is rewritten to v1 when named alone")),
+    "include/astro_settings.py",
     "include/astro_client.py",
     "dags/deployment_report.py",
     "dags/alert_digest.py",
@@ -103,7 +106,7 @@ def monorepo(root) -> list:
 
 
 @pytest.mark.parametrize("project", [
-    pytest.param("proj_a", marks=unsound("from the repo root proj_a's importers are confused with proj_b's")),
+    "proj_a",
     "proj_b",
 ])
 def test_monorepo_root_run_reports_each_project_as_its_own_run_does(tmp_path, monkeypatch, project):
@@ -113,7 +116,6 @@ def test_monorepo_root_run_reports_each_project_as_its_own_run_does(tmp_path, mo
     assert whole == reported(run([project]))
 
 
-@unsound("proj_a's base, shared with an alerts call, is reported AM101 with a safe fix")
 def test_monorepo_base_shared_with_a_blocked_call_is_am202_without_a_safe_fix(tmp_path, monkeypatch):
     root = copy_project("monorepo", tmp_path)
     monkeypatch.chdir(root)
@@ -123,8 +125,8 @@ def test_monorepo_base_shared_with_a_blocked_call_is_am202_without_a_safe_fix(tm
 
 
 @pytest.mark.parametrize("paths", [
-    pytest.param(["."], marks=unsound("--fix from the repo root breaks proj_a's alerts call")),
-    pytest.param(["proj_a/include/astro_settings.py"], marks=unsound("naming proj_a's settings breaks its alerts call")),
+    ["."],
+    ["proj_a/include/astro_settings.py"],
     ["proj_a"],
     ["proj_b"],
 ])
@@ -174,44 +176,29 @@ ATTRIBUTE_SHAPES = {
         "workspaces": lambda load: load("channel_report").workspaces.function(),
     }),
 }
-UNSOUND_ATTRIBUTE_SHAPES = {
-    "namespace": "a SimpleNamespace field read as conf.ASTRO.platform for notification-channels",
-    "dataclass_default": "a dataclass field default read through an instance for alerts",
-    "dataclass_instance": "a dataclass instance's keyword argument read as env.api_base for a channel delete",
-    "dict_entries": "a dict entry read as ASTRO_ENDPOINTS['platform'] for notification-channels",
-    "settings_class": "a settings-class attribute read as settings.api_base for alerts",
-    "session_subclass": "a Session subclass default base_url used by relative notification-channels paths",
-}
-UNSOUND_WHEN_SETTINGS_NAMED = {
-    **UNSOUND_ATTRIBUTE_SHAPES,
-    "client_self_base": "a named settings module does not see the client that reads it as self.base",
-}
 
 
-def attribute_shapes(unsound_when_named: dict) -> list:
-    return [
-        pytest.param(shape, marks=unsound(unsound_when_named[shape])) if shape in unsound_when_named else shape
-        for shape in ATTRIBUTE_SHAPES
-    ]
-
-
-@pytest.mark.parametrize("shape", attribute_shapes(UNSOUND_ATTRIBUTE_SHAPES))
+@pytest.mark.parametrize("shape", ATTRIBUTE_SHAPES)
 def test_attribute_base_read_for_a_blocked_call_is_not_a_safe_plain_rewrite(tmp_path, monkeypatch, shape):
     root = copy_project(f"attributes/{shape}", tmp_path)
     monkeypatch.chdir(root)
     settings = ATTRIBUTE_SHAPES[shape][0]
-    plain = [r for r in reported_for(run(["."]), settings) if r.code == "AM101" and r.applicability == "safe"]
+    lines = (root / settings).read_text().splitlines()
+    plain = [
+        r for r in reported_for(run(["."]), settings)
+        if r.code == "AM101" and r.applicability == "safe" and "platform/v1beta1" in lines[r.line - 1]
+    ]
     assert plain == [], "a base that reaches a blocked endpoint is offered as a safe v1 rewrite"
 
 
-@pytest.mark.parametrize("shape", attribute_shapes(UNSOUND_ATTRIBUTE_SHAPES))
+@pytest.mark.parametrize("shape", ATTRIBUTE_SHAPES)
 def test_attribute_base_fix_of_the_project_keeps_blocked_calls(tmp_path, monkeypatch, shape):
     root = copy_project(f"attributes/{shape}", tmp_path)
     monkeypatch.chdir(root)
     assert_sound(fix_and_rerun(root, [astro_project(root, ATTRIBUTE_SHAPES[shape][1])], ["."]))
 
 
-@pytest.mark.parametrize("shape", attribute_shapes(UNSOUND_WHEN_SETTINGS_NAMED))
+@pytest.mark.parametrize("shape", ATTRIBUTE_SHAPES)
 def test_attribute_base_fix_of_the_named_settings_keeps_blocked_calls(tmp_path, monkeypatch, shape):
     root = copy_project(f"attributes/{shape}", tmp_path)
     monkeypatch.chdir(root)
@@ -268,25 +255,12 @@ SHADOWING_FORMS = {
     "import_as": jobs(lambda m: m.alerts_from_eu_mirror()),
     "parameter": jobs(lambda m: m.alerts()),
 }
-UNSOUND_SHADOWING = {
-    "for_target": "a `for` target inside a function is taken for the module's BASE; the split rewrites the mirror call",
-    "walrus": "a `:=` target is taken for the module's BASE; the split rewrites the proxy call",
-    "except_as": "an `except … as` name is taken for the module's BASE; the split rewrites the mirror call",
-    "match_capture": "a `match` capture is taken for the module's BASE; the split rewrites the mirror call",
-}
 
 
 READ_BY_A_BLOCKED_CALL = {"global", "class_body"}  # forms where the alerts call really reads the module's BASE
 
 
-def shadowing_forms() -> list:
-    return [
-        pytest.param(form, marks=unsound(UNSOUND_SHADOWING[form])) if form in UNSOUND_SHADOWING else form
-        for form in SHADOWING_FORMS
-    ]
-
-
-@pytest.mark.parametrize("form", shadowing_forms())
+@pytest.mark.parametrize("form", SHADOWING_FORMS)
 def test_shadowing_name_is_not_taken_for_the_module_base(tmp_path, monkeypatch, form):
     root = copy_project(f"shadowing/{form}", tmp_path)
     monkeypatch.chdir(root)
@@ -299,7 +273,7 @@ def test_shadowing_name_is_not_taken_for_the_module_base(tmp_path, monkeypatch, 
         assert not any(r.code == "AM202" for r in on_base), f"only deployments() reads BASE: {on_base}"
 
 
-@pytest.mark.parametrize("form", shadowing_forms())
+@pytest.mark.parametrize("form", SHADOWING_FORMS)
 def test_shadowing_name_keeps_its_own_value_after_the_fix(tmp_path, monkeypatch, form):
     root = copy_project(f"shadowing/{form}", tmp_path)
     monkeypatch.chdir(root)

@@ -11,7 +11,6 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sound.harness import Probe, Program, fix_and_rerun, unsound_changes
@@ -192,18 +191,7 @@ def test_fixing_a_whole_project_of_module_constants_is_sound(project):
     assert fix_problems(project) == []
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11: attribute holders, mirror loops and single-file runs are unsound")
-def test_fixing_any_generated_project_is_sound():
-    # The examples are collected rather than failed one by one: while this is known to fail,
-    # Hypothesis would otherwise shrink (slow) and save a patch file for it on every run.
-    broken = []
-
-    @SETTINGS
-    @given(projects(STRING_HOLDERS + ATTRIBUTE_HOLDERS, mirrors=True, single_files=True))
-    def explore(project):
-        problems = fix_problems(project)
-        if problems:
-            broken.append((project, problems))
-
-    explore()
-    assert broken == []
+@SETTINGS
+@given(projects(STRING_HOLDERS + ATTRIBUTE_HOLDERS, mirrors=True, single_files=True))
+def test_fixing_any_generated_project_is_sound(project):
+    assert fix_problems(project) == []
