@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 from pathlib import Path
 
-from helpers import console_script, run_cli
+from helpers import run_cli
 
 from migrator.engine import ruletable
 from migrator.report import explain
@@ -51,9 +50,7 @@ def test_explain_every_code_with_deadline_and_guide():
 
 def test_as_of_environment_and_flag(tmp_path):
     (tmp_path / "a.py").write_text(URL)
-    environment = dict(os.environ, ASTRO_MIGRATE_AS_OF="2027-01-01")
-    by_env = subprocess.run([console_script(), "check", "."], cwd=tmp_path, env=environment,
-                            capture_output=True, text=True)
+    by_env = run_cli("check", ".", cwd=tmp_path, env={"ASTRO_MIGRATE_AS_OF": "2027-01-01"})
     assert by_env.stdout.splitlines()[-1].endswith("v1beta1 end of support is today")
     by_flag = run_cli("check", "--as-of", "2026-12-31", ".", cwd=tmp_path)
     assert by_flag.stdout.splitlines()[-1].endswith("1 day until v1beta1 end of support")
