@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import tempfile
+from pathlib import Path
 
 import pytest
 from hypothesis import settings
@@ -16,9 +18,41 @@ os.environ["HYPOTHESIS_STORAGE_DIRECTORY"] = _HYPOTHESIS_HOME
 settings.register_profile("astro-migrate", database=None)
 settings.load_profile("astro-migrate")
 
+_BEFORE = pytest.StashKey[object]()
+
 
 def pytest_unconfigure(config) -> None:
     shutil.rmtree(_HYPOTHESIS_HOME, ignore_errors=True)
+
+
+def _new_files(root: Path):
+    """Untracked and ignored paths of the checkout (None outside a git checkout), leaving out
+    what pytest itself writes (byte code, its cache)."""
+    try:
+        listing = subprocess.run(["git", "status", "--porcelain", "--ignored"], cwd=root, capture_output=True,
+                                 text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    paths = {line[3:] for line in listing.splitlines() if line[:2] in ("??", "!!")}
+    return {p for p in paths if "__pycache__" not in p and not p.startswith(".pytest_cache")}
+
+
+def pytest_sessionstart(session) -> None:
+    if not hasattr(session.config, "workerinput"):  # the controller, or a run without xdist
+        session.config.stash[_BEFORE] = _new_files(session.config.rootpath)
+
+
+def pytest_sessionfinish(session) -> None:
+    """A test that writes into the repository fails the run, even when its assertions pass."""
+    before = session.config.stash.get(_BEFORE, None)
+    after = _new_files(session.config.rootpath) if before is not None else None
+    if before is None or after is None or not after - before:
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter:
+        reporter.ensure_newline()
+        reporter.write_sep("=", f"tests wrote into the repository: {', '.join(sorted(after - before))}", red=True)
+    session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 @pytest.fixture(autouse=True)
