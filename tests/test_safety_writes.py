@@ -143,7 +143,8 @@ KILL_SWITCH = textwrap.dedent("""
     """)
 
 # (function, n-th call, before/after): the data is written but not synced; synced but its mode is
-# not set; the temporary file is complete; the rename is done but not yet made durable.
+# not set; the temporary file is complete; the rename is done but not yet made durable; the same
+# moment of the next rewrite.
 WRITE_POINTS = [("fsync", 1, "before"), ("chmod", 1, "before"), ("replace", 1, "before"), ("replace", 1, "after"),
                 ("replace", 2, "before")]
 
@@ -194,13 +195,23 @@ def test_sigkill_while_the_temporary_file_is_partly_written_never_tears_the_file
     process = subprocess.Popen([sys.executable, "-c", script])
     try:
         deadline = time.monotonic() + 60
-        while not any(0 < p.stat().st_size < size for p in tmp_path.glob(".astro-migrate-*.tmp") if p.exists()):
+        while not partly_written(tmp_path, size):
             assert time.monotonic() < deadline, "never saw a partly written temporary file"
-        process.kill()
     finally:
         process.kill()
         process.wait()
     assert target.read_bytes() in versions
+
+
+def partly_written(folder, size: int) -> bool:
+    """Whether a temporary file in `folder` holds more than nothing and less than `size` bytes."""
+    for path in folder.glob(".astro-migrate-*.tmp"):
+        try:
+            if 0 < path.stat().st_size < size:
+                return True
+        except FileNotFoundError:
+            pass  # renamed over the target meanwhile
+    return False
 
 
 # -- real runs ------------------------------------------------------------------------------
