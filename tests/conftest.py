@@ -25,6 +25,12 @@ def pytest_unconfigure(config) -> None:
     shutil.rmtree(_HYPOTHESIS_HOME, ignore_errors=True)
 
 
+def pytest_collection_modifyitems(items) -> None:
+    """The pre-commit tests first: one worker installs their hooks (the slowest setup) while the
+    others run everything else."""
+    items.sort(key=lambda item: item.get_closest_marker("precommit") is None)
+
+
 def _new_files(root: Path):
     """Untracked and ignored paths of the checkout (None outside a git checkout), leaving out
     what pytest itself writes (byte code, its cache)."""
