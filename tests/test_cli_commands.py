@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 from pathlib import Path
 from typing import Optional
 
-from helpers import AS_OF, cli_runner, console_script
+from helpers import AS_OF, cli_runner, console_script, run_cli
 
 from migrator.cli import main
 from migrator.engine import registry, ruletable
@@ -84,9 +83,7 @@ def test_explain_json_is_every_rule_or_one():
 
 def test_as_of_environment_and_flag(tmp_path):
     (tmp_path / "a.py").write_text(URL)
-    environment = dict(os.environ, ASTRO_MIGRATE_AS_OF="2027-01-01")
-    by_env = subprocess.run([console_script(), "check", "."], cwd=tmp_path, env=environment,
-                            capture_output=True, text=True)
+    by_env = run_cli("check", ".", cwd=tmp_path, env={"ASTRO_MIGRATE_AS_OF": "2027-01-01"})
     assert by_env.stdout.splitlines()[-1].endswith("v1beta1 end of support is today")
     by_flag = invoke("check", "--as-of", "2026-12-31", ".", cwd=tmp_path)
     assert by_flag.stdout.splitlines()[-1].endswith("1 day until v1beta1 end of support")

@@ -91,6 +91,7 @@ def test_fifty_megabyte_file_is_refused_in_one_line(tree):
     assert concise("dump.py", cwd=tree).returncode == 2
 
 
+@pytest.mark.e2e
 def test_memory_stays_bounded_on_a_one_gigabyte_file(tree):
     sparse(tree / "export.json", 1024 * reading.MB, f'{{"url": "{URL}"}}'.encode())
     probe = textwrap.dedent(f"""
@@ -200,6 +201,7 @@ def run_powerless(*args, cwd):
                           env={**os.environ, "ASTRO_MIGRATE_AS_OF": "2026-11-28"})
 
 
+@pytest.mark.e2e
 def test_folder_without_read_permission_is_one_line_and_the_run_goes_on(locked_folder):
     result = run_powerless(".", cwd=locked_folder)
     assert_good_file_still_checked(result)
@@ -207,10 +209,12 @@ def test_folder_without_read_permission_is_one_line_and_the_run_goes_on(locked_f
     assert len(about) == 1 and "Permission denied" in about[0], about
 
 
+@pytest.mark.e2e
 def test_folder_without_read_permission_inside_a_walk_does_not_fail_the_run(locked_folder):
     assert run_powerless(".", cwd=locked_folder).returncode == 1
 
 
+@pytest.mark.e2e
 def test_unreadable_named_file_exits_2(tree):
     (tree / "private.py").write_text(GOOD)
     (tree / "private.py").chmod(0)

@@ -69,11 +69,11 @@ def fix_properties(name: str, data: bytes, python: bool) -> None:
         path = os.path.join(folder, name)
         with open(path, "wb") as handle:
             handle.write(data)
-        before = run.check([path], run.Options())
+        before = run.check([path], run.Options(no_cache=True))
         assert before.findings, "the generator planted a v1beta1 URL in every file"
         spans = [(e.start, e.end) for _, f in before.findings if f.fix for e in f.fix.edits]
         old_text = before.files[0].source.text if before.files and before.files[0].source else None
-        run.check([path], run.Options(fix=True, unsafe_fixes=True))
+        run.check([path], run.Options(fix=True, unsafe_fixes=True, no_cache=True))
         with open(path, "rb") as handle:
             fixed = handle.read()
         new_text = fixed.decode("utf-8")
@@ -82,9 +82,9 @@ def fix_properties(name: str, data: bytes, python: bool) -> None:
                 assert any(s <= i1 and i2 <= e for s, e in spans), (tag, old_text[i1 - 20 : i2 + 20])
         if python:
             ast.parse(new_text)
-        after = run.check([path], run.Options())
+        after = run.check([path], run.Options(no_cache=True))
         assert not [f.code for _, f in after.findings if f.code in URL_CODES], new_text
-        run.check([path], run.Options(fix=True, unsafe_fixes=True))
+        run.check([path], run.Options(fix=True, unsafe_fixes=True, no_cache=True))
         with open(path, "rb") as handle:
             assert handle.read() == fixed
 
@@ -119,5 +119,5 @@ def test_check_never_raises_on_arbitrary_bytes(data, name):
         path = os.path.join(folder, name)
         with open(path, "wb") as handle:
             handle.write(data)
-        run.check([path], run.Options())
-        run.check([folder], run.Options(fix=True, unsafe_fixes=True))
+        run.check([path], run.Options(no_cache=True))
+        run.check([folder], run.Options(fix=True, unsafe_fixes=True, no_cache=True))

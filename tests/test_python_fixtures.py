@@ -61,8 +61,10 @@ def test_json_span_covers_the_v1beta1_text_and_fix_edit_matches(tmp_path):
         assert set(f) >= {"code", "message", "filename", "location", "end_location", "fix", "url", "severity", "endpoint"}
 
 
-def test_constant_imported_from_another_module_is_reported_once_at_its_definition():
-    findings = check_json(".", cwd=FIXTURES / "python" / "crossmodule")
+def test_constant_imported_from_another_module_is_reported_once_at_its_definition(tmp_path):
+    tree = tmp_path / "crossmodule"
+    shutil.copytree(FIXTURES / "python" / "crossmodule", tree)  # the run writes its cache into cwd
+    findings = check_json(".", cwd=tree)
     assert [(f["filename"], f["location"]["row"], f["code"]) for f in findings] == [
         ("etl/common/settings.py", 4, "AM101"),
         ("etl/common/settings.py", 5, "AM101"),

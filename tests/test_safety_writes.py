@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import random
 import signal
 import stat
 import subprocess
@@ -11,7 +10,7 @@ import textwrap
 import time
 
 import pytest
-from helpers import console_script, run_cli
+from helpers import run_cli
 
 from migrator.fix import atomic as fixer
 
@@ -116,38 +115,115 @@ def test_a_write_that_fails_half_way_leaves_the_original_whole(tmp_path):
     assert os.listdir(tmp_path) == ["big.txt"]
 
 
-def test_sigkill_at_random_moments_of_write_atomic_never_tears_the_file(tmp_path):
-    """A process rewriting a 20 MB file over and over is killed at random moments."""
+# A child process sends itself a signal at a fixed point of a write: just before or after the
+# n-th call of an `os` function on a path under a folder (a descriptor counts by what it names).
+KILL_SWITCH = textwrap.dedent("""
+    import os, signal
+
+    def arm(name, nth, when, signum, folder):
+        real, calls = getattr(os, name), [0]
+
+        def names(argument):
+            if isinstance(argument, int):
+                return os.readlink(f"/proc/self/fd/{argument}")
+            return os.path.abspath(argument) if isinstance(argument, (str, os.PathLike)) else ""
+
+        def switch(*args, **kwargs):
+            if any(str(names(a)).startswith(folder) for a in args):
+                calls[0] += 1
+            hit = calls[0] == nth
+            if hit and when == "before":
+                os.kill(os.getpid(), signum)
+            result = real(*args, **kwargs)
+            if hit and when == "after":
+                os.kill(os.getpid(), signum)
+            return result
+
+        setattr(os, name, switch)
+    """)
+
+# (function, n-th call, before/after): the data is written but not synced; synced but its mode is
+# not set; the temporary file is complete; the rename is done but not yet made durable; the same
+# moment of the next rewrite.
+WRITE_POINTS = [("fsync", 1, "before"), ("chmod", 1, "before"), ("replace", 1, "before"), ("replace", 1, "after"),
+                ("replace", 2, "before")]
+
+
+def point_id(point: tuple) -> str:
+    name, nth, when = point
+    return f"{when}-{name}-{nth}"
+
+
+def killed_at(point: tuple, signum: int, folder, body: str, cwd=None) -> subprocess.CompletedProcess:
+    name, nth, when = point
+    script = KILL_SWITCH + f"arm({name!r}, {nth}, {when!r}, {int(signum)}, {str(folder)!r})\n" + body
+    return subprocess.run([sys.executable, "-c", script], cwd=cwd, capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "ASTRO_MIGRATE_AS_OF": "2026-11-28"})
+
+
+@pytest.mark.parametrize("point", WRITE_POINTS, ids=point_id)
+def test_sigkill_at_each_step_of_write_atomic_never_tears_the_file(tmp_path, point):
+    """A process rewriting a 20 MB file over and over is killed at a fixed step of a write."""
     target = tmp_path / "bundle.js"
     versions = [bytes([ord("a") + i]) * (20 * 1024 * 1024) for i in range(2)]
     target.write_bytes(versions[0])
-    script = textwrap.dedent(f"""
-        import sys
+    body = textwrap.dedent(f"""
         from migrator.fix import atomic as fixer
         versions = [bytes([ord("a") + i]) * (20 * 1024 * 1024) for i in range(2)]
-        print("ready", flush=True)
+        for i in range(3):
+            fixer.write_atomic({str(target)!r}, versions[(i + 1) % 2])
+        """)
+    result = killed_at(point, signal.SIGKILL, tmp_path, body)
+    assert result.returncode == -signal.SIGKILL, result.stderr  # the kill point was reached
+    assert target.read_bytes() in versions
+
+
+def test_sigkill_while_the_temporary_file_is_partly_written_never_tears_the_file(tmp_path):
+    """Killed when a half-written temporary file is seen next to the target."""
+    target = tmp_path / "bundle.js"
+    size = 20 * 1024 * 1024
+    versions = [bytes([ord("a") + i]) * size for i in range(2)]
+    target.write_bytes(versions[0])
+    script = textwrap.dedent(f"""
+        from migrator.fix import atomic as fixer
+        versions = [bytes([ord("a") + i]) * {size} for i in range(2)]
         i = 0
         while True:
             fixer.write_atomic({str(target)!r}, versions[(i + 1) % 2])
             i += 1
         """)
-    rng = random.Random(8)
-    for _ in range(6):
-        process = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE)
-        assert process.stdout.readline() == b"ready\n"
-        time.sleep(rng.uniform(0.0, 0.3))
+    process = subprocess.Popen([sys.executable, "-c", script])
+    try:
+        deadline = time.monotonic() + 60
+        while not partly_written(tmp_path, size):
+            assert time.monotonic() < deadline, "never saw a partly written temporary file"
+    finally:
         process.kill()
         process.wait()
-        process.stdout.close()
-        assert target.read_bytes() in versions
-        for leftover in tmp_path.glob(".astro-migrate-*.tmp"):
-            leftover.unlink()  # a killed process cannot clean up; the original is whole
+    assert target.read_bytes() in versions
+
+
+def partly_written(folder, size: int) -> bool:
+    """Whether a temporary file in `folder` holds more than nothing and less than `size` bytes."""
+    for path in folder.glob(".astro-migrate-*.tmp"):
+        try:
+            if 0 < path.stat().st_size < size:
+                return True
+        except FileNotFoundError:
+            pass  # renamed over the target meanwhile
+    return False
 
 
 # -- real runs ------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL])
-def test_killing_fix_runs_at_random_moments_leaves_every_file_old_or_new(tmp_path, sig):
+# Each attempt is killed at the next point, so the run is interrupted before any file is replaced,
+# right before and right after the first replacement, and in the middle of the tree.
+FIX_POINTS = [("chmod", 1, "before"), ("replace", 1, "before"), ("replace", 1, "after"), ("replace", 20, "after")]
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL], ids=["SIGINT", "SIGKILL"])
+def test_killing_fix_runs_at_fixed_points_leaves_every_file_old_or_new(tmp_path, sig):
     originals = {}
     for index in range(40):
         path = tmp_path / "dags" / f"team_{index % 4}" / f"dag_{index}.py"
@@ -155,20 +231,21 @@ def test_killing_fix_runs_at_random_moments_leaves_every_file_old_or_new(tmp_pat
         text = dag(index)
         path.write_text(text)
         originals[path] = (text.encode(), text.replace(OLD_BASE, NEW_BASE).encode())
-    rng = random.Random(sig)
-    for attempt in range(4):
-        process = subprocess.Popen(
-            [console_script(), "check", "--fix", "dags"], cwd=tmp_path,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )
-        time.sleep(rng.uniform(0.2, 2.5))
-        process.send_signal(sig)
-        process.wait(timeout=120)
+    modes = {path: stat.S_IMODE(path.stat().st_mode) for path in originals}
+    run = "from migrator.cli import main\nmain(['check', '--fix', 'dags'], prog_name='astro-migrate')\n"
+    for point in FIX_POINTS:
+        result = killed_at(point, sig, tmp_path / "dags", run, cwd=tmp_path)
+        if sig == signal.SIGKILL:
+            assert result.returncode == -signal.SIGKILL, (point, result.stderr)
+        else:
+            assert result.returncode == 1 and "Aborted!" in result.stderr, (point, result.stderr)
         for path, (old, new) in originals.items():
-            assert path.read_bytes() in (old, new), f"{path} torn after {sig!r}"
-            assert stat.S_IMODE(path.stat().st_mode) == 0o644
+            assert path.read_bytes() in (old, new), f"{path} torn after {sig!r} at {point}"
+            assert stat.S_IMODE(path.stat().st_mode) == modes[path]
         if sig == signal.SIGINT:
             assert not list(tmp_path.rglob(".astro-migrate-*")), "SIGINT left a temporary file"
+    fixed = sum(path.read_bytes() == new for path, (old, new) in originals.items())
+    assert fixed == 21  # none before the third attempt, 1 then, 20 in the fourth
     result = run_cli("check", "--fix", "dags", cwd=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert all(path.read_bytes() == new for path, (old, new) in originals.items())

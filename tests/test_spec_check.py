@@ -4,12 +4,10 @@ from __future__ import annotations
 import copy
 import dataclasses
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from helpers import cli_runner
+from helpers import cli_runner, run_cli
 
 from migrator.engine import ruletable
 from migrator.spec.cli import spec
@@ -19,7 +17,6 @@ from migrator.spec.index import build_index
 
 FIXTURE = Path(__file__).parent / "fixtures" / "specs" / "v1.yaml"
 SPEC = load_spec(str(FIXTURE))
-SPEC_CLI = [str(Path(sys.executable).with_name("astro-migrate")), "spec"]
 DEPLOYMENT = "/organizations/{organizationId}/deployments/{deploymentId}"
 ALERTS = "/organizations/{organizationId}/alerts"
 
@@ -41,8 +38,7 @@ def check_doc(doc: dict, tmp_path: Path):
 
 
 def test_fixture_matching_todays_v1_holds():
-    result = subprocess.run([*SPEC_CLI, "check", "--file", str(FIXTURE)],
-                            capture_output=True, text=True, timeout=60)
+    result = run_cli("spec", "check", "--file", FIXTURE)
     assert (result.returncode, result.stderr) == (0, "")
     assert result.stdout == (f"rule table holds against Astro Platform API v1.0 ({FIXTURE}): "
                              "70 targets, 10 blockers, 6 field changes\n")

@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
+from helpers import run_cli
 from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
@@ -17,7 +18,6 @@ from migrator.spec.fetch import Limits, SpecError, load_spec
 FIXTURE = Path(__file__).parent / "fixtures" / "specs" / "v1.yaml"
 SPEC_TEXT = FIXTURE.read_text(encoding="utf-8")
 FAST = Limits(timeout=0.5, backoff=0, allow_http=True)
-SPEC_CLI = [str(Path(sys.executable).with_name("astro-migrate")), "spec"]
 
 
 @pytest.fixture(autouse=True)
@@ -277,8 +277,7 @@ def test_missing_and_oversized_files(tmp_path):
 def test_cli_errors_are_one_line_without_traceback(httpserver_ipv4, status, body, options, what):
     httpserver_ipv4.expect_request("/spec/v1").respond_with_data(body, status=status)
     url = httpserver_ipv4.url_for("/spec/v1")
-    result = subprocess.run([*SPEC_CLI, "check", "--url", url, "--allow-http", *options],
-                            capture_output=True, text=True, timeout=30)
+    result = run_cli("spec", "check", "--url", url, "--allow-http", *options)
     assert result.returncode == 2
     assert result.stdout == ""
     (line,) = result.stderr.splitlines()
@@ -289,11 +288,11 @@ def test_cli_errors_are_one_line_without_traceback(httpserver_ipv4, status, body
 def test_cli_timeout_option(threaded_server):
     threaded_server.expect_request("/spec/v1").respond_with_handler(slow(1.5))
     url = threaded_server.url_for("/spec/v1")
-    result = subprocess.run([*SPEC_CLI, "check", "--url", url, "--allow-http", "--timeout", "0.5",
-                             "--retries", "0"], capture_output=True, text=True, timeout=30)
+    result = run_cli("spec", "check", "--url", url, "--allow-http", "--timeout", "0.5", "--retries", "0")
     assert (result.returncode, result.stderr) == (2, f"astro-migrate: error: timed out after 0.5 s ({url})\n")
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("args", [["spec", "check", "--file", str(FIXTURE)], ["check", str(FIXTURE.parent)]])
 def test_file_and_lint_commands_never_import_httpx(args):
     code = ("import sys\nfrom migrator.cli import main\n"
