@@ -142,7 +142,9 @@ def main(argv=None) -> None:
     parser.add_argument("--modules", type=int, default=5000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--tree", type=Path, help="a new folder to write the project to (kept), instead of a temporary one")
+    parser.add_argument(
+        "--tree", type=Path, help="a new folder to write the project to (kept), instead of a temporary one"
+    )
     parser.add_argument("--timeout", type=float, default=600)
     args = parser.parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="single-file-"))

@@ -86,7 +86,10 @@ def test_every_cached_type_round_trips_exactly():
 def test_containers_and_scalars_keep_their_types():
     value = analysis.Outcome(findings=[Finding(
         "AM101", "ünïcode \udcff and \x00", 0, 1,
-        extra={"base": ("a.py", 3), 7: frozenset({1, 2}), (1, "x"): {"s", "t"}, "f": 1.5, "n": None, "b": True, "l": [[]]},
+        extra={
+            "base": ("a.py", 3), 7: frozenset({1, 2}), (1, "x"): {"s", "t"},
+            "f": 1.5, "n": None, "b": True, "l": [[]],
+        },
     )])
     assert_identical(RESULTS.decode(RESULTS.encode(value)), value)
     assert RESULTS.decode(RESULTS.encode(value)).findings[0].extra[7] == frozenset({1, 2})
@@ -101,7 +104,7 @@ class Item:
 @dataclass
 class Box:
     items: list[Item] = field(default_factory=list)
-    label: Optional[str] = None
+    label: str | None = None
 
 
 def codec_for(*types) -> Codec:

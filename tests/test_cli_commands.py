@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from pathlib import Path
-from typing import Optional
 
-from helpers import AS_OF, cli_runner, console_script, run_cli
+from helpers import AS_OF, cli_runner, run_cli
 
 from migrator.cli import main
 from migrator.engine import registry, ruletable
@@ -19,7 +19,7 @@ def git(root: Path, *args) -> None:
                    check=True, capture_output=True)
 
 
-def invoke(*args, cwd: Optional[Path] = None, env: Optional[dict] = None):
+def invoke(*args, cwd: Path | None = None, env: dict | None = None):
     """The command line in-process (`cwd` entered for the call); result.stdout, .stderr, .exit_code."""
     previous = os.getcwd()
     try:

@@ -48,7 +48,9 @@ def run_module(path, monkeypatch) -> types.SimpleNamespace:
     """Execute a fixed module; `requests.get(url)` answers with the URL under both field names
     (no network), so a function shows the URL it requested and the key it reads."""
     def get(url, **_):
-        return Response(url=url, workloadIdentity=("workloadIdentity", url), effectiveWorkloadIdentity=("effective", url))
+        return Response(
+            url=url, workloadIdentity=("workloadIdentity", url), effectiveWorkloadIdentity=("effective", url)
+        )
 
     monkeypatch.setitem(sys.modules, "requests", types.SimpleNamespace(get=get))
     namespace: dict = {}

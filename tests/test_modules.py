@@ -153,7 +153,8 @@ def test_same_module_name_in_two_astro_projects_is_each_projects_own_file(tmp_pa
     resolution = found.resolve("include.astro_settings", "proj_a/dags/alerts_dag.py")
     assert resolution.resolved == "proj_a/include/astro_settings.py"
     assert resolution.packages == ("proj_a/include/__init__.py",)
-    assert found.resolve("include.astro_settings", "proj_b/dags/deploy_dag.py").resolved == "proj_b/include/astro_settings.py"
+    resolution = found.resolve("include.astro_settings", "proj_b/dags/deploy_dag.py")
+    assert resolution.resolved == "proj_b/include/astro_settings.py"
     # outside both projects the name means nothing in the project; the full name does
     assert keys(found, "include.astro_settings", "tools/report.py") == ()
     assert keys(found, "proj_b.include.astro_settings", "tools/report.py") == ("proj_b/include/astro_settings.py",)
@@ -231,7 +232,8 @@ def test_namespace_packages_resolve_without_init_files(tmp_path):
 
 
 def test_a_script_imports_from_its_own_folder(tmp_path):
-    found = resolver(tree(tmp_path, {"scripts/rotate.py": "import helpers\n", "scripts/helpers.py": "", "tools/x.py": ""}))
+    files = {"scripts/rotate.py": "import helpers\n", "scripts/helpers.py": "", "tools/x.py": ""}
+    found = resolver(tree(tmp_path, files))
     assert keys(found, "helpers", "scripts/rotate.py") == ("scripts/helpers.py",)
     assert keys(found, "helpers", "tools/x.py") == ()
 

@@ -159,7 +159,9 @@ def test_a_new_deprecated_version_is_a_table_edit(tmp_path, rules_copy, monkeypa
     monkeypatch.setenv(ruletable.RULES_DIR_ENV, str(rules_copy))
     (tmp_path / "project").mkdir()
     target = tmp_path / "project" / "deploy.sh"
-    target.write_text('curl "https://api.astronomer.io/platform/v1beta2/organizations/$ORG/deployments"\n', encoding="utf-8")
+    target.write_text(
+        'curl "https://api.astronomer.io/platform/v1beta2/organizations/$ORG/deployments"\n', encoding="utf-8"
+    )
     [(_, finding)] = run(tmp_path / "project", "AM101").findings
     assert finding.code == "AM101" and finding.endpoint.operation_id == "ListDeployments"
     run(tmp_path / "project", "AM101", fix=True)

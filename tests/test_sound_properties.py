@@ -165,7 +165,8 @@ def projects(draw, holders: tuple, mirrors: bool, single_files: bool) -> Project
         modules.append(tuple(any_call(False) for _ in range(draw(st.integers(1, 2)))))
     named = "."
     if single_files:
-        named = draw(st.sampled_from([".", "include/settings.py", *(f"dags/job_{n}.py" for n in range(1, len(modules)))]))
+        jobs = [f"dags/job_{n}.py" for n in range(1, len(modules))]
+        named = draw(st.sampled_from([".", "include/settings.py", *jobs]))
     return Project(bases, tuple(modules), named)
 
 

@@ -20,7 +20,6 @@ from functools import cached_property
 from pathlib import Path
 from typing import Optional
 
-
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on Python < 3.11 only

@@ -37,7 +37,7 @@ def _toml(text: str) -> None:
     try:
         import tomllib
     except ImportError:  # Python < 3.11
-        import tomli as tomllib
+        import tomli as tomllib  # type: ignore[no-redef]
     tomllib.loads(text)
 
 

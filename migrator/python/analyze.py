@@ -28,9 +28,20 @@ from migrator.engine.templates import (
 from migrator.policy.link import is_relative_path
 from migrator.project.source import NEWLINE, SourceText
 from migrator.python.facts import PythonFacts, Use
-from migrator.python.reads import INERT_METHODS, Sink, is_base_keyword, is_load, sink
-from migrator.python.scopes import Binder, Binding, Scope, call_name, chain, dotted, latest, params, resolve, target_names
 from migrator.python.positions import Positions
+from migrator.python.reads import INERT_METHODS, Sink, is_base_keyword, is_load, sink
+from migrator.python.scopes import (
+    Binder,
+    Binding,
+    Scope,
+    call_name,
+    chain,
+    dotted,
+    latest,
+    params,
+    resolve,
+    target_names,
+)
 
 HTTP_METHODS = {"get", "post", "put", "patch", "delete", "head", "options"}
 GENERIC_REQUESTS = {"request", "Request", "fetch", "urlopen", "open"}

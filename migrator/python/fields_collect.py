@@ -21,8 +21,8 @@ import libcst as cst
 from migrator.engine import ruletable
 from migrator.engine.templates import Lit, Ref, concat, holds_base
 from migrator.python.analyze import MAX_DEPTH, _Collector
-from migrator.python.scopes import Binding, Scope, call_name, dotted
 from migrator.python.facts import ApiCall, FieldUse
+from migrator.python.scopes import Binding, Scope, call_name, dotted
 
 BODY_KEYWORDS = ("json", "data", "content")
 MEMBER_METHODS = {"get", "pop", "setdefault"}

@@ -71,7 +71,7 @@ def latest(bindings: list, before: Optional[int]) -> Optional[Binding]:
     return earlier[-1] if earlier else bindings[-1]
 
 
-def resolve(scope: Scope, name: str, before: Optional[int]) -> Optional[Binding]:
+def resolve(scope: Optional[Scope], name: str, before: Optional[int]) -> Optional[Binding]:
     """The binding `name` read in `scope` (at statement `before`) stands for.
 
     None: bound nowhere in sight (a builtin, a star import). `OPAQUE`: bound here by a form
@@ -99,7 +99,7 @@ def resolve(scope: Scope, name: str, before: Optional[int]) -> Optional[Binding]
     return None
 
 
-def chain(scope: Scope) -> list:
+def chain(scope: Optional[Scope]) -> list:
     """The scopes a name read in `scope` may come from, outermost first."""
     out = []
     while scope is not None:
@@ -200,7 +200,7 @@ class Binder:
         self.order = 0
         self.module: Optional[cst.Module] = None
         self.tops: set = set()  # id() of the module's top-level statements
-        self.top = None  # the top-level statement being walked
+        self.top: Optional[cst.CSTNode] = None  # the top-level statement being walked
         self.star_imports: list = []  # modules imported with `from m import *`
         self._seen: dict = {}  # (id(parent scope), kind, name) -> how many such defs so far
 
@@ -351,7 +351,7 @@ class Binder:
     def _import(self, node: cst.Import) -> None:
         for alias in node.names:
             name = dotted(alias.name)
-            local = alias.asname.name.value if alias.asname else name.split(".")[0]
+            local = dotted(alias.asname.name) if alias.asname else name.split(".")[0]
             module = name if alias.asname else local
             self.scope.bind(local, Binding(self.order, Ref(module, ""), is_import=True, scope=self.scope))
 
@@ -361,8 +361,8 @@ class Binder:
             self.star_imports.append(module)
             return
         for alias in node.names:
-            name = alias.name.value
-            local = alias.asname.name.value if alias.asname else name
+            name = dotted(alias.name)
+            local = dotted(alias.asname.name) if alias.asname else name
             self.scope.bind(local, Binding(self.order, Ref(module, name), is_import=True, scope=self.scope))
 
 
