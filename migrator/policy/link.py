@@ -40,6 +40,7 @@ class Verdict:
     inert: bool = False  # compared or replaced, not requested
     escape: str = ""  # why the value goes where analysis cannot follow it
     attribute: str = ""  # the attribute the value is stored in
+    binds: str = ""  # the name the value is bound to
 
 
 @dataclass(frozen=True)
@@ -134,7 +135,7 @@ def link(facts_by_key: dict, table: RuleTable, host_re, locate, resolve_module, 
                 origin = (match.lit.origin[0], match.lit.origin[1] + match.start)
                 verdicts[origin].append(
                     Verdict(match, key, use.start, use.end, use.method, use.docstring, use.assigned, use.inert,
-                            use.escape, use.attribute)
+                            use.escape, use.attribute, use.binds)
                 )
     index.star_reads()
     for template, defining, key, start, end, why in index.unfollowed:
@@ -329,11 +330,13 @@ def unfollowed_reads(group: list, calls: list, project: Project) -> list:
                                "on objects the analysis cannot tell apart")
         elif not verdict.definition and not verdict.inert and not verdict.match.path_visible:
             reach(verdict, f"{where}: the call's path is built out of sight")
-    if not calls:
-        definitions = [v for v in group if v.definition and not v.attribute]
-        for verdict in definitions[:1]:
-            reach(verdict, f"{locate(verdict.key, verdict.start)}: nothing in the project reads it "
-                           "(code outside the project may)")
+    if not calls:  # the names no other definition reads are the values that go on out of sight
+        referenced = {reference[3] for v in group for reference in v.match.lit.via}
+        for verdict in group:
+            if verdict.definition and not verdict.attribute and verdict.binds not in referenced:
+                name = f"`{verdict.binds}`" if verdict.binds else "it"
+                reach(verdict, f"{locate(verdict.key, verdict.start)}: nothing in the project reads {name} "
+                               "(code outside the project may)")
     return list(dict.fromkeys(reasons))
 
 

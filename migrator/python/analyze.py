@@ -373,7 +373,7 @@ class _Collector(cst.CSTVisitor):
         template = template if template is not None else self.evaluate(node)
         if not template:
             return
-        attribute = ""
+        attribute = binds = ""
         assigned = id(node) in self.binder.bound_values
         if not request and not escape:
             goes = self._sink(node)
@@ -384,6 +384,7 @@ class _Collector(cst.CSTVisitor):
             elif goes.kind == "compared":
                 self.inert.add(id(node))
             assigned = assigned or goes.kind in ("bound", "attribute")
+            binds = goes.detail if goes.kind == "bound" else ""
         if _worth_keeping(template, self.hosts):
             uses = self.facts.uses
         elif is_relative_path(template):
@@ -402,6 +403,7 @@ class _Collector(cst.CSTVisitor):
                 assigned=assigned,
                 escape=escape,
                 attribute=attribute,
+                binds=binds,
             )
         )
 
@@ -409,10 +411,7 @@ class _Collector(cst.CSTVisitor):
         """Where the value of `node` goes; a name bound in a class body is a class attribute."""
         goes = sink(node, self.parents, self._function())
         if goes.kind == "bound" and self.stack[-1].is_class:
-            statement = next((p for p in reversed(self.parents) if isinstance(p, (cst.Assign, cst.AnnAssign))), None)
-            target = statement.targets[0].target if isinstance(statement, cst.Assign) else getattr(statement, "target", None)
-            if isinstance(target, cst.Name):
-                return Sink("attribute", target.value)
+            return Sink("attribute", goes.detail)
         return goes
 
     def _function(self) -> Optional[str]:

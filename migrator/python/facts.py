@@ -21,6 +21,7 @@ class Use:
     assigned: bool = False  # the value a name is bound to (`BASE = "…"`), not a call
     escape: str = ""  # why the value goes where analysis cannot follow it (returned, stored, passed)
     attribute: str = ""  # the attribute the value is stored in (`self.base = …`), followed project-wide
+    binds: str = ""  # the name the value is bound to (`URL = f"{BASE}/…"`), whose reads are followed
 
 
 @dataclass

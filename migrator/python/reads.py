@@ -32,10 +32,9 @@ CONTAINERS = (cst.List, cst.Tuple, cst.Set, cst.Dict, cst.Element, cst.StarredEl
 @dataclass(frozen=True)
 class Sink:
     kind: str  # "bound" | "attribute" | "compared" | "none" | "escape"
-    detail: str = ""  # the attribute name, or why analysis cannot follow the value
+    detail: str = ""  # the name or attribute bound, or why analysis cannot follow the value
 
 
-BOUND = Sink("bound")
 NONE = Sink("none")
 COMPARED = Sink("compared")
 
@@ -65,7 +64,7 @@ def _sink_at(node, parent, function: Optional[str]) -> Sink:
     if isinstance(parent, (cst.Assign, cst.AnnAssign)):
         return _assigned(parent)
     if isinstance(parent, cst.WithItem):
-        return BOUND if parent.asname is not None else NONE
+        return Sink("bound", dotted(parent.asname.name)) if parent.asname is not None else NONE
     if isinstance(parent, cst.Comparison) or isinstance(parent, cst.ComparisonTarget):
         return COMPARED
     if isinstance(parent, (cst.Expr, cst.If, cst.While, cst.Assert, cst.UnaryOperation, cst.IfExp)):
@@ -96,7 +95,7 @@ def _sink_at(node, parent, function: Optional[str]) -> Sink:
 def _assigned(statement) -> Sink:
     targets = [t.target for t in statement.targets] if isinstance(statement, cst.Assign) else [statement.target]
     if all(isinstance(t, cst.Name) for t in targets):
-        return BOUND
+        return Sink("bound", targets[0].value)
     attributes = [t for t in targets if isinstance(t, cst.Attribute)]
     if attributes and len(attributes) == len(targets):
         return Sink("attribute", attributes[0].attr.value)
