@@ -18,6 +18,7 @@ from migrator.engine.templates import Lit
 from migrator.fix.edits import apply as apply_edits
 from migrator.policy import fields
 from migrator.policy.link import ModuleIndex
+from migrator.project.modules import ModuleResolver
 from migrator.project.source import SourceText
 from migrator.python.analyze import analyze
 
@@ -33,7 +34,8 @@ def analyse(root: Path, texts: dict = None) -> tuple:
     for key, text in (texts or files).items():
         source = SourceText.decode(text.encode("utf-8"), python=True)
         facts[key], sources[key] = analyze(key, source), source
-    return fields.judge(facts, ModuleIndex(facts), TABLE, HOST_RE), sources
+    resolver = ModuleResolver.for_project(list(facts), str(root))
+    return fields.judge(facts, ModuleIndex(facts, resolver.resolve), TABLE, HOST_RE), sources
 
 
 def summary(root: Path, texts: dict = None) -> set:

@@ -14,8 +14,6 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 @pytest.mark.skipif(sys.version_info < (3, 11), reason="without site-packages there is no tomli (Python < 3.11)")
-@pytest.mark.xfail(strict=True, reason="bug (08aaad4): ruletable._read falls back to migrator/rules/, one folder "
-                                       "short since ruletable.py moved into migrator/engine/; the files are in rules/")
 def test_rule_table_loads_from_a_source_checkout_that_is_not_installed():
     code = ("import sys; sys.path.insert(0, sys.argv[1]); from migrator.engine import ruletable; "
             "print(len(ruletable.load().operations))")

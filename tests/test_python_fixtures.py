@@ -158,14 +158,15 @@ def test_paths_joined_in_a_helper_keep_blocked_calls_safe(tmp_path):
     source = FIXTURES / "python" / "helper_paths" / "before.py"
     findings = check_json(source)
     summary = [(f["location"]["row"], f["code"], f["fix"] and f["fix"]["applicability"]) for f in findings]
-    # the base serves a path built elsewhere, and the file builds an alerts path: not safe to move
+    # the base serves a path built elsewhere (a parameter of _call): not safe to move, and the
+    # file builds an alerts path
     assert summary == [(8, "AM101", "unsafe"), (21, "AM201", None)]
-    assert "before.py:21" in findings[0]["fix"]["message"]
-    # without the alerts method the same base is safe to rewrite
+    assert "before.py:13: the call's path is built out of sight" in findings[0]["fix"]["message"]
+    # without the alerts method, the paths _call is given are still out of sight: as unsafe
     target = tmp_path / "client.py"
     target.write_text("".join(source.read_text().splitlines(keepends=True)[:19]))
     (only,) = check_json(target)
-    assert (only["code"], only["fix"]["applicability"]) == ("AM101", "safe")
+    assert (only["code"], only["fix"]["applicability"]) == ("AM101", "unsafe")
 
 
 def test_airflow_http_operator_endpoint_with_jinja_is_identified(tmp_path):

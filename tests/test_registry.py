@@ -216,8 +216,6 @@ def test_templates_know_the_tables_hosts_and_extra_hosts():
     assert not holds_base((Lit("https://example.com/v1"),), hosts)
 
 
-@pytest.mark.xfail(strict=True, reason="PENDING python/analyze.py and analysis.py: pass Options.hosts on "
-                                       "to holds_base and FlowCollector(hosts=...); remove this mark when they do")
 def test_extra_hosts_reach_the_python_field_analysis(tmp_path):
     (tmp_path / "tokens.py").write_text(PROXIED, encoding="utf-8")
     hosts = ruletable.load().all_hosts(("astro.gw.example",))
@@ -238,7 +236,6 @@ def test_without_extra_hosts_a_proxy_is_not_the_astro_api(tmp_path):
 PENDING = {
     "migrator/policy/link.py",  # "/v1beta1" in f-strings, "v1"/"spec/v1" replacements
     "migrator/policy/fields.py",  # the v1 base marker and "v1" as a BaseMatch api
-    "migrator/python/analyze.py",  # "v1beta1" quick checks
     "migrator/text/analyze.py",  # the /v1 pattern
     "migrator/text/fields.py",  # "/v1" + op.v1 (Operation.v1_path)
     "migrator/text/notebook.py",  # "v1beta1" quick check

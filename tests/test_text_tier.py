@@ -83,7 +83,7 @@ def test_a_bare_platform_base_in_configuration_is_no_safe_fix(tmp_path):
     )
     found = {f["location"]["row"]: f for f in check_json(target)}
     assert found[1]["fix"]["applicability"] == "unsafe"
-    assert "ListAlerts" in found[1]["fix"]["message"] and "v1 lacks" in found[1]["fix"]["message"]
+    assert "CreateAlert" in found[1]["fix"]["message"] and "v1 lacks" in found[1]["fix"]["message"]
     assert [found[row]["fix"]["applicability"] for row in (2, 3)] == ["safe", "safe"]
     run_cli("check", "--fix", target)
     assert target.read_text().splitlines() == [

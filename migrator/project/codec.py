@@ -22,6 +22,11 @@ import json
 import typing
 from typing import Any, Callable, Optional
 
+try:
+    from types import UnionType  # `X | Y` annotations (Python 3.10+)
+except ImportError:  # pragma: no cover - Python 3.9
+    UnionType = None  # type: ignore[assignment,misc]
+
 SCHEMA = 1
 MAGIC = b"astro-migrate-cache/%d " % SCHEMA
 TAGS = {"t": tuple, "s": set, "f": frozenset}
@@ -137,7 +142,7 @@ def checker(hint: Any) -> Callable[[Any], bool]:
     if hint is type(None):
         return lambda value: value is None
     origin, args = typing.get_origin(hint), typing.get_args(hint)
-    if origin is typing.Union:
+    if origin is typing.Union or (UnionType is not None and origin is UnionType):  # X | None, Optional[X]
         members = [checker(member) for member in args]
         return lambda value: any(test(value) for test in members)
     outer = origin or hint
