@@ -94,8 +94,9 @@ def _sink_at(node, parent, function: Optional[str]) -> Sink:
 
 def _assigned(statement) -> Sink:
     targets = [t.target for t in statement.targets] if isinstance(statement, cst.Assign) else [statement.target]
-    if all(isinstance(t, cst.Name) for t in targets):
-        return Sink("bound", targets[0].value)
+    names = [t for t in targets if isinstance(t, cst.Name)]
+    if len(names) == len(targets):
+        return Sink("bound", names[0].value)
     attributes = [t for t in targets if isinstance(t, cst.Attribute)]
     if attributes and len(attributes) == len(targets):
         return Sink("attribute", attributes[0].attr.value)
