@@ -132,8 +132,6 @@ def test_the_rules_dir_override_changes_what_check_reports(tmp_path, rules_copy,
     assert finding.endpoint.v1_path == "/v1/organizations/{organizationId}/groups"
 
 
-@pytest.mark.xfail(strict=True, reason="PENDING policy/link.py: the fix writes the base only, not "
-                                       "Operation.rewrite(path); remove this mark when it does")
 def test_the_fix_writes_the_tables_v1_path(tmp_path, rules_copy, monkeypatch):
     monkeypatch.setenv(ruletable.RULES_DIR_ENV, str(renamed_teams(rules_copy)))
     (tmp_path / "project").mkdir()
@@ -233,15 +231,7 @@ def test_without_extra_hosts_a_proxy_is_not_the_astro_api(tmp_path):
 # Modules that still spell API facts, each waiting for its owner to switch to the table
 # (`ruletable.facts()` / `load()`: hosts, marker, base_map, base_of, v1, spec_urls, pin_header,
 # versions; `Operation.v1_path`, `Operation.rewrite`). Empty it as they switch.
-PENDING = {
-    "migrator/policy/link.py",  # "/v1beta1" in f-strings, "v1"/"spec/v1" replacements
-    "migrator/policy/fields.py",  # the v1 base marker and "v1" as a BaseMatch api
-    "migrator/text/analyze.py",  # the /v1 pattern
-    "migrator/text/fields.py",  # "/v1" + op.v1 (Operation.v1_path)
-    "migrator/text/notebook.py",  # "v1beta1" quick check
-    "migrator/text/tokens.py",  # "v1beta1" quick check
-    "migrator/spec/fetch.py",  # the spec URLs it fetches
-}
+PENDING: set = set()
 ALLOWED = {"migrator/engine/ruletable.py"}  # the loader
 
 

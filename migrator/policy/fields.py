@@ -13,6 +13,7 @@ import re
 from collections import defaultdict
 from typing import Optional
 
+from migrator.engine import ruletable
 from migrator.engine.findings import Edit, Finding, Fix, dedupe
 from migrator.engine.match import (
     AFTER_OK,
@@ -39,7 +40,7 @@ def find_v1_bases(template: tuple, table: RuleTable, host_re: re.Pattern) -> lis
         if classify(flat[:start], host_re) != "url" or not AFTER_OK.match(flat, end):
             continue
         path, query, operations = read_path(flat[end:], "platform", table)
-        found.append(BaseMatch("url", "v1", part, marker.start(), marker.end(), path, query, operations))
+        found.append(BaseMatch("url", table.v1, part, marker.start(), marker.end(), path, query, operations))
     return found
 
 
@@ -104,7 +105,7 @@ def _field(use: FieldUse, match: BaseMatch):
     else:
         fix = None
         message = f"`{change.old}` in {where} of {label}: {change.summary}"
-    extra = {} if match.api == "v1" else {"base": match.lit.origin and (match.lit.origin[0], match.lit.origin[1] + match.start)}
+    extra = {} if match.api == ruletable.facts().v1 else {"base": match.lit.origin and (match.lit.origin[0], match.lit.origin[1] + match.start)}
     yield Finding(change.code, message, use.start, use.end, fix=fix, endpoint=match.endpoint(use.method), extra=extra)
 
 
@@ -146,7 +147,7 @@ def _url_query(call: ApiCall, template: tuple, match: BaseMatch) -> list:
 
 def _calls(call: ApiCall, match: BaseMatch, table: RuleTable):
     """AM401: a v1 call that does not pin the API version."""
-    if match.api != "v1" or call.pinned:
+    if match.api != table.v1 or call.pinned:
         return
     yield Finding(
         "AM401",

@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from typing import Optional
 
+from migrator.engine import ruletable
 from migrator.engine.findings import Edit, Finding, Fix, dedupe
 from migrator.engine.match import (
     BaseMatch,
@@ -23,6 +24,8 @@ from migrator.engine.match import (
 from migrator.engine.ruletable import RuleTable
 from migrator.engine.templates import HOLE_CHAR, Hole, Lit, Ref, flatten
 from migrator.policy.reach import blocked_reach
+from migrator.policy.v1paths import NONE as NO_REWRITE
+from migrator.policy.v1paths import PathRewrite, path_rewrite
 
 MAX_REF_DEPTH = 10
 KIND_RANK = {"url": 3, "spec": 2, "path": 1}
@@ -41,6 +44,7 @@ class Verdict:
     escape: str = ""  # why the value goes where analysis cannot follow it
     attribute: str = ""  # the attribute the value is stored in
     binds: str = ""  # the name the value is bound to
+    path: PathRewrite = NO_REWRITE  # the path segments v1 serves the call at, where they changed
 
 
 @dataclass(frozen=True)
@@ -135,7 +139,7 @@ def link(facts_by_key: dict, table: RuleTable, host_re, locate, resolve_module, 
                 origin = (match.lit.origin[0], match.lit.origin[1] + match.start)
                 verdicts[origin].append(
                     Verdict(match, key, use.start, use.end, use.method, use.docstring, use.assigned, use.inert,
-                            use.escape, use.attribute, use.binds)
+                            use.escape, use.attribute, use.binds, path_rewrite(template, match, use.method))
                 )
     index.star_reads()
     for template, defining, key, start, end, why in index.unfollowed:
@@ -232,7 +236,8 @@ def _prefer_methods(group: list) -> list:
 
 
 def describe(match: BaseMatch, method: Optional[str] = None) -> str:
-    base = f"{match.api}/v1beta1"
+    facts = ruletable.facts()
+    base = facts.v1 if match.api == facts.v1 else facts.base_of(match.api)
     if match.kind == "spec":
         return f"the v1beta1 {match.api} spec URL"
     if not match.has_path:
@@ -289,7 +294,9 @@ def judge(key: str, offset: int, group: list, project: Project):
         offset + length,
         [(v.match, v.method) for v in named],
         docstring=all(v.docstring for v in group),
+        paths=tuple(dict.fromkeys(edit for v in group for edit in v.path.edits)),
     )
+    reasons += [f"{locate(v.key, v.start)}: {v.path.problem}" for v in group if v.path.problem]
     if facts is not None and any(s <= offset < e for s, e in facts.rebound_spans):
         reasons.append("the name it is assigned to is assigned again elsewhere: check every value it can hold")
     if compared:
@@ -363,7 +370,7 @@ def _compared_only(key: str, offset: int, length: int, group: list):
         return
     yield key, Finding(
         "AM101",
-        f"Astro API v1beta1 URL `{match.api}/v1beta1` that the code compares or replaces rather than "
+        f"Astro API v1beta1 URL `{ruletable.facts().base_of(match.api)}` that the code compares or replaces rather than "
         "requests; review it by hand (rewriting it could break the comparison)",
         offset,
         offset + length,
@@ -394,7 +401,8 @@ def split_fix(key: str, offset: int, length: int, blocked: list, serving: list, 
     note = f"  # {', '.join(operations)}: no v1 equivalent yet, stays on v1beta1"
     line = f"{indent}{copy} = {value}{note}"
     insert = f"{line}{newline}" if newline else f"\n{line}"
-    edits = [Edit(offset, offset + length, "v1", base_text(blocked[0].match)), Edit(line_end, line_end, insert, "")]
+    edits = [Edit(offset, offset + length, ruletable.facts().v1, base_text(blocked[0].match)),
+             Edit(line_end, line_end, insert, "")]
     edits += [Edit(ref[1], ref[2], copy, ref[3]) for ref in sorted(references)]
     fix = Fix("safe", f"Rewrite `{name}` to v1 and point the blocked calls at `{copy}`, a v1beta1 copy", tuple(edits))
     if "getenv" in value or "environ" in value:
@@ -433,7 +441,7 @@ def v1_blocked_finding(match: BaseMatch, start: int, end: int, method: Optional[
     """AM201 for a call already moved to v1 that v1 does not serve (alerts on /v1 fail today)."""
     return Finding(
         "AM201",
-        f"{describe(match, method).replace('v1/v1beta1', 'v1')} is called on v1, which has no such endpoint: "
+        f"{describe(match, method)} is called on v1, which has no such endpoint: "
         "the call fails. Point it back at v1beta1 until Astronomer ships a replacement",
         start,
         end,
@@ -446,17 +454,22 @@ def base_text(match: BaseMatch) -> str:
     return match.lit.text[match.start : match.end]
 
 
-def base_finding(match: BaseMatch, start: int, end: int, serving: list, docstring: bool = False) -> Finding:
-    """AM101/102/103/105: a v1beta1 base to rewrite, for the (match, method) calls it serves."""
+def base_finding(match: BaseMatch, start: int, end: int, serving: list, docstring: bool = False,
+                 paths: tuple = ()) -> Finding:
+    """AM101/102/103/105: a v1beta1 base to rewrite, for the (match, method) calls it serves;
+    `paths`, the edits of path segments v1 serves elsewhere (see v1paths)."""
+    facts = ruletable.facts()
     code = "AM105" if docstring else {"url": "AM101", "spec": "AM103", "path": "AM102"}[match.kind]
     endpoints = {m.endpoint(method) for m, method in serving} - {None}
     unknown = any(not m.operations for m, _ in serving)
-    new = "spec/v1" if match.kind == "spec" else "v1"
+    new = facts.v1_spec if match.kind == "spec" else facts.v1
+    base = facts.base_of(match.api)
+    moved = "".join(f", `{edit.expected}` with `{edit.content}`" for edit in paths)  # segments v1 renamed
     fix = Fix(
         "unsafe" if unknown else "safe",
-        f"Replace `{match.api}/v1beta1` with `v1`"
+        f"Replace `{base}` with `{facts.v1}`{moved}"
         + (" (the path is not in the rule table: check that v1 serves it)" if unknown else ""),
-        (Edit(start, end, "v1", base_text(match)),),
+        (Edit(start, end, facts.v1, base_text(match)), *paths),
     )
     what = {"url": "URL", "spec": "spec URL", "path": "path"}[match.kind]
     if len({m.path for m, _ in serving}) == 1:
@@ -467,7 +480,7 @@ def base_finding(match: BaseMatch, start: int, end: int, serving: list, docstrin
         detail = ""
     return Finding(
         code,
-        f"Astro API v1beta1 {what} `{match.api}/v1beta1`{detail}; v1 serves it at `{new}`",
+        f"Astro API v1beta1 {what} `{base}`{detail}; v1 serves it at `{new}`",
         start,
         end,
         fix=fix,

@@ -206,11 +206,13 @@ class _Collector(cst.CSTVisitor):
         return None
 
     def _origin(self, node: cst.CSTNode, text: str, skip: int = 0) -> Optional[tuple]:
-        """Where literal text starts, for text that can hold a base or a query parameter (the
-        rest needs no position, and measuring positions is the costly part)."""
-        if not any(marker in text for marker in self.origin_markers):
-            return None
-        return self.key, self._span(node)[0] + skip
+        """Where literal text starts, for text that can hold a base or a query parameter, or whose
+        statement is measured already (a path segment beside a base). Measuring positions is the
+        costly part, so other text goes without."""
+        if any(marker in text for marker in self.origin_markers):
+            return self.key, self._span(node)[0] + skip
+        known = self.positions.spans.get(id(node))
+        return None if known is None else (self.key, known[0] + skip)
 
     def _bound(self, binding: Optional[Binding], depth: int) -> Optional[tuple]:
         if binding is None:

@@ -13,7 +13,9 @@ import ssl
 import time
 from dataclasses import dataclass
 
-DEFAULT_URL = "https://api.astronomer.io/spec/v1"
+from migrator.engine import ruletable
+
+DEFAULT_URL = ruletable.facts().v1_spec_url
 
 
 class SpecError(Exception):

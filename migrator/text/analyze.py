@@ -12,6 +12,7 @@ import re
 from collections import defaultdict
 from dataclasses import replace
 
+from migrator.engine import ruletable
 from migrator.engine.findings import Finding, dedupe
 from migrator.engine.match import find_bases, identify, narrow, split_path
 from migrator.engine.templates import HOLE_CHAR, Hole, Lit, flatten
@@ -23,6 +24,7 @@ from migrator.policy.link import (
     describe,
     judge,
 )
+from migrator.policy.v1paths import path_rewrite
 from migrator.project.filetypes import flavor_of
 from migrator.project.source import SourceText
 from migrator.text.fields import field_findings
@@ -39,7 +41,7 @@ from migrator.text.tokens import (
 
 OPENAPI = re.compile(r"^\s*[\"']?(?:openapi|swagger)[\"']?\s*:", re.MULTILINE)
 OPENAPI_PATH_KEY = re.compile(r"^[ \t]*[\"']?(/[^\s:\"'#]*)[\"']?\s*:\s*(?:\{|$)", re.MULTILINE)
-V1_PATH = re.compile(rf"/v1(?=[/{HOLE_CHAR}\s\"'`]|$)")
+V1_PATH = re.compile(rf"/{re.escape(ruletable.facts().v1)}(?=[/{HOLE_CHAR}\s\"'`]|$)")
 
 
 def analyze(source: SourceText, table, host_re, path: str) -> list:
@@ -87,7 +89,8 @@ def scan(text: str, flavor: str, table, host_re, key: str, locate) -> list:
                 noted.append(Finding("AM104", f"comment names {describe(match)}", origin, origin + length))
             elif not inside(comments, use.start):
                 definition = use.start in defined
-                verdicts[origin].append(Verdict(match, key, use.start, use.end, method, False, definition))
+                verdicts[origin].append(Verdict(match, key, use.start, use.end, method, False, definition,
+                                                path=path_rewrite(template, match, method)))
                 calls.append((match, method, use.start))
     findings = noted
     # Relative paths of the organization's API; a bare `/alerts` token here is usually the tail

@@ -27,7 +27,7 @@ def _patterns(change, where: str) -> list:
 
 
 def endpoint_of(op) -> Endpoint:
-    return Endpoint(op.method, op.path, op.operation_id, None if op.v1 is None else "/v1" + op.v1)
+    return Endpoint(op.method, op.path, op.operation_id, op.v1_path)
 
 
 def field_findings(text: str, sites: list, comments: list) -> list:

@@ -16,6 +16,7 @@ import re
 from dataclasses import replace
 from typing import Optional
 
+from migrator.engine import ruletable
 from migrator.engine.findings import Finding
 from migrator.engine.match import find_bases
 from migrator.policy.link import describe
@@ -203,7 +204,7 @@ def _outputs(raw_cell: dict, cell: Cell, raw: str, table, host_re, path: str) ->
     """AM106 for every v1beta1 base a stored output shows: reported, never rewritten."""
     findings = []
     for value in _strings(raw_cell.get("outputs") or []):
-        if "v1beta1" not in value:
+        if not any(version in value for version in ruletable.facts().versions):
             continue
         offsets = None
         for use in tokens(value, path):

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
+from migrator.engine import ruletable
 from migrator.engine.templates import Hole, Lit
 
 PLACEHOLDER = (
@@ -106,7 +107,7 @@ def expression_strings(text: str, key: str) -> list:
     value: `${{ vars.API || 'https://…/platform/v1beta1' }}`, `format('{0}/iam/v1beta1/…', …)`."""
     uses = []
     for expression in EXPRESSION.finditer(text):
-        if "v1beta1" not in expression.group(1):
+        if not any(version in expression.group(1) for version in ruletable.facts().versions):
             continue
         for quoted in QUOTED.finditer(text, expression.start(1), expression.end(1)):
             group = 1 if quoted.group(1) is not None else 2
