@@ -79,7 +79,7 @@ class Pipeline:
         named = set()
         for candidate in discover(paths, problems, self.options.exclude, self.options.extensions):
             checked += 1
-            named.add(os.path.realpath(candidate.path))
+            named.add(project.absolute(candidate.path))
             if candidate.kind == "python":
                 project.add(candidate.path)
             try:
@@ -92,7 +92,7 @@ class Pipeline:
                 order[candidate.path] = checked
                 matching.append((candidate, data))
             elif candidate.kind == "python":
-                unread_python.append(candidate if candidate.explicit else candidate.path)
+                unread_python.append((candidate, data))
         for candidate in project.modules(named, self.options.exclude, self.options.extensions):
             project.add(candidate.path)
             self.context.add(candidate.path)
@@ -103,7 +103,7 @@ class Pipeline:
             if prefilter.may_match(data):
                 matching.append((candidate, data))
             else:
-                unread_python.append(candidate.path)
+                unread_python.append((candidate, data))
         python_facts: dict = {}
         self._analyse_all(matching, python_facts)
         matching.clear()  # the bytes: from here on each file lives as its decoded text
@@ -197,9 +197,9 @@ class Pipeline:
         those naming a module-level name that holds (or imports) a base, or naming a module that
         holds one (its objects' attributes may: `CONFIG.platform_url`).
 
-        `unread`: the Python modules the prefilter let go, as Candidates or (walked) paths.
+        `unread`: (Candidate, bytes) of the Python modules the prefilter let go; each is read once.
         """
-        pending = [Candidate(c, "python", False) if isinstance(c, str) else c for c in unread]
+        pending = unread
         searched: set = set()
         while pending:
             names = self._importer_names(facts) - searched
@@ -209,15 +209,9 @@ class Pipeline:
             encoded = sorted(name.encode() for name in names)
             mentions = re.compile(rb"\b(?:%s)\b" % b"|".join(re.escape(n) for n in encoded))
             importers, rest = [], []
-            for candidate in pending:
-                try:
-                    data = self._read(candidate)
-                except OSError:
-                    continue
-                if any(name in data for name in encoded) and mentions.search(data):
-                    importers.append((candidate, data))
-                else:
-                    rest.append(candidate)
+            for candidate, data in pending:
+                found = mentions.search(data)
+                (importers if found else rest).append((candidate, data))
             self._analyse_all(importers, facts)
             pending = rest
 
@@ -227,7 +221,7 @@ class Pipeline:
         for path, found in facts.items():
             exported = {name for name, template in found.exports.items() if template}
             names |= exported
-            if found.uses or exported:
+            if exported or any(use.attribute for use in found.uses):
                 stem = os.path.splitext(os.path.basename(path))[0]
                 names.add(os.path.basename(os.path.dirname(path)) if stem == "__init__" else stem)
         return {name for name in names if name.isidentifier()}

@@ -30,7 +30,14 @@ class Problem:
 
 
 def display(path: str) -> str:
-    relative = os.path.relpath(path) if os.path.isabs(path) else os.path.normpath(path)
+    """`path` relative to the cwd when inside it (a prefix cut where it can: relpath is costly)."""
+    if os.path.isabs(path):
+        cwd = os.getcwd().rstrip(os.sep) + os.sep
+        if path.startswith(cwd) and os.path.normpath(path) == path:
+            return path[len(cwd):].replace(os.sep, "/")
+        relative = os.path.relpath(path)
+    else:
+        relative = os.path.normpath(path)
     shown = path if relative.startswith("..") else relative
     return shown.replace(os.sep, "/")
 

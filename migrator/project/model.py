@@ -30,21 +30,20 @@ class Project:
         return cls(find_root(paths or ["."], cwd), cwd, tuple(configured_roots))
 
     def modules(self, named: set, exclude: tuple, extensions: dict) -> Iterator[Candidate]:
-        """The project's Python modules that were not named (`named`: real paths), as shown paths."""
+        """The project's Python modules that were not named (`named`: `absolute()` paths), as
+        discovery shows them (relative to the cwd when inside it)."""
         for candidate in discover([self.root], [], exclude, extensions):
-            if candidate.kind != "python" or os.path.realpath(candidate.path) in named:
-                continue
-            shown = self.show(candidate.path)
-            yield Candidate(shown, candidate.kind, False)
+            if candidate.kind == "python" and self.absolute(candidate.path) not in named:
+                yield Candidate(candidate.path, candidate.kind, False)
 
-    def show(self, path: str) -> str:
-        """`path` as messages show it: relative to the cwd when inside it."""
-        absolute = os.path.normpath(os.path.join(self.cwd, path))
-        relative = os.path.relpath(absolute, self.cwd)
-        return absolute if relative.startswith(os.pardir) else relative
+    def absolute(self, shown: str) -> str:
+        return os.path.normpath(os.path.join(self.cwd, shown))
 
     def add(self, shown: str) -> None:
-        key = project_key(shown, self.root, self.cwd)
+        absolute = self.absolute(shown)
+        inside = absolute.startswith(self.root.rstrip(os.sep) + os.sep)  # the common case, without relpath
+        key = absolute[len(self.root.rstrip(os.sep)) + 1 :].replace(os.sep, "/") if inside else (
+            project_key(shown, self.root, self.cwd))
         if key is not None:
             self.keys[shown] = key
             self.shown[key] = shown
