@@ -148,6 +148,22 @@ def blocked_words(table: RuleTable) -> frozenset:
     return table.blocked_segments
 
 
+def is_relative_path(template: tuple) -> bool:
+    """`/organizations/...` or `{base}/organizations/...`: an API path joined to a base that
+    analysis cannot see (a parameter, an attribute, a variable of another file)."""
+    index = 0
+    while index < len(template) and not isinstance(template[index], Lit):
+        index += 1
+    if index == len(template):
+        return False
+    text = template[index].text
+    if text.startswith("/organizations/"):
+        return True
+    # At the start: `organizations/…`, or a path relative to an organization's URL
+    # (`session.get("/notification-channels")` on a session whose base ends in the organization).
+    return index == 0 and (text.startswith("organizations/") or re.match(r"/[A-Za-z]", text) is not None)
+
+
 def identify(api: str, path: str, table: RuleTable) -> tuple:
     """The operations of the rule table whose path template fits `path`, best fits first."""
     segments = tuple(path.strip("/").split("/"))

@@ -7,7 +7,6 @@ blocker at the definition, because rewriting it would break the blocked calls.
 """
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from typing import Optional
@@ -18,6 +17,7 @@ from migrator.engine.match import (
     BaseMatch,
     blocked_words,
     find_bases,
+    is_relative_path,
     narrow,
     read_path,
 )
@@ -186,22 +186,6 @@ def _blocked_relative_paths(facts_by_key: dict, table: RuleTable, base_files: se
     """Host-less paths to endpoints v1 lacks, in the modules that also use a v1beta1 base."""
     found = {key: blocked_relative(facts_by_key[key].relative, table) for key in base_files}
     return {key: items for key, items in found.items() if items}
-
-
-def is_relative_path(template: tuple) -> bool:
-    """`/organizations/...` or `{base}/organizations/...`: an API path joined to a base that
-    analysis cannot see (a parameter, an attribute, a variable of another file)."""
-    index = 0
-    while index < len(template) and not isinstance(template[index], Lit):
-        index += 1
-    if index == len(template):
-        return False
-    text = template[index].text
-    if text.startswith("/organizations/"):
-        return True
-    # At the start: `organizations/…`, or a path relative to an organization's URL
-    # (`session.get("/notification-channels")` on a session whose base ends in the organization).
-    return index == 0 and (text.startswith("organizations/") or re.match(r"/[A-Za-z]", text) is not None)
 
 
 def blocked_relative(uses, table: RuleTable) -> list:

@@ -34,7 +34,7 @@ class PythonFacts:
     names: set = field(default_factory=set)  # every module-level name (a split must pick a free one)
     rebound: set = field(default_factory=set)  # module-level names assigned again (`global`, `+=`, twice)
     rebound_spans: list = field(default_factory=list)  # (start, end) of those names' module-level values
-    # module-level NAME = value assigned once: name -> see _Collector._definition
+    # module-level NAME = value assigned once: name -> see UseCollector._definition
     definitions: dict = field(default_factory=dict)
     relative: list = field(default_factory=list)  # Uses of host-less "/organizations/..." paths
     unresolved_attrs: set = field(default_factory=set)  # attribute names read on objects analysis cannot tell

@@ -1,6 +1,6 @@
 """Follow what a call to an Astro endpoint returns and sends, within one module.
 
-A `FlowCollector` pass (a `_Collector` with position metadata) records plain data:
+A `FlowCollector` pass (a `uses.UseCollector` that also follows JSON data) records plain data:
 `ApiCall` for every request whose URL may be an Astro URL, and `FieldUse` for every JSON key
 or query parameter that visibly goes to, or comes from, such a call. Which keys changed is
 not decided here: `migrator.policy.fields.judge` asks the rule table once URLs are resolved.
@@ -20,9 +20,10 @@ import libcst as cst
 
 from migrator.engine import ruletable
 from migrator.engine.templates import Lit, Ref, concat, holds_base
-from migrator.python.analyze import MAX_DEPTH, _Collector
+from migrator.python.evaluate import MAX_DEPTH
 from migrator.python.facts import ApiCall, FieldUse
 from migrator.python.scopes import Binding, Scope, call_name, dotted
+from migrator.python.uses import UseCollector
 
 BODY_KEYWORDS = ("json", "data", "content")
 MEMBER_METHODS = {"get", "pop", "setdefault"}
@@ -78,7 +79,7 @@ def _returns(function: cst.FunctionDef) -> list:
     return found[::-1]
 
 
-class FlowCollector(_Collector):
+class FlowCollector(UseCollector):
     def __init__(self, key, source, binder, module_text: str, hosts: Optional[tuple] = None):
         """`hosts`: the Astro API hosts (the table's and `extra-hosts`); None: the table's."""
         super().__init__(key, source, binder)

@@ -1,0 +1,380 @@
+"""Evaluate a Python string expression to a URL template, in the scopes where it is read.
+
+`Evaluator` is the base of the one-pass visitor (`uses.UseCollector`): while the visit walks the
+module it keeps the scopes in sight (classes, functions, lambdas, comprehensions) and evaluates
+literals, concatenations, f-strings, `%` and `.format`, `urljoin`, path joins, environment
+defaults, names and attributes (through their bindings, see `scopes`) and the base URL a client
+was built with. What it cannot see is a `Hole`; a name imported from another module is a `Ref`.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Optional
+
+import libcst as cst
+
+from migrator.engine import ruletable
+from migrator.engine.templates import (
+    BRACE_FIELD,
+    PERCENT_FIELD,
+    Hole,
+    Lit,
+    Ref,
+    concat,
+    fill_fields,
+    reached_via,
+)
+from migrator.project.source import SourceText
+from migrator.python.positions import Positions
+from migrator.python.reads import is_base_keyword
+from migrator.python.scopes import (
+    Binder,
+    Binding,
+    Scope,
+    call_name,
+    chain,
+    dotted,
+    latest,
+    params,
+    resolve,
+    target_names,
+)
+
+PATH_JOINS = {"os.path.join", "posixpath.join", "path.join"}
+PATH_TYPES = {"Path", "PurePath", "PosixPath", "PurePosixPath", "WindowsPath", "PureWindowsPath"}
+TRIMS = {"rstrip", "lstrip", "strip", "removesuffix", "removeprefix"}
+MAX_DEPTH = 25
+
+
+def module_of(ref: Ref) -> str:
+    """The module an imported name stands for when it is used as `name.attr`."""
+    if not ref.name:
+        return ref.module
+    return ref.module + ref.name if ref.module.endswith(".") else f"{ref.module}.{ref.name}"
+
+
+class Evaluator(cst.CSTVisitor):
+    """Evaluate string expressions to templates, in the scopes the visit is in."""
+
+    def __init__(self, key: str, source: SourceText, binder: Binder):
+        self.key = key
+        self.source = source
+        self.binder = binder
+        self.positions = Positions(binder.module, source.text)
+        self.hints: list = []  # top-level statements being evaluated, innermost last
+        self.shadowed: list = []  # names bound by the lambdas and comprehensions being visited
+        self.current_top = None  # the top-level statement being visited
+        self.stack = [binder.module_scope]
+        self.statement: Optional[int] = None
+        self.api = ruletable.facts()
+        # Literal text worth a position: what may hold a base or a query parameter.
+        self.origin_markers = (*self.api.versions, *self.api.hosts, "?", "&")
+        self.bound_templates: dict = {}  # (id(Binding), inline_helpers) -> its value's template
+        self.inline_helpers = True  # evaluate calls to helpers of the module by what they return
+
+    # -- positions -------------------------------------------------------------------------
+
+    def _span(self, node: cst.CSTNode) -> tuple:
+        return self.positions.span(node, (*reversed(self.hints), self.current_top))
+
+    # -- scopes ----------------------------------------------------------------------------
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self.stack.append(self.binder.scope_of[id(node)])
+
+    def leave_ClassDef(self, node: cst.ClassDef) -> None:
+        self.stack.pop()
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.stack.append(self.binder.scope_of[id(node)])
+
+    def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.stack.pop()
+
+    # A lambda's parameters and a comprehension's targets hide outer names (they are not scopes
+    # of the binder, whose bindings come from statements).
+    def visit_Lambda(self, node: cst.Lambda) -> None:
+        self.shadowed.append({p.name.value for p in params(node.params)})
+
+    def leave_Lambda(self, node: cst.Lambda) -> None:
+        self.shadowed.pop()
+
+    def _comprehension(self, node) -> None:
+        names, loop = set(), node.for_in
+        while loop is not None:
+            names.update(n.value for n in target_names(loop.target))
+            loop = loop.inner_for_in
+        self.shadowed.append(names)
+
+    visit_ListComp = visit_SetComp = visit_GeneratorExp = visit_DictComp = _comprehension
+
+    def _end_comprehension(self, node) -> None:
+        self.shadowed.pop()
+
+    leave_ListComp = leave_SetComp = leave_GeneratorExp = leave_DictComp = _end_comprehension
+
+    def _lookup(self, name: str) -> Optional[Binding]:
+        if any(name in names for names in self.shadowed):
+            return None
+        return resolve(self.stack[-1], name, self.statement)
+
+    def _class_scope(self) -> Optional[Scope]:
+        for scope in reversed(self.stack):
+            if scope.is_class:
+                return scope
+        return None
+
+    def _lookup_attr(self, owner: cst.BaseExpression, attr: str) -> Optional[Binding]:
+        if isinstance(owner, cst.Name) and owner.value in ("self", "cls"):
+            scope = self._class_scope()
+        elif isinstance(owner, cst.Name):
+            binding = self._lookup(owner.value)
+            value = binding.value if binding else None
+            scope = self.binder.scope_of.get(id(value)) if isinstance(value, cst.ClassDef) else None
+        else:
+            scope = None
+        if scope is None:
+            return None
+        return latest(scope.names.get(attr, []) or scope.attrs.get(attr, []), None)
+
+    # -- evaluation ------------------------------------------------------------------------
+
+    def evaluate(self, node: cst.CSTNode, depth: int = 0) -> Optional[tuple]:
+        """What a string expression evaluates to; None where it is not a visible string."""
+        if depth > MAX_DEPTH:
+            return None
+        depth += 1
+        if isinstance(node, cst.SimpleString):
+            skip = len(node.prefix) + len(node.quote)
+            text = node.value[skip : len(node.value) - len(node.quote)]
+            return (Lit(text, self._origin(node, text, skip)),)
+        if isinstance(node, cst.ConcatenatedString):
+            return self._join(node.left, node.right, depth)
+        if isinstance(node, cst.FormattedString):
+            return self._fstring(node, depth)
+        if isinstance(node, cst.BinaryOperation):
+            if isinstance(node.operator, cst.Add):
+                return self._join(node.left, node.right, depth)
+            if isinstance(node.operator, cst.Modulo):
+                return self._percent(node, depth)
+            if isinstance(node.operator, cst.Divide):  # pathlib (a file path) or yarl (a URL)
+                left = self.evaluate(node.left, depth)
+                if left is not None and any(isinstance(p, Hole) and p.label == "path" for p in left):
+                    return left
+                right = self.evaluate(node.right, depth)
+                if left is None and right is None:
+                    return None
+                return concat(left or (Hole(),), (Lit("/"),), right or (Hole(),))
+            return None
+        if isinstance(node, cst.Call):
+            return self._call(node, depth)
+        if isinstance(node, cst.Name):
+            binding = self._lookup(node.value)
+            template = self._bound(binding, depth)
+            if template and binding.module_level and any(
+                isinstance(p, Lit) and any(v in p.text for v in self.api.versions) for p in template
+            ):
+                start, end = self._span(node)
+                template = reached_via(template, (self.key, start, end, node.value))
+            return template
+        if isinstance(node, cst.Attribute):
+            binding = self._lookup_attr(node.value, node.attr.value)
+            if binding is not None:
+                return self._bound(binding, depth)
+            owner = self._lookup(node.value.value) if isinstance(node.value, cst.Name) else None
+            if owner is not None and owner.is_import:
+                return (Ref(module_of(owner.value), node.attr.value),)
+            return None
+        if isinstance(node, cst.BooleanOperation):
+            return self.evaluate(node.left, depth) or self.evaluate(node.right, depth)
+        if isinstance(node, cst.IfExp):
+            return self.evaluate(node.body, depth) or self.evaluate(node.orelse, depth)
+        return None
+
+    def _origin(self, node: cst.CSTNode, text: str, skip: int = 0) -> Optional[tuple]:
+        """Where literal text starts, for text that can hold a base or a query parameter, or whose
+        statement is measured already (a path segment beside a base). Measuring positions is the
+        costly part, so other text goes without."""
+        if any(marker in text for marker in self.origin_markers):
+            return self.key, self._span(node)[0] + skip
+        known = self.positions.spans.get(id(node))
+        return None if known is None else (self.key, known[0] + skip)
+
+    def _bound(self, binding: Optional[Binding], depth: int) -> Optional[tuple]:
+        if binding is None:
+            return None
+        if binding.is_import:
+            return (binding.value,) if binding.value.name else None
+        if binding.opaque:
+            return None
+        if binding.scope is None:  # a call frame's argument: evaluated where it is read
+            return self.evaluate(binding.value, depth)
+        stack = self._stack_of(binding.scope)
+        plain = all(scope.node is not None or scope.parent is None for scope in stack)  # no call frame
+        memo = (id(binding), self.inline_helpers)
+        known = self.bound_templates.get(memo, self) if plain else self
+        if known is not self:
+            return known
+        saved = self.stack, self.statement, self.shadowed
+        self.stack, self.statement, self.shadowed = stack, binding.order, []
+        self.hints.append(binding.top)
+        try:
+            template = self.evaluate(binding.value, depth)
+        finally:
+            self.hints.pop()
+            self.stack, self.statement, self.shadowed = saved
+        if plain:
+            self.bound_templates[memo] = template
+        return template
+
+    def _stack_of(self, scope: Scope) -> list:
+        """The scopes to evaluate a binding of `scope` in: the visit's own, up to that scope (or to
+        the call frame standing for it, whose parameters hold the caller's arguments)."""
+        for index in range(len(self.stack) - 1, -1, -1):
+            here = self.stack[index]
+            if here is scope or (here.node is None and here.parent is scope):
+                return self.stack[: index + 1]
+        return chain(scope)
+
+    def _or_hole(self, node: cst.CSTNode, depth: int) -> tuple:
+        return self.evaluate(node, depth) or (Hole(),)
+
+    def _join(self, left, right, depth) -> Optional[tuple]:
+        left_t, right_t = self.evaluate(left, depth), self.evaluate(right, depth)
+        if left_t is None and right_t is None:
+            return None
+        return concat(left_t or (Hole(),), right_t or (Hole(),))
+
+    def _fstring(self, node: cst.FormattedString, depth: int) -> tuple:
+        parts = []
+        for part in node.parts:
+            if isinstance(part, cst.FormattedStringText):
+                parts.append(Lit(part.value, self._origin(part, part.value)))
+            else:
+                parts.extend(self._or_hole(part.expression, depth))
+        return tuple(parts)
+
+    def _percent(self, node: cst.BinaryOperation, depth: int) -> Optional[tuple]:
+        template = self.evaluate(node.left, depth)
+        if template is None:
+            return None
+        right = node.right
+        if isinstance(right, cst.Tuple):
+            values = iter([el.value for el in right.elements])
+        else:
+            values = iter([right])
+        named = {}
+        if isinstance(right, cst.Dict):
+            named = {
+                el.key.raw_value: el.value
+                for el in right.elements
+                if isinstance(el, cst.DictElement) and isinstance(el.key, cst.SimpleString)
+            }
+
+        def substitute(match):
+            key = match.group(0)
+            if key.startswith("%("):
+                value = named.get(key[2 : key.index(")")])
+            else:
+                value = next(values, None)
+            return self._or_hole(value, depth) if value is not None else (Hole(),)
+
+        return fill_fields(template, PERCENT_FIELD, substitute)
+
+    def _call(self, node: cst.Call, depth: int) -> Optional[tuple]:
+        func = node.func
+        name = call_name(func)
+        positional = [a.value for a in node.args if a.keyword is None and not a.star]
+        keywords = {a.keyword.value: a.value for a in node.args if a.keyword is not None}
+        if name == "format" and isinstance(func, cst.Attribute):
+            return self._format(func.value, positional, keywords, depth)
+        if name in ("get", "getenv") and self._is_environ(func) and len(positional) >= 2:
+            return self.evaluate(positional[1], depth)
+        if name == "getenv" and "default" in keywords:
+            return self.evaluate(keywords["default"], depth)
+        if name == "urljoin" and len(positional) == 2:
+            return self._join(positional[0], positional[1], depth)
+        if dotted(func) in PATH_JOINS and positional:
+            return self._path_join(positional, depth)
+        if name == "join" and isinstance(func, cst.Attribute) and positional:
+            return self._str_join(func.value, positional[0], depth)
+        if name in TRIMS and isinstance(func, cst.Attribute):  # BASE.rstrip("/") is BASE, near enough
+            return self.evaluate(func.value, depth)
+        if name in PATH_TYPES:
+            return (Hole("path"),)
+        if name == "str" and len(positional) == 1:
+            return self.evaluate(positional[0], depth)
+        return None
+
+    @staticmethod
+    def _is_environ(func: cst.BaseExpression) -> bool:
+        return dotted(func).split(".")[-2:-1] in (["environ"], ["os"]) or dotted(func) == "getenv"
+
+    def _format(self, template_node, positional, keywords, depth) -> Optional[tuple]:
+        template = self.evaluate(template_node, depth)
+        if template is None:
+            return None
+        auto = iter(positional)
+
+        def substitute(match):
+            field_name = match.group(1).split("!")[0].split(":")[0]
+            head = field_name.split(".")[0].split("[")[0]
+            if head == "":
+                value = next(auto, None)
+            elif head.isdigit():
+                index = int(head)
+                value = positional[index] if index < len(positional) else None
+            else:
+                value = keywords.get(head)
+            return self._or_hole(value, depth) if value is not None else (Hole(head),)
+
+        return fill_fields(template, BRACE_FIELD, substitute)
+
+    def _path_join(self, items: list, depth: int) -> tuple:
+        """`os.path.join(a, b)` / `posixpath.join(a, b)`: the parts with one "/" between them."""
+        parts: list = []
+        for item in items:
+            template = self._or_hole(item, depth)
+            last = parts[-1] if parts else None
+            if parts and not (isinstance(last, Lit) and last.text.endswith("/")):
+                first = template[0]
+                if not (isinstance(first, Lit) and first.text.startswith("/")):
+                    parts.append(Lit("/"))
+            parts.extend(template)
+        return tuple(parts)
+
+    def _str_join(self, separator_node, items_node, depth) -> Optional[tuple]:
+        separator = self.evaluate(separator_node, depth)
+        if separator is None or not isinstance(items_node, (cst.List, cst.Tuple)):
+            return None
+        parts: list = []
+        for index, element in enumerate(items_node.elements):
+            if index:
+                parts.extend(separator)
+            parts.extend(self._or_hole(element.value, depth))
+        return tuple(parts)
+
+    # -- client bases ----------------------------------------------------------------------
+
+    def _client_base(self, func: cst.Attribute) -> Optional[tuple]:
+        """The base URL of the client a method is called on, if it was built with one."""
+        return self._client_template(self._holder(func.value))
+
+    def _holder(self, owner: cst.BaseExpression) -> Optional[Binding]:
+        """The binding of a name or `self.x` that may hold a client."""
+        if isinstance(owner, cst.Attribute) and isinstance(owner.value, cst.Name):
+            return self._lookup_attr(owner.value, owner.attr.value)
+        if isinstance(owner, cst.Name):
+            return self._lookup(owner.value)
+        return None
+
+    def _client_template(self, binding: Optional[Binding]) -> Optional[tuple]:
+        """The base URL a client was built with (`httpx.Client(base_url=…)`), evaluated where the
+        client was built."""
+        value = binding.value if binding is not None and not binding.is_import else None
+        if not isinstance(value, cst.Call):
+            return None
+        for arg in value.args:
+            if arg.keyword is not None and is_base_keyword(arg.keyword.value):
+                return self._bound(replace(binding, value=arg.value), 0)
+        return None
