@@ -17,7 +17,7 @@ from migrator.engine.match import DEFAULT_HOSTS, host_pattern
 from migrator.engine.templates import Lit
 from migrator.fix.edits import apply as apply_edits
 from migrator.policy import fields
-from migrator.policy.link import ModuleIndex
+from migrator.policy.imports import ModuleIndex
 from migrator.project.modules import ModuleResolver
 from migrator.project.source import SourceText
 from migrator.python.analyze import analyze

@@ -3,7 +3,7 @@
 A file is read as URL-like tokens (template syntax kept as holes), string concatenations and
 format calls. Names defined to a v1beta1 base (`ASTRO_API=…`, `const BASE = "…"`, an HCL
 variable's default) are followed to their uses in the same file, so a base is judged by the
-endpoints it serves exactly as in the Python pass (`link.judge`). Bases in comments are
+endpoints it serves exactly as in the Python pass (`policy.judge`). Bases in comments are
 reported (AM104), never rewritten; so are field changes (AM3xx) of endpoints the file calls.
 """
 from __future__ import annotations
@@ -16,14 +16,9 @@ from migrator.engine import ruletable
 from migrator.engine.findings import Finding, dedupe
 from migrator.engine.match import find_bases, identify, narrow, split_path
 from migrator.engine.templates import HOLE_CHAR, Hole, Lit, flatten
-from migrator.policy.link import (
-    Project,
-    Verdict,
-    blocked_finding,
-    blocked_relative,
-    describe,
-    judge,
-)
+from migrator.policy.judge import Project, Verdict, judge
+from migrator.policy.link import blocked_relative
+from migrator.policy.messages import blocked_finding, describe
 from migrator.policy.v1paths import path_rewrite
 from migrator.project.filetypes import flavor_of
 from migrator.project.source import SourceText

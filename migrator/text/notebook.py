@@ -19,7 +19,7 @@ from typing import Optional
 from migrator.engine import ruletable
 from migrator.engine.findings import Finding
 from migrator.engine.match import find_bases
-from migrator.policy.link import describe
+from migrator.policy.messages import describe
 from migrator.project.filetypes import flavor_of, kind_of
 from migrator.project.modules import Resolution
 from migrator.project.source import NEWLINE, SourceText

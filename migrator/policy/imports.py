@@ -1,0 +1,67 @@
+"""Resolve names a module imports to the templates the modules defining them export.
+
+Used by `link` (URLs) and `fields` (JSON fields) once every module has been analysed.
+"""
+from __future__ import annotations
+
+from migrator.engine.templates import Hole, Ref
+
+MAX_REF_DEPTH = 10
+
+
+class ModuleIndex:
+    """Resolves imported names to the templates the defining modules export.
+
+    `resolve_module(module, importer)` says which analysed files an import may load (see
+    `project.model.Project.resolve`). An import that may load several files resolves to a Hole,
+    and each file's exported base gets a read it cannot follow: `unfollowed`.
+    """
+
+    def __init__(self, facts_by_key: dict, resolve_module):
+        self.facts = facts_by_key
+        self.resolve_module = resolve_module
+        self.unfollowed: list = []  # (exported template, defining key, reading key, start, end, why)
+        self.attribute_reads: list = []  # (attribute, reading key): `CONFIG.url` of an imported object
+        self._reading: tuple = ("", 0, 0)  # the use being resolved: (key, start, end)
+
+    def resolve_use(self, template: tuple, key: str, start: int, end: int) -> tuple:
+        self._reading = (key, start, end)
+        return self.resolve(template, key)
+
+    def resolve(self, template: tuple, importer: str, depth: int = 0) -> tuple:
+        """`template` with every Ref replaced by the exported template it names, or a Hole."""
+        out = []
+        for part in template:
+            if not isinstance(part, Ref):
+                out.append(part)
+                continue
+            found = self.resolve_module(part.module, importer) if depth < MAX_REF_DEPTH else None
+            keys = [k for k in found.keys if k in self.facts] if found else []
+            if found is not None and found.ambiguous:
+                for key in keys:
+                    exported = self.facts[key].exports.get(part.name)
+                    if exported is not None:
+                        self.unfollowed.append((self.resolve(exported, key, depth + 1), key, *self._reading,
+                                                f"imported ambiguously ({found.describe()})"))
+                out.append(Hole(part.name))
+                continue
+            if found is not None and not found.keys:
+                owner = part.module.rpartition(".")[0]
+                if owner and self.resolve_module(owner, importer).keys:  # an attribute of an imported object
+                    self.attribute_reads.append((part.name, self._reading[0]))
+            exported = self.facts[keys[0]].exports.get(part.name) if len(keys) == 1 else None
+            if exported is None:
+                out.append(Hole(part.name))
+            else:
+                out.extend(self.resolve(exported, keys[0], depth + 1))
+        return tuple(out)
+
+    def star_reads(self) -> None:
+        """`from m import *`: every base `m` exports is read where analysis cannot follow it."""
+        for key, facts in self.facts.items():
+            for module in facts.star_imports:
+                found = self.resolve_module(module, key)
+                for defining in found.keys:
+                    for exported in getattr(self.facts.get(defining), "exports", {}).values():
+                        self.unfollowed.append((self.resolve(exported, defining), defining, key, 0, 0,
+                                                f"star-imported (`from {module} import *`)"))
