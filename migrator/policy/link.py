@@ -1,9 +1,10 @@
 """Turn every module's facts into findings, across modules.
 
-A base URL is reported where its text is (the definition), once, however many calls use it.
-What the calls ask for decides the finding: a base that only serves migratable endpoints is
-rewritten; a call to an endpoint v1 lacks is a blocker at the call; a base shared by both is a
-blocker at the definition, because rewriting it would break the blocked calls.
+Each use's template is resolved through the names its module imports (`imports.ModuleIndex`).
+A base URL is reported where its text is (the definition), once, however many calls use it:
+`judge` decides the finding from what the calls ask for. A file being checked that uses a base
+defined in a file that is not gets a finding pointing there (`remote_finding`). Host-less paths
+to endpoints v1 lacks, bases in comments and JSON field changes (`fields`) are reported here too.
 """
 from __future__ import annotations
 
