@@ -98,10 +98,12 @@ def test_blocked_calls_through_rstrip_path_join_and_default_arguments(tmp_path):
         "def alerts(org, base=BASE):\n"
         '    return requests.get(f"{base}/organizations/{org}/alerts")\n'
     )
-    assert [(row, code) for row, code, _ in summary(target)] == [
-        (4, "AM202"), (6, "AM201"), (7, "AM201"), (11, "AM201")
-    ]
+    assert summary(target) == [(4, "AM202", "unsafe"), (6, "AM201", None), (7, "AM201", None), (11, "AM201", None)]
+    # callers of alerts() may pass `base=BASE` themselves: the split is for a person to review
+    before = target.read_text()
     run_cli("check", "--fix", target)
+    assert target.read_text() == before
+    run_cli("check", "--fix", "--unsafe-fixes", target)
     fixed = target.read_text()
     assert "BASE.rstrip" not in fixed and "join(BASE," not in fixed and "base=BASE_V1BETA1" in fixed
 
@@ -175,7 +177,8 @@ def test_split_needs_a_free_name_and_rebound_constants_are_not_safe(tmp_path):
         'requests.get(f"{BASE}/organizations/o/alerts")\n'
         'BASE_V1BETA1 = "x"\n'
     )
-    assert summary(target) == [(6, "AM101", "unsafe"), (8, "AM202", None), (10, "AM201", None)]
+    # which of the two values the calls see depends on the branch taken: neither fix is safe
+    assert summary(target) == [(6, "AM101", "unsafe"), (8, "AM101", "unsafe"), (10, "AM201", None)]
 
 
 def test_prefix_tuples_lookup_tables_and_compared_constants(tmp_path):

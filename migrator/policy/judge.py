@@ -36,6 +36,8 @@ class Verdict:
     attribute: str = ""  # the attribute the value is stored in
     binds: str = ""  # the name the value is bound to
     path: PathRewrite = NO_REWRITE  # the path segments v1 serves the call at, where they changed
+    attributes: tuple = ()  # attributes (`self.path`) the value was read through, in their own class
+    reshaped: bool = False  # cut or changed before use: its visible path says nothing
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,20 @@ class Project:
     locate: object  # (file key, offset) -> "file:line"
     facts: dict  # file key -> PythonFacts
     attribute_readers: dict  # attribute name -> file keys that read it on an object analysis cannot tell
+    attribute_writers: dict  # attribute name -> {(class or "" for an instance or constructor, what sets it)}
+    subclasses: dict  # class name -> the classes that name it as a base
+
+    def overriders(self, qualified: str) -> list:
+        """What else may set `Class.attr` on an instance of Class: its subclasses (at any depth)
+        that set it, a constructor field, an assignment to an object's attribute."""
+        owner, _, name = qualified.partition(".")
+        family, todo = set(), [owner]
+        while todo:
+            for sub in self.subclasses.get(todo.pop(), ()):
+                if sub not in family:
+                    family.add(sub)
+                    todo.append(sub)
+        return sorted(text for cls, text in self.attribute_writers.get(name, ()) if cls == "" or cls in family)
 
 def judge(key: str, offset: int, group: list, project: Project):
     """Yield (file key, Finding) for one base text and every use of it."""
@@ -68,7 +84,10 @@ def judge(key: str, offset: int, group: list, project: Project):
     facts = project.facts.get(key)  # None for a text file: no module facts, no split
     if blocked and serving:
         where = ", ".join(sorted({locate(v.key, v.start) for v in blocked}))
-        fix = split_fix(key, offset, length, blocked, serving, facts) if facts is not None else None
+        # Reads that cannot be followed keep the v1beta1 copy too: an unsafe split errs toward
+        # leaving a call where it works today.
+        staying = blocked + [v for v in group if v.escape and v not in blocked and v.match.lit.via]
+        fix = split_fix(key, offset, length, staying, serving, facts) if facts is not None else None
         if fix is not None and reasons:
             fix = _unsafe_fix(fix, "; ".join(reasons))
         yield key, Finding(
@@ -112,10 +131,12 @@ def unfollowed_reads(group: list, calls: list, project: Project) -> list:
     table, locate = project.table, project.locate
     reasons = []
 
-    def reach(verdict: Verdict, why: str) -> None:
+    def reach(verdict: Verdict, why: str, whole: bool = False) -> None:
+        """`whole`: the path the verdict shows may be another one altogether."""
         if verdict.match.kind == "spec":  # a spec URL serves a document, not the endpoints
             return
-        lost = blocked_reach(verdict.match.api, verdict.match.path if verdict.match.path_visible else "", table)
+        visible = verdict.match.path if verdict.match.path_visible and not whole else ""
+        lost = blocked_reach(verdict.match.api, visible, table)
         if lost:
             reasons.append(f"{why}, and from there it may still reach {_names(lost)}, which v1 lacks")
 
@@ -125,8 +146,13 @@ def unfollowed_reads(group: list, calls: list, project: Project) -> list:
         unmapped = facts.unmapped if facts is not None else ""
         if unmapped:
             reasons.append(f"{where}: {unmapped}, so its reads cannot be followed")
+        for qualified in verdict.attributes:
+            others = project.overriders(qualified)
+            if others:
+                reach(verdict, f"{where}: reads `{qualified}`, which is also set by {', '.join(others[:3])}",
+                      whole=True)
         if verdict.escape:
-            reach(verdict, f"{where}: {verdict.escape}")
+            reach(verdict, f"{where}: {verdict.escape}", whole=verdict.reshaped)
         elif verdict.attribute:
             readers = project.attribute_readers.get(verdict.attribute, [])
             if readers:

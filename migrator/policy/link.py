@@ -43,7 +43,8 @@ def link(facts_by_key: dict, table: RuleTable, host_re, locate, resolve_module, 
                 origin = (match.lit.origin[0], match.lit.origin[1] + match.start)
                 verdicts[origin].append(
                     Verdict(match, key, use.start, use.end, use.method, use.docstring, use.assigned, use.inert,
-                            use.escape, use.attribute, use.binds, path_rewrite(template, match, use.method))
+                            use.escape, use.attribute, use.binds, path_rewrite(template, match, use.method),
+                            use.attributes, use.reshaped)
                 )
     index.star_reads()
     for template, defining, key, start, end, why in index.unfollowed:
@@ -62,7 +63,18 @@ def link(facts_by_key: dict, table: RuleTable, host_re, locate, resolve_module, 
             readers[name].append(key)
     for name, key in index.attribute_reads:
         readers[name].append(key)
-    project = Project(table, locate, facts_by_key, readers)
+    writers = defaultdict(set)  # attribute -> (class or "", what sets it)
+    subclasses = defaultdict(set)  # class name -> names of the classes that name it as a base
+    for key, facts in facts_by_key.items():
+        for name, owners in facts.attribute_writes.items():
+            writers[name].update(
+                ("", owner) if owner.startswith("`") or owner.endswith(" constructor)") else (owner, f"{owner} in {key}")
+                for owner in owners
+            )
+        for name, bases in facts.class_bases.items():
+            for base in bases:
+                subclasses[base].add(name)
+    project = Project(table, locate, facts_by_key, readers, writers, subclasses)
     for (key, offset), group in verdicts.items():
         group = _prefer_methods(group)
         for finding_key, finding in judge(key, offset, group, project):

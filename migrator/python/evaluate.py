@@ -70,6 +70,7 @@ class Evaluator(cst.CSTVisitor):
         # Literal text worth a position: what may hold a base or a query parameter.
         self.origin_markers = (*self.api.versions, *self.api.hosts, "?", "&")
         self.bound_templates: dict = {}  # (id(Binding), inline_helpers) -> its value's template
+        self.attribute_deps: set = set()  # attributes (`self.x`) the evaluation went through
         self.inline_helpers = True  # evaluate calls to helpers of the module by what they return
 
     # -- positions -------------------------------------------------------------------------
@@ -135,7 +136,10 @@ class Evaluator(cst.CSTVisitor):
             scope = None
         if scope is None:
             return None
-        return latest(scope.names.get(attr, []) or scope.attrs.get(attr, []), None)
+        found = latest(scope.names.get(attr, []) or scope.attrs.get(attr, []), None)
+        if found is not None and isinstance(scope.node, cst.ClassDef):
+            self.attribute_deps.add(f"{scope.node.name.value}.{attr}")
+        return found
 
     # -- evaluation ------------------------------------------------------------------------
 
@@ -214,7 +218,10 @@ class Evaluator(cst.CSTVisitor):
         memo = (id(binding), self.inline_helpers)
         known = self.bound_templates.get(memo, self) if plain else self
         if known is not self:
-            return known
+            template, deps = known
+            self.attribute_deps |= deps
+            return template
+        outer_deps, self.attribute_deps = self.attribute_deps, set()
         saved = self.stack, self.statement, self.shadowed
         self.stack, self.statement, self.shadowed = stack, binding.order, []
         self.hints.append(binding.top)
@@ -223,8 +230,9 @@ class Evaluator(cst.CSTVisitor):
         finally:
             self.hints.pop()
             self.stack, self.statement, self.shadowed = saved
+            deps, self.attribute_deps = self.attribute_deps, outer_deps | self.attribute_deps
         if plain:
-            self.bound_templates[memo] = template
+            self.bound_templates[memo] = (template, deps)
         return template
 
     def _stack_of(self, scope: Scope) -> list:

@@ -22,6 +22,8 @@ class Use:
     escape: str = ""  # why the value goes where analysis cannot follow it (returned, stored, passed)
     attribute: str = ""  # the attribute the value is stored in (`self.base = …`), followed project-wide
     binds: str = ""  # the name the value is bound to (`URL = f"{BASE}/…"`), whose reads are followed
+    attributes: tuple = ()  # "Class.attr" the value was read through (`self.path` in Class)
+    reshaped: bool = False  # cut or changed before use (`URL.rsplit(…)`): its visible path says nothing
 
 
 @dataclass
@@ -40,6 +42,8 @@ class PythonFacts:
     unresolved_attrs: set = field(default_factory=set)  # attribute names read on objects analysis cannot tell
     star_imports: list = field(default_factory=list)  # modules imported with `from m import *`
     unmapped: str = ""  # why this module's scopes are unknown (then no base it reads is safe to fix)
+    attribute_writes: dict = field(default_factory=dict)  # attribute -> who sets it (classes, `obj.x = …`)
+    class_bases: dict = field(default_factory=dict)  # class name -> the last names of its bases
 
 
 @dataclass

@@ -69,6 +69,8 @@ def _sink_at(node, parent, function: Optional[str]) -> Sink:
         return COMPARED
     if isinstance(parent, (cst.Expr, cst.If, cst.While, cst.Assert, cst.UnaryOperation, cst.IfExp)):
         return NONE  # a statement of its own, or a truth test
+    if isinstance(parent, cst.Param):
+        return Sink("escape", f"the default of parameter `{parent.name.value}`, whose reads are not followed")
     if isinstance(parent, cst.Return):
         return Sink("escape", f"returned from `{function}()`" if function else "returned")
     if isinstance(parent, (cst.Yield, cst.From)):
@@ -134,7 +136,9 @@ def is_load(node: cst.CSTNode, parents: list) -> bool:
         return False
     if isinstance(parent, cst.Arg):
         return parent.value is node
-    if isinstance(parent, (cst.Param, cst.FunctionDef, cst.ClassDef, cst.ImportAlias, cst.AsName, cst.NameItem,
+    if isinstance(parent, cst.Param):
+        return parent.default is node  # a default is read where the function is defined
+    if isinstance(parent, (cst.FunctionDef, cst.ClassDef, cst.ImportAlias, cst.AsName, cst.NameItem,
                            cst.MatchAs, cst.MatchStar, cst.MatchMapping, cst.MatchKeywordElement, cst.Decorator)):
         return False
     index = len(parents) - 1

@@ -29,6 +29,7 @@ class Binding:
     top: Optional[cst.CSTNode] = None  # the top-level statement holding the binding
     opaque: bool = False  # bound by a form whose value analysis does not evaluate
     scope: Optional["Scope"] = None  # where the value is evaluated (None: where it is read)
+    nested: bool = False  # inside a branch, loop or handler of its scope: may run or not, or again
 
 
 OPAQUE = Binding(0, None, opaque=True)
@@ -63,8 +64,13 @@ class Scope:
 
 
 def latest(bindings: list, before: Optional[int]) -> Optional[Binding]:
+    """The binding a read at statement `before` sees: the last one before it, when the name is
+    bound once or only by statements that run in order; OPAQUE when a branch or a loop also binds
+    it (which value the read sees depends on the path taken)."""
     if not bindings:
         return None
+    if len(bindings) > 1 and any(b.nested for b in bindings):
+        return OPAQUE
     if before is None:
         return bindings[-1]
     earlier = [b for b in bindings if b.order < before]
@@ -202,6 +208,9 @@ class Binder:
         self.tops: set = set()  # id() of the module's top-level statements
         self.top: Optional[cst.CSTNode] = None  # the top-level statement being walked
         self.star_imports: list = []  # modules imported with `from m import *`
+        self.nesting = 0  # compound statements around the one being walked, in its scope
+        self.attribute_writes: dict = {}  # attribute -> who sets it: a class, a constructor, `obj.x = …`
+        self.class_bases: dict = {}  # class name -> the last names of its bases
         self._seen: dict = {}  # (id(parent scope), kind, name) -> how many such defs so far
 
     @property
@@ -226,14 +235,17 @@ class Binder:
         self.order += 1
         self.order_of[id(node)] = self.order
 
+    def _wrote(self, attribute: str, owner: str) -> None:
+        self.attribute_writes.setdefault(attribute, set()).add(owner)
+
     def _inexact(self, why: str) -> None:
         """Scopes come from the binder alone, exact unless an expression binds a name."""
         if not self.unmapped and (":=" in self.text or "nonlocal" in self.text):
             self.unmapped = f"{why}, and it binds names inside expressions (`:=`) or with `nonlocal`"
 
-    def _opaque(self, name: str) -> None:
+    def _opaque(self, name: str, nested: bool = False) -> None:
         self.scope.bind(name, Binding(self.order, None, module_level=self.scope is self.module_scope,
-                                      top=self.top, opaque=True, scope=self.scope))
+                                      top=self.top, opaque=True, scope=self.scope, nested=nested or self.nesting > 0))
 
     def _statements(self, statements) -> None:
         for statement in statements:
@@ -255,7 +267,7 @@ class Binder:
                 for target in statement.targets:
                     self._bind_target(target.target, statement.value)
             elif isinstance(statement, cst.AnnAssign) and statement.value is not None:
-                self._bind_target(statement.target, statement.value)
+                self._bind_target(statement.target, statement.value, field=True)
             elif isinstance(statement, cst.Import):
                 self._import(statement)
             elif isinstance(statement, cst.ImportFrom):
@@ -281,26 +293,29 @@ class Binder:
                     self._bind_target(item.asname.name, item.item)
         if isinstance(statement, cst.For):
             for name in target_names(statement.target):
-                self._opaque(name.value)
+                self._opaque(name.value, nested=True)
         for handler in getattr(statement, "handlers", ()):
             if handler.name is not None:
                 for name in target_names(handler.name.name):
-                    self._opaque(name.value)
+                    self._opaque(name.value, nested=True)
         for case in getattr(statement, "cases", ()):
             for name in _pattern_names(case.pattern):
-                self._opaque(name)
+                self._opaque(name, nested=True)
+        self.nesting += 1
         for suite in _suites(statement):
             if isinstance(suite, cst.If):  # elif
                 self._compound(suite)
             else:
                 self._suite(suite)
+        self.nesting -= 1
 
     def _definition(self, statement) -> None:
         is_class = isinstance(statement, cst.ClassDef)
         name = statement.name.value
         if is_class:
+            self.class_bases.setdefault(name, []).extend(dotted(base.value).rpartition(".")[2] for base in statement.bases)
             self.scope.bind(name, Binding(self.order, statement, module_level=self.scope is self.module_scope,
-                                          top=self.top, scope=self.scope))
+                                          top=self.top, scope=self.scope, nested=self.nesting > 0))
         else:
             self._opaque(name)
         scope = Scope(statement, self.scope, is_class, self._table(statement, is_class))
@@ -309,13 +324,14 @@ class Binder:
         self.scope_of[id(statement)] = scope
         self.top_of[id(statement)] = self.top
         self.stack.append(scope)
-        if not is_class:  # a parameter shadows outer names; its default is what it holds
+        outer, self.nesting = self.nesting, 0
+        if not is_class:  # a parameter shadows outer names; callers decide what it holds
             for param in params(statement.params):
-                value = param.default if param.default is not None else param
-                scope.bind(param.name.value, Binding(self.order, value, top=self.top, scope=scope.parent))
+                scope.bind(param.name.value, Binding(self.order, None, top=self.top, opaque=True, scope=scope))
         if isinstance(statement.body, cst.IndentedBlock):
             self._docstring(statement.body.body)
         self._suite(statement.body)
+        self.nesting = outer
         self.stack.pop()
 
     def _table(self, statement, is_class: bool) -> Optional[symtable.SymbolTable]:
@@ -330,11 +346,14 @@ class Binder:
         same = [t for t in _child_tables(parent) if str(t.get_type()) == kind and t.get_name() == key[2]]
         return same[index] if index < len(same) else None
 
-    def _bind_target(self, target: cst.BaseExpression, value: cst.CSTNode) -> None:
+    def _bind_target(self, target: cst.BaseExpression, value: cst.CSTNode, field: bool = False) -> None:
+        """`field`: an annotated assignment (in a class body, a field its constructor may set)."""
         self.bound_values.add(id(value))
         binding = Binding(self.order, value, module_level=self.scope is self.module_scope, top=self.top,
-                          scope=self.scope)
+                          scope=self.scope, nested=self.nesting > 0)
         if isinstance(target, cst.Name):
+            if self.scope.is_class:
+                self._wrote(target.value, _class_name(self.scope) + (" (its constructor)" if field else ""))
             self.scope.bind(target.value, binding)
         elif (
             isinstance(target, cst.Attribute)
@@ -343,7 +362,10 @@ class Binder:
             and self.scope.parent is not None
             and self.scope.parent.is_class
         ):
+            self._wrote(target.attr.value, _class_name(self.scope.parent))
             self.scope.parent.bind(target.attr.value, binding, "attrs")
+        elif isinstance(target, cst.Attribute):
+            self._wrote(target.attr.value, f"`{dotted(target)} = …`")
         else:  # `a, b = …`: each name bound to a part analysis does not split
             for name in target_names(target):
                 self._opaque(name.value)
@@ -353,7 +375,8 @@ class Binder:
             name = dotted(alias.name)
             local = dotted(alias.asname.name) if alias.asname else name.split(".")[0]
             module = name if alias.asname else local
-            self.scope.bind(local, Binding(self.order, Ref(module, ""), is_import=True, scope=self.scope))
+            self.scope.bind(local, Binding(self.order, Ref(module, ""), is_import=True, scope=self.scope,
+                                           nested=self.nesting > 0))
 
     def _import_from(self, node: cst.ImportFrom) -> None:
         module = relative_module(node)
@@ -363,7 +386,12 @@ class Binder:
         for alias in node.names:
             name = dotted(alias.name)
             local = dotted(alias.asname.name) if alias.asname else name
-            self.scope.bind(local, Binding(self.order, Ref(module, name), is_import=True, scope=self.scope))
+            self.scope.bind(local, Binding(self.order, Ref(module, name), is_import=True, scope=self.scope,
+                                           nested=self.nesting > 0))
+
+
+def _class_name(scope: Scope) -> str:
+    return scope.node.name.value if isinstance(scope.node, cst.ClassDef) else ""
 
 
 def _suites(statement) -> list:

@@ -12,7 +12,7 @@ from typing import Optional
 import libcst as cst
 
 from migrator.engine.match import is_relative_path
-from migrator.engine.templates import Ref, concat, holds_base
+from migrator.engine.templates import Lit, Ref, concat, holds_base
 from migrator.project.source import NEWLINE, SourceText
 from migrator.python.evaluate import PATH_TYPES, TRIMS, Evaluator
 from migrator.python.facts import PythonFacts, Use
@@ -36,11 +36,13 @@ class UseCollector(Evaluator):
         self.inert: set = set()
         self.hosts: Optional[tuple] = None  # the Astro API hosts; None: the table's
         self.parents: list = []  # ancestors of the node being visited, innermost last (see `walk`)
+        self.origins_of: dict = {}  # id() of a recorded expression -> origins of its literal parts
+        self.root_origins: set = set()  # those of the recorded expression being visited
 
     # -- recording uses --------------------------------------------------------------------
 
     def _record(self, node: cst.CSTNode, method: Optional[str] = None, template: tuple = None,
-                request: bool = False, escape: str = "") -> None:
+                request: bool = False, escape: str = "", reshaped: bool = False) -> None:
         template = template if template is not None else self.evaluate(node)
         if not template:
             return
@@ -62,6 +64,7 @@ class UseCollector(Evaluator):
             uses = self.facts.relative
         else:
             return
+        self.origins_of[id(node)] = {p.origin for p in template if isinstance(p, Lit) and p.origin is not None}
         start, end = self._span(node)
         uses.append(
             Use(
@@ -75,6 +78,8 @@ class UseCollector(Evaluator):
                 escape=escape,
                 attribute=attribute,
                 binds=binds,
+                attributes=tuple(sorted(self.attribute_deps)),
+                reshaped=reshaped,
             )
         )
 
@@ -98,6 +103,7 @@ class UseCollector(Evaluator):
         recorded where they return it."""
         self.inline_helpers = False
         try:
+            self.attribute_deps = set()
             template = self.evaluate(node)
         finally:
             self.inline_helpers = True
@@ -157,15 +163,36 @@ class UseCollector(Evaluator):
             if id(node) in self.handled:
                 self.covering.add(id(node))
             elif self._is_string_root(node):
+                self.attribute_deps = set()
                 template = self.evaluate(node)
                 if template is not None:
                     self.covering.add(id(node))
                     self._record(node, template=template)
             elif isinstance(node, (cst.Name, cst.Attribute)) and is_load(node, self.parents):
                 self._read(node)
+        elif isinstance(node, (cst.Name, cst.Attribute)) and is_load(node, self.parents):
+            self._read_inside(node)
         if id(node) in self.covering:
+            if not self.inside_use:
+                self.root_origins = self.origins_of.get(id(node), set())
             self.inside_use += 1
         return super().on_visit(node)
+
+    def _read_inside(self, node: cst.CSTNode) -> None:
+        """A name read inside a recorded URL whose base does not reach that URL's template (it
+        went through a call analysis does not evaluate, `URL.rsplit("/", 1)[0]`): a read of it
+        that cannot be followed."""
+        self.inline_helpers = False
+        try:
+            template = self.evaluate(node)
+        finally:
+            self.inline_helpers = True
+        if template is None or not _worth_keeping(template, self.hosts):
+            return
+        origins = {p.origin for p in template if isinstance(p, Lit) and p.origin is not None}
+        if origins and not origins <= self.root_origins:
+            self._record(node, template=template, reshaped=True,
+                         escape=f"`{dotted(node)}` is used in an expression the analysis does not evaluate")
 
     def on_leave(self, original_node: cst.CSTNode) -> None:
         if id(original_node) in self.covering:
@@ -182,6 +209,7 @@ class UseCollector(Evaluator):
             self.facts.unresolved_attrs.add(node.args[1].value.raw_value)
         method, url = self._request_parts(node, name)
         if url is not None and not self.inside_use:
+            self.attribute_deps = set()
             template = self.evaluate(url)
             client_base = self._client_base(func) if isinstance(func, cst.Attribute) else None
             if client_base is not None and template is not None:
@@ -238,6 +266,8 @@ class UseCollector(Evaluator):
         self.facts.names = set(self.binder.module_scope.names)
         self.facts.star_imports = list(self.binder.star_imports)
         self.facts.unmapped = self.binder.unmapped
+        self.facts.attribute_writes = {name: sorted(owners) for name, owners in self.binder.attribute_writes.items()}
+        self.facts.class_bases = {name: sorted(set(bases)) for name, bases in self.binder.class_bases.items()}
         self.facts.rebound = {n for n, b in self.binder.module_scope.names.items() if len(b) > 1}
         self.facts.rebound |= self.binder.rebound
         self.facts.rebound_spans = [

@@ -93,7 +93,7 @@ def scan(text: str, flavor: str, table, host_re, key: str, locate) -> list:
     relative = [u for u in uses if not inside(comments, u.start) and "organizations/" in flatten(u.template)]
     blocked = blocked_relative(relative, table) if verdicts else []
     findings += [blocked_finding(match, start, end) for start, end, match in blocked]
-    project = Project(table, locate, {}, {})  # no module facts: a shared base is reported (AM202), not split
+    project = Project(table, locate, {}, {}, {}, {})  # no module facts: a shared base is reported (AM202), not split
     for origin in sorted(verdicts):
         verdict = judge(key, origin, verdicts[origin], project)
         findings.extend(finding for _, finding in verdict)
