@@ -2,9 +2,20 @@
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pytest
 from helpers import FIXTURES, check_json, run_cli
+
+
+def fixture(name: str, tmp_path) -> Path:
+    """A copy of a fixture's before.py, alone in a project of its own (a file checked inside this
+    repository would be judged with the whole repository as its project)."""
+    target = tmp_path / name / "before.py"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(FIXTURES / "python" / name / "before.py", target)
+    return target
+
 
 PAIRS = sorted(p.name for p in (FIXTURES / "python").iterdir() if (p / "before.py").exists())
 
@@ -30,8 +41,8 @@ def codes_by_line(findings: list) -> dict:
     return out
 
 
-def test_every_string_shape_is_found_with_its_endpoint():
-    findings = check_json(FIXTURES / "python" / "strings" / "before.py")
+def test_every_string_shape_is_found_with_its_endpoint(tmp_path):
+    findings = check_json(fixture("strings", tmp_path))
     by_line = {f["location"]["row"]: f for f in findings}
     assert sorted(by_line) == [8, 9, 10, 14, 15, 20, 26, 27, 28, 29]
     operations = {row: (f["endpoint"] or {}).get("operation_id") for row, f in by_line.items()}
@@ -49,7 +60,7 @@ def test_every_string_shape_is_found_with_its_endpoint():
 
 
 def test_json_span_covers_the_v1beta1_text_and_fix_edit_matches(tmp_path):
-    source = FIXTURES / "python" / "strings" / "before.py"
+    source = fixture("strings", tmp_path)
     lines = source.read_text().splitlines()
     for f in check_json(source):
         row, col, end = f["location"]["row"], f["location"]["column"], f["end_location"]["column"]
@@ -85,12 +96,12 @@ def test_constant_defined_elsewhere_is_not_fixed_in_the_importing_module(tmp_pat
     assert run_cli("check", ".", cwd=tree).returncode == 0
 
 
-def test_lookalikes_are_not_findings():
-    assert check_json(FIXTURES / "python" / "lookalikes" / "before.py") == []
+def test_lookalikes_are_not_findings(tmp_path):
+    assert check_json(fixture("lookalikes", tmp_path)) == []
 
 
-def test_blockers_are_reported_and_never_rewritten():
-    findings = check_json(FIXTURES / "python" / "blockers" / "before.py")
+def test_blockers_are_reported_and_never_rewritten(tmp_path):
+    findings = check_json(fixture("blockers", tmp_path))
     summary = [(f["location"]["row"], f["code"], (f["endpoint"] or {}).get("operation_id")) for f in findings]
     assert summary == [
         (3, "AM202", None),  # PLATFORM serves ListDeployments and ListAlerts
@@ -126,16 +137,16 @@ def test_split_is_not_attempted_when_blocked_calls_live_in_another_module(tmp_pa
     assert "own v1beta1 constant" in findings[1]["message"]
 
 
-def test_comments_are_reported_and_docstrings_fixed():
-    findings = check_json(FIXTURES / "python" / "comments" / "before.py")
+def test_comments_are_reported_and_docstrings_fixed(tmp_path):
+    findings = check_json(fixture("comments", tmp_path))
     assert [(f["location"]["row"], f["code"], f["fix"] is not None) for f in findings] == [
         (4, "AM105", True),
         (6, "AM104", False),
     ]
 
 
-def test_hostless_paths_joined_to_a_host_are_found():
-    findings = check_json(FIXTURES / "python" / "hostless" / "before.py")
+def test_hostless_paths_joined_to_a_host_are_found(tmp_path):
+    findings = check_json(fixture("hostless", tmp_path))
     assert [(f["location"]["row"], f["code"]) for f in findings] == [
         (7, "AM102"), (8, "AM102"), (9, "AM102"), (10, "AM102"), (14, "AM102"),
     ]
@@ -155,7 +166,7 @@ def test_pep701_fstring_parses_and_is_fixed(tmp_path):
 
 
 def test_paths_joined_in_a_helper_keep_blocked_calls_safe(tmp_path):
-    source = FIXTURES / "python" / "helper_paths" / "before.py"
+    source = fixture("helper_paths", tmp_path)
     findings = check_json(source)
     summary = [(f["location"]["row"], f["code"], f["fix"] and f["fix"]["applicability"]) for f in findings]
     # the base serves a path built elsewhere (a parameter of _call): not safe to move, and the
