@@ -17,10 +17,10 @@ FORMAT_NAMES = ["full", "concise", "json", "json-lines", "sarif", "github", "git
 
 def _codes(value: str, option: str = "--select") -> tuple:
     """Codes or prefixes from a comma-separated option; a typo is an error, not an empty gate."""
-    from migrator.engine import codes
+    from migrator.engine import registry
 
     items = tuple(part.strip().upper() for part in (value or "").split(",") if part.strip())
-    unknown = [item for item in items if not codes.is_selector(item)]
+    unknown = [item for item in items if not registry.is_selector(item)]
     if unknown:
         raise click.BadParameter(f"unknown codes {', '.join(unknown)}", param_hint=option)
     return items

@@ -10,7 +10,7 @@ import datetime
 import re
 from dataclasses import dataclass
 
-from migrator.engine import codes
+from migrator.engine import registry
 from migrator.engine.findings import Finding
 
 MARKER = "astro-migrate:"
@@ -64,8 +64,8 @@ def parse(source) -> list:
                 row=row,
                 start=match.start(),
                 end=match.start() + len(match.group(0).rstrip()),
-                selectors=tuple(t for t in tokens if re.fullmatch(r"AM\d{1,3}", t) and codes.is_selector(t)),
-                invalid=tuple(t for t in tokens if not (re.fullmatch(r"AM\d{1,3}", t) and codes.is_selector(t))),
+                selectors=tuple(t for t in tokens if re.fullmatch(r"AM\d{1,3}", t) and registry.is_selector(t)),
+                invalid=tuple(t for t in tokens if not (re.fullmatch(r"AM\d{1,3}", t) and registry.is_selector(t))),
                 reason=rest.strip(SEPARATORS),
                 until=until,
                 used=set(),

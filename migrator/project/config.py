@@ -11,8 +11,8 @@ import sys
 from dataclasses import dataclass, field, fields
 from typing import Optional
 
-from migrator.engine import codes
 from migrator.engine import deadline as clock
+from migrator.engine import registry
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -85,7 +85,7 @@ def _strings(key: str, value) -> tuple:
 
 def _selectors(key: str, value) -> tuple:
     items = tuple(v.strip().upper() for v in _strings(key, value))
-    unknown = [v for v in items if not codes.is_selector(v)]
+    unknown = [v for v in items if not registry.is_selector(v)]
     if unknown:
         raise ConfigError(f"`{key}` names unknown codes: {', '.join(unknown)}")
     return items

@@ -9,7 +9,7 @@ import importlib
 from dataclasses import dataclass, field
 from typing import Optional
 
-from migrator.engine import codes, deadline
+from migrator.engine import deadline, registry
 from migrator.engine.findings import Endpoint
 from migrator.report import secrets
 
@@ -68,7 +68,7 @@ class Row:
 
     @property
     def url(self) -> str:
-        return codes.url(self.code)
+        return registry.help_url(self.code)
 
 
 @dataclass
@@ -145,7 +145,7 @@ def build(run_result, days_left: int, deadline_text: str,
                     location=start,
                     end_location=end,
                     severity=deadline.severity(
-                        finding.code, codes.CODES[finding.code].severity, days_left, thresholds
+                        finding.code, registry.rule(finding.code).severity, days_left, thresholds
                     ),
                     source_line=line,
                     source_cut=cut,
