@@ -189,7 +189,8 @@ class ModuleResolver:
 
     def importers(self, key: str, imports: Mapping[str, Iterable[str]]) -> tuple:
         """The files among `imports` (file key -> modules it imports, as written; for
-        `from a import b` list both `a` and `a.b`) whose imports may load `key`."""
+        `from a import b` list both `a` and `a.b`, for `from . import b` both `.` and `.b`)
+        whose imports may load `key` (as the module, or as a package whose module is imported)."""
         stem = posixpath.basename(posixpath.dirname(key) if key.endswith("/__init__.py") else key[:-3])
         found = []
         for importer, modules in imports.items():
