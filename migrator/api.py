@@ -15,6 +15,7 @@ from migrator.engine.findings import Finding
 from migrator.options import OFF_BY_DEFAULT, Options, selected
 from migrator.project import reading
 from migrator.project.discover import Candidate, discover
+from migrator.project.filetypes import flavor_of
 from migrator.project.model import Project
 from migrator.project.prefilter import Prefilter
 from migrator.project.source import DecodeError, SourceText
@@ -77,6 +78,7 @@ class Pipeline:
         checked = 0
         project = Project.of(paths, self.options.roots)
         named = set()
+        notebooks: list = []  # (path, bytes) of the project's notebooks
         for candidate in discover(paths, problems, self.options.exclude, self.options.extensions):
             checked += 1
             named.add(project.absolute(candidate.path))
@@ -88,18 +90,23 @@ class Pipeline:
                 order[candidate.path] = checked
                 self._unreadable(candidate, error)
                 continue
+            if flavor_of(candidate.path) == "notebook":
+                notebooks.append((candidate.path, data))
             if prefilter.may_match(data):
                 order[candidate.path] = checked
                 matching.append((candidate, data))
             elif candidate.kind == "python":
                 unread_python.append((candidate, data))
         for candidate in project.modules(named, self.options.exclude, self.options.extensions):
-            project.add(candidate.path)
-            self.context.add(candidate.path)
             try:
                 data = self._read(candidate)
             except OSError:
                 continue
+            if candidate.kind != "python":  # a notebook: its imports are read, see _notebook_reads
+                notebooks.append((candidate.path, data))
+                continue
+            project.add(candidate.path)
+            self.context.add(candidate.path)
             if prefilter.may_match(data):
                 matching.append((candidate, data))
             else:
@@ -110,7 +117,7 @@ class Pipeline:
         self._analyse_importers(unread_python, python_facts)
         unread_python.clear()
         if python_facts:
-            self._link(python_facts, project)
+            self._link(python_facts, project, self._notebook_reads(python_facts, notebooks))
         for path in [path for path, result in self.results.items() if result.context]:
             del self.results[path]
         from migrator.policy import suppress
@@ -215,6 +222,18 @@ class Pipeline:
             self._analyse_all(importers, facts)
             pending = rest
 
+    def _notebook_reads(self, facts: dict, notebooks: list) -> list:
+        """(module, notebook) for each module whose bases a notebook may read: a notebook is judged
+        alone, so what it imports from the project is a read the analysis does not follow."""
+        found = []
+        for path, module in facts.items():
+            names = self._importer_names({path: module})
+            if not names or not notebooks:
+                continue
+            mentions = re.compile(rb"\b(?:%s)\b" % b"|".join(re.escape(n.encode()) for n in sorted(names)))
+            found += [(path, notebook) for notebook, data in notebooks if mentions.search(data)]
+        return found
+
     def _importer_names(self, facts: dict) -> set:
         """Names whose mention makes a module a possible reader of a base defined elsewhere."""
         names = set()
@@ -226,7 +245,7 @@ class Pipeline:
                 names.add(os.path.basename(os.path.dirname(path)) if stem == "__init__" else stem)
         return {name for name in names if name.isidentifier()}
 
-    def _link(self, facts: dict, project: Project) -> None:
+    def _link(self, facts: dict, project: Project, notebook_reads: list) -> None:
         from migrator.policy.link import link
 
         def locate(path: str, offset: int) -> str:
@@ -235,7 +254,8 @@ class Pipeline:
 
         host_re = analysis.host_re(self.options.hosts)
         reported = {path for path in facts if path not in self.context}
-        for path, findings in link(facts, self.table, host_re, locate, project.resolve, reported).items():
+        found = link(facts, self.table, host_re, locate, project.resolve, reported, notebook_reads)
+        for path, findings in found.items():
             self.results[path].findings.extend(findings)
 
 

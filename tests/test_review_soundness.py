@@ -7,6 +7,7 @@ v1beta1, whatever branch, default, override or derived URL led to it.
 from __future__ import annotations
 
 import importlib
+import json
 import sys
 import textwrap
 
@@ -133,3 +134,25 @@ def test_a_blocked_call_stays_on_v1beta1(tmp_path, monkeypatch, case):
     assert "/platform/v1beta1/" in url, url
     second = check(["."], Options(fix=True, no_cache=True))
     assert sum(result.fixed for result in second.files) == 0
+
+
+def test_a_notebook_that_reads_a_modules_base_makes_its_fix_unsafe(tmp_path, monkeypatch):
+    """A notebook is judged on its own: what it imports from the project is a read of each
+    base there that the analysis does not follow."""
+    (tmp_path / "astro-migrate.toml").write_text("")
+    (tmp_path / "settings.py").write_text(BASE)
+    (tmp_path / "jobs.py").write_text(
+        "from settings import BASE, get\n\n\ndef deployments(org):\n"
+        '    return get(f"{BASE}/organizations/{org}/deployments")\n'
+    )
+    cell = {"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
+            "source": ["from settings import BASE, get\n", 'get(f"{BASE}/organizations/o/alerts")\n']}
+    notebook = {"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    (tmp_path / "explore.ipynb").write_text(json.dumps(notebook, indent=1) + "\n")
+    monkeypatch.chdir(tmp_path)
+    for named in (["."], ["settings.py"]):
+        (finding,) = [f for result in check(named, Options(no_cache=True)).files if result.path == "settings.py"
+                      for f in result.findings]
+        assert finding.fix.applicability == "unsafe" and "explore.ipynb" in finding.fix.message
+    check(["settings.py"], Options(fix=True, no_cache=True))
+    assert (tmp_path / "settings.py").read_text() == BASE

@@ -56,6 +56,14 @@ class ModuleIndex:
                 out.extend(self.resolve(exported, keys[0], depth + 1))
         return tuple(out)
 
+    def outside_reads(self, readers) -> None:
+        """(module, notebook): every base the module exports is read in a notebook, whose imports
+        the analysis does not follow (a notebook is judged on its own)."""
+        for defining, notebook in readers:
+            for exported in getattr(self.facts.get(defining), "exports", {}).values():
+                self.unfollowed.append((self.resolve(exported, defining), defining, defining, 0, 0,
+                                        f"its module is read by the notebook {notebook}"))
+
     def star_reads(self) -> None:
         """`from m import *`: every base `m` exports is read where analysis cannot follow it."""
         for key, facts in self.facts.items():

@@ -9,6 +9,7 @@ to endpoints v1 lacks, bases in comments and JSON field changes (`fields`) are r
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Sequence
 
 from migrator.engine.findings import Finding, dedupe
 from migrator.engine.match import BaseMatch, blocked_words, find_bases, is_relative_path, read_path
@@ -21,7 +22,8 @@ from migrator.policy.messages import blocked_finding, describe, v1_blocked_findi
 from migrator.policy.v1paths import path_rewrite
 
 
-def link(facts_by_key: dict, table: RuleTable, host_re, locate, resolve_module, reported=None) -> dict:
+def link(facts_by_key: dict, table: RuleTable, host_re, locate, resolve_module, reported=None,
+         notebook_reads: Sequence = ()) -> dict:
     """Findings per file key for a set of analysed Python modules.
 
     `locate(key, offset)` names a place for messages, e.g. "client.py:12"; `resolve_module`
@@ -47,6 +49,7 @@ def link(facts_by_key: dict, table: RuleTable, host_re, locate, resolve_module, 
                             use.attributes, use.reshaped)
                 )
     index.star_reads()
+    index.outside_reads(notebook_reads)
     for template, defining, key, start, end, why in index.unfollowed:
         for match in find_bases(template, table, host_re):
             if match.lit.origin is not None and match.lit.origin[0] == defining:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Iterator, Optional
 
 from migrator.project.discover import Candidate, discover
+from migrator.project.filetypes import flavor_of
 from migrator.project.modules import ModuleResolver, Resolution
 from migrator.project.root import find_root, project_key
 
@@ -30,10 +31,11 @@ class Project:
         return cls(find_root(paths or ["."], cwd), cwd, tuple(configured_roots))
 
     def modules(self, named: set, exclude: tuple, extensions: dict) -> Iterator[Candidate]:
-        """The project's Python modules that were not named (`named`: `absolute()` paths), as
-        discovery shows them (relative to the cwd when inside it)."""
+        """The project's Python modules and notebooks that were not named (`named`: `absolute()`
+        paths), as discovery shows them (relative to the cwd when inside it)."""
         for candidate in discover([self.root], [], exclude, extensions):
-            if candidate.kind == "python" and self.absolute(candidate.path) not in named:
+            wanted = candidate.kind == "python" or flavor_of(candidate.path) == "notebook"
+            if wanted and self.absolute(candidate.path) not in named:
                 yield Candidate(candidate.path, candidate.kind, False)
 
     def absolute(self, shown: str) -> str:
