@@ -97,7 +97,8 @@ class Pipeline:
                 matching.append((candidate, data))
             elif candidate.kind == "python":
                 unread_python.append((candidate, data))
-        for candidate in project.modules(named, self.options.exclude, self.options.extensions):
+        # Every module counts for facts, excluded ones too: `exclude` hides findings, not code that runs.
+        for candidate in project.modules(named, (), self.options.extensions):
             try:
                 data = self._read(candidate)
             except OSError:
@@ -240,7 +241,7 @@ class Pipeline:
         for path, found in facts.items():
             exported = {name for name, template in found.exports.items() if template}
             names |= exported
-            if exported or any(use.attribute for use in found.uses):
+            if exported or found.uses:  # its module-level names may be set or read from outside
                 stem = os.path.splitext(os.path.basename(path))[0]
                 names.add(os.path.basename(os.path.dirname(path)) if stem == "__init__" else stem)
         return {name for name in names if name.isidentifier()}

@@ -156,3 +156,120 @@ def test_a_notebook_that_reads_a_modules_base_makes_its_fix_unsafe(tmp_path, mon
         assert finding.fix.applicability == "unsafe" and "explore.ipynb" in finding.fix.message
     check(["settings.py"], Options(fix=True, no_cache=True))
     assert (tmp_path / "settings.py").read_text() == BASE
+
+
+SECOND_REVIEW = {
+    "a module constant set from another module": ({
+        "m2.py": BASE + """
+        PATH = "/organizations/o/deployments"
+
+        def f():
+            return get(BASE + PATH)
+        """,
+        "mut2.py": """
+        import m2
+
+        def run():
+            m2.PATH = "/organizations/o/alerts"
+            return m2.f()
+        """}, "mut2.run()"),
+    "a class attribute set from another module": ({
+        "mod3.py": BASE + """
+        class K:
+            PATH = "/organizations/o/deployments"
+
+            def f(self):
+                return get(BASE + self.PATH)
+        """,
+        "mut3.py": """
+        from mod3 import K
+
+        def run():
+            K.PATH = "/organizations/o/alerts"
+            return K().f()
+        """}, "mut3.run()"),
+    "setattr on a module": ({
+        "m1.py": BASE + """
+        PATH = "/organizations/o/deployments"
+
+        def f():
+            return get(BASE + PATH)
+        """,
+        "mut1.py": """
+        import m1
+
+        def run():
+            setattr(m1, "PATH", "/organizations/o/alerts")
+            return m1.f()
+        """}, "mut1.run()"),
+    "a base read through globals()": ({"t.py": BASE + """
+        def d():
+            return get(BASE + "/organizations/o/deployments")
+
+        def a():
+            return get(globals()["BASE"] + "/organizations/o/alerts")
+        """}, "t.a()"),
+    "a base read through __import__": ({
+        "t4.py": BASE + """
+        def d():
+            return get(BASE + "/organizations/o/deployments")
+        """,
+        "user.py": """
+        def a():
+            return __import__("t4").get(__import__("t4").BASE + "/organizations/o/alerts")
+        """}, "user.a()"),
+    "a default that reads the module's base": ({"t5.py": BASE + """
+        def d():
+            return get(BASE + "/organizations/o/deployments")
+
+        def a(B=BASE):
+            return get(B + "/organizations/o/alerts")
+        """}, "t5.a()"),
+    "a client's base_url set after it is built": ({"hx.py": BASE + """
+        class Client:
+            base_url = ""
+
+            def get(self, path):
+                return self.base_url + path
+
+        def alerts():
+            c = Client()
+            c.base_url = "https://api.astronomer.io/platform/v1beta1"
+            return c.get("/organizations/o/alerts")
+        """}, "hx.alerts()"),
+}
+
+
+@pytest.mark.parametrize("case", SECOND_REVIEW)
+def test_a_blocked_call_stays_on_v1beta1_however_the_value_is_set(tmp_path, monkeypatch, case):
+    files, probe = SECOND_REVIEW[case]
+    url = run_case(tmp_path, monkeypatch, files, probe)
+    assert "/platform/v1beta1/" in url, url
+
+
+def test_an_excluded_module_still_reads_the_base(tmp_path, monkeypatch):
+    """`exclude` hides findings; the excluded code still runs and reads the base."""
+    files = {
+        "settings.py": BASE + '\ndef d():\n    return get(BASE + "/organizations/o/deployments")\n',
+        "legacy/al.py": 'from settings import BASE, get\n\ndef a():\n'
+                        '    return get(BASE + "/organizations/o/alerts")\n',
+    }
+    (tmp_path / "astro-migrate.toml").write_text('extend-exclude = ["legacy/"]\n')
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    monkeypatch.chdir(tmp_path)
+    check(["."], Options(fix=True, no_cache=True, exclude=("legacy/",)))
+    assert (tmp_path / "settings.py").read_text() == files["settings.py"]
+
+
+def test_a_shell_variable_is_read_by_other_scripts(tmp_path, monkeypatch):
+    """A script's variable may be exported, sourced or copied: a platform base in it is no safe fix."""
+    (tmp_path / "astro-migrate.toml").write_text("")
+    script = ('BASE=https://api.astronomer.io/platform/v1beta1\n'
+              'curl "$BASE/organizations/o/deployments"\n')
+    (tmp_path / "run2.sh").write_text(script)
+    (tmp_path / "run3.sh").write_text('. ./run2.sh\ncurl "${BASE}/organizations/o/alerts"\n')
+    monkeypatch.chdir(tmp_path)
+    check(["run2.sh"], Options(fix=True, no_cache=True))
+    assert (tmp_path / "run2.sh").read_text() == script

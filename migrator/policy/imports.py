@@ -4,7 +4,7 @@ Used by `link` (URLs) and `fields` (JSON fields) once every module has been anal
 """
 from __future__ import annotations
 
-from migrator.engine.templates import Hole, Ref
+from migrator.engine.templates import Hole, Ref, reached_via
 
 MAX_REF_DEPTH = 10
 
@@ -52,9 +52,16 @@ class ModuleIndex:
             exported = self.facts[keys[0]].exports.get(part.name) if len(keys) == 1 else None
             if exported is None:
                 out.append(Hole(part.name))
-            else:
-                out.extend(self.resolve(exported, keys[0], depth + 1))
+            else:  # through the name, which another module may set (`settings.PATH = …`)
+                out.extend(reached_via(self.resolve(exported, keys[0], depth + 1), (keys[0], -1, -1, part.name)))
         return tuple(out)
+
+    def dynamic_reads(self, where: str) -> None:
+        """A module imported by a name known only at run time may be any: every base is read."""
+        for defining, facts in self.facts.items():
+            for exported in facts.exports.values():
+                self.unfollowed.append((self.resolve(exported, defining), defining, defining, 0, 0,
+                                        f"{where} imports modules by names known only at run time"))
 
     def outside_reads(self, readers) -> None:
         """(module, notebook): every base the module exports is read in a notebook, whose imports

@@ -38,6 +38,7 @@ class Verdict:
     path: PathRewrite = NO_REWRITE  # the path segments v1 serves the call at, where they changed
     attributes: tuple = ()  # attributes (`self.path`) the value was read through, in their own class
     reshaped: bool = False  # cut or changed before use: its visible path says nothing
+    names: tuple = ()  # module-level names the value was read through
 
 
 @dataclass(frozen=True)
@@ -146,6 +147,15 @@ def unfollowed_reads(group: list, calls: list, project: Project) -> list:
         unmapped = facts.unmapped if facts is not None else ""
         if unmapped:
             reasons.append(f"{where}: {unmapped}, so its reads cannot be followed")
+        if facts is not None and facts.dynamic:
+            reach(verdict, f"{where}: the module uses {facts.dynamic}", whole=True)
+        if facts is None and verdict.definition:  # a shell/CI/config variable: exported, sourced, read by steps
+            reach(verdict, f"{where}: other scripts, processes and CI steps may read this variable")
+        for name in verdict.names:
+            setters = sorted(text for cls, text in project.attribute_writers.get(name, ()) if cls == "")
+            if setters:
+                reach(verdict, f"{where}: reads `{name}`, which is also set as {', '.join(setters[:3])}",
+                      whole=True)
         for qualified in verdict.attributes:
             others = project.overriders(qualified)
             if others:

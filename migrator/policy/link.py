@@ -46,9 +46,14 @@ def link(facts_by_key: dict, table: RuleTable, host_re, locate, resolve_module, 
                 verdicts[origin].append(
                     Verdict(match, key, use.start, use.end, use.method, use.docstring, use.assigned, use.inert,
                             use.escape, use.attribute, use.binds, path_rewrite(template, match, use.method),
-                            use.attributes, use.reshaped)
+                            use.attributes, use.reshaped,
+                            tuple(sorted({ref[3] for p in template if isinstance(p, Lit) for ref in p.via})))
                 )
     index.star_reads()
+    for key, facts in facts_by_key.items():
+        if facts.dynamic_imports:
+            index.dynamic_reads(key)
+            break
     index.outside_reads(notebook_reads)
     for template, defining, key, start, end, why in index.unfollowed:
         for match in find_bases(template, table, host_re):
@@ -71,7 +76,8 @@ def link(facts_by_key: dict, table: RuleTable, host_re, locate, resolve_module, 
     for key, facts in facts_by_key.items():
         for name, owners in facts.attribute_writes.items():
             writers[name].update(
-                ("", owner) if owner.startswith("`") or owner.endswith(" constructor)") else (owner, f"{owner} in {key}")
+                ("", f"{owner} in {key}") if owner.startswith("`") or owner.endswith(" constructor)")
+                else (owner, f"{owner} in {key}")
                 for owner in owners
             )
         for name, bases in facts.class_bases.items():

@@ -80,17 +80,12 @@ class Evaluator(cst.CSTVisitor):
 
     # -- scopes ----------------------------------------------------------------------------
 
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        self.stack.append(self.binder.scope_of[id(node)])
-
-    def leave_ClassDef(self, node: cst.ClassDef) -> None:
-        self.stack.pop()
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self.stack.append(self.binder.scope_of[id(node)])
-
-    def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self.stack.pop()
+    def _body_scope(self, node: cst.CSTNode, parent: Optional[cst.CSTNode]) -> Optional[Scope]:
+        """The scope `node` opens when it is the body of a def or class: decorators, bases,
+        defaults and annotations are read in the enclosing scope, the body in its own."""
+        if isinstance(parent, (cst.FunctionDef, cst.ClassDef)) and node is parent.body:
+            return self.binder.scope_of[id(parent)]
+        return None
 
     # A lambda's parameters and a comprehension's targets hide outer names (they are not scopes
     # of the binder, whose bindings come from statements).
@@ -175,10 +170,11 @@ class Evaluator(cst.CSTVisitor):
         if isinstance(node, cst.Name):
             binding = self._lookup(node.value)
             template = self._bound(binding, depth)
-            if template and binding.module_level and any(
-                isinstance(p, Lit) and any(v in p.text for v in self.api.versions) for p in template
-            ):
-                start, end = self._span(node)
+            if template and binding.module_level:
+                if any(isinstance(p, Lit) and any(v in p.text for v in self.api.versions) for p in template):
+                    start, end = self._span(node)  # where a split would point the name elsewhere
+                else:
+                    start = end = -1  # only the name matters (may another module set it?)
                 template = reached_via(template, (self.key, start, end, node.value))
             return template
         if isinstance(node, cst.Attribute):

@@ -44,6 +44,8 @@ class PythonFacts:
     unmapped: str = ""  # why this module's scopes are unknown (then no base it reads is safe to fix)
     attribute_writes: dict = field(default_factory=dict)  # attribute -> who sets it (classes, `obj.x = …`)
     class_bases: dict = field(default_factory=dict)  # class name -> the last names of its bases
+    dynamic: str = ""  # how the module reads or sets names by string (`eval`, `globals()`), if it does
+    dynamic_imports: bool = False  # it imports modules named at run time (`import_module(name)`)
 
 
 @dataclass

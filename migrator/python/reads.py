@@ -101,7 +101,10 @@ def _assigned(statement) -> Sink:
         return Sink("bound", names[0].value)
     attributes = [t for t in targets if isinstance(t, cst.Attribute)]
     if attributes and len(attributes) == len(targets):
-        return Sink("attribute", attributes[0].attr.value)
+        owner = attributes[0].value
+        if isinstance(owner, cst.Name) and owner.value in ("self", "cls"):
+            return Sink("attribute", attributes[0].attr.value)
+        return Sink("escape", f"stored in `{dotted(attributes[0]) or 'an attribute'}` of an object analysis does not follow")
     if any(isinstance(t, cst.Subscript) for t in targets):
         return Sink("escape", f"stored in `{dotted(next(t for t in targets if isinstance(t, cst.Subscript)).value) or 'a container'}[…]`")
     return Sink("escape", "unpacked into several names")

@@ -159,6 +159,9 @@ class UseCollector(Evaluator):
             self.statement = order
         if isinstance(node, (cst.Import, cst.ImportFrom)):
             return False
+        opened = self._body_scope(node, self.parents[-1] if self.parents else None)
+        if opened is not None:
+            self.stack.append(opened)
         if not self.inside_use:
             if id(node) in self.handled:
                 self.covering.add(id(node))
@@ -195,6 +198,8 @@ class UseCollector(Evaluator):
                          escape=f"`{dotted(node)}` is used in an expression the analysis does not evaluate")
 
     def on_leave(self, original_node: cst.CSTNode) -> None:
+        if self._body_scope(original_node, self.parents[-1] if self.parents else None) is not None:
+            self.stack.pop()
         if id(original_node) in self.covering:
             self.inside_use -= 1
         super().on_leave(original_node)
@@ -207,6 +212,7 @@ class UseCollector(Evaluator):
             return
         if dotted(func) == "getattr" and len(node.args) > 1 and isinstance(node.args[1].value, cst.SimpleString):
             self.facts.unresolved_attrs.add(node.args[1].value.raw_value)
+        self._dynamic(node)
         method, url = self._request_parts(node, name)
         if url is not None and not self.inside_use:
             self.attribute_deps = set()
@@ -217,6 +223,33 @@ class UseCollector(Evaluator):
             if template is not None:
                 self._record(url, method, template, request=True)
                 self.handled.add(id(url))
+
+    def _dynamic(self, node: cst.Call) -> None:
+        """Names read or set by name at run time: `setattr(m, "X", …)` sets an attribute like
+        `m.X = …`; `import_module("m")` imports like `from m import *`; a name computed at run
+        time (`setattr(o, name, …)`, `eval`, `globals()`) leaves the module's names unknown."""
+        called = dotted(node.func)
+        first = node.args[0].value if node.args else None
+        literal = first.raw_value if isinstance(first, cst.SimpleString) else None
+        if called == "setattr" and len(node.args) > 1:
+            second = node.args[1].value
+            if isinstance(second, cst.SimpleString):
+                self.binder.attribute_writes.setdefault(second.raw_value, set()).add("`setattr(…)`")
+            elif not self.facts.dynamic:
+                self.facts.dynamic = "`setattr` with a name computed at run time"
+        elif called in DYNAMIC_IMPORTS:
+            if literal is not None:
+                self.facts.star_imports.append(literal)
+            else:
+                self.facts.dynamic_imports = True
+        elif called in DYNAMIC_NAMES and not self.facts.dynamic:
+            self.facts.dynamic = f"`{called}()`, which reads or sets names by string"
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        if node.attr.value == "__dict__" and not self.facts.dynamic:
+            self.facts.dynamic = "`__dict__`, which reads or sets names by string"
+        if dotted(node) == "sys.modules":
+            self.facts.dynamic_imports = True
 
     def visit_Dict(self, node: cst.Dict) -> None:
         # A key is looked up, not requested: {"…/iam/v1beta1": "…/v1"} maps old to new.
@@ -264,7 +297,7 @@ class UseCollector(Evaluator):
         """Export the module-level names whose value holds a base, for importing modules."""
         self.statement = None
         self.facts.names = set(self.binder.module_scope.names)
-        self.facts.star_imports = list(self.binder.star_imports)
+        self.facts.star_imports = [*self.binder.star_imports, *self.facts.star_imports]
         self.facts.unmapped = self.binder.unmapped
         self.facts.attribute_writes = {name: sorted(owners) for name, owners in self.binder.attribute_writes.items()}
         self.facts.class_bases = {name: sorted(set(bases)) for name, bases in self.binder.class_bases.items()}
@@ -305,6 +338,10 @@ class UseCollector(Evaluator):
         if any(version in node.value for version in self.api.versions):
             start, _ = self._span(node)
             self.facts.comments.append((start, node.value))
+
+
+DYNAMIC_IMPORTS = {"__import__", "importlib.import_module", "import_module"}
+DYNAMIC_NAMES = {"eval", "exec", "globals", "vars"}
 
 
 def _method(node) -> Optional[str]:
