@@ -214,8 +214,7 @@ class Pipeline:
             if not names:
                 return
             searched |= names
-            encoded = sorted(name.encode() for name in names)
-            mentions = re.compile(rb"\b(?:%s)\b" % b"|".join(re.escape(n) for n in encoded))
+            mentions = _mentions(names)
             importers, rest = [], []
             for candidate, data in pending:
                 found = mentions.search(data)
@@ -231,7 +230,7 @@ class Pipeline:
             names = self._importer_names({path: module})
             if not names or not notebooks:
                 continue
-            mentions = re.compile(rb"\b(?:%s)\b" % b"|".join(re.escape(n.encode()) for n in sorted(names)))
+            mentions = _mentions(names)
             found += [(path, notebook) for notebook, data in notebooks if mentions.search(data)]
         return found
 
@@ -258,6 +257,11 @@ class Pipeline:
         found = link(facts, self.table, host_re, locate, project.resolve, reported, notebook_reads)
         for path, findings in found.items():
             self.results[path].findings.extend(findings)
+
+
+def _mentions(names: set) -> re.Pattern:
+    """Bytes naming any of `names` as a whole word."""
+    return re.compile(rb"\b(?:%s)\b" % b"|".join(re.escape(name.encode()) for name in sorted(names)))
 
 
 def check(paths: list, options: Options) -> RunResult:

@@ -19,11 +19,11 @@ from typing import Optional
 import libcst as cst
 
 from migrator.engine import ruletable
-from migrator.engine.templates import Lit, Ref, concat, holds_base
+from migrator.engine.templates import Lit, concat
 from migrator.python.evaluate import MAX_DEPTH
 from migrator.python.facts import ApiCall, FieldUse
 from migrator.python.scopes import Binding, Scope, call_name, dotted
-from migrator.python.uses import UseCollector
+from migrator.python.uses import UseCollector, worth_keeping
 
 BODY_KEYWORDS = ("json", "data", "content")
 MEMBER_METHODS = {"get", "pop", "setdefault"}
@@ -54,10 +54,6 @@ def _key(node: cst.CSTNode) -> Optional[str]:
     if isinstance(node, cst.SimpleString) and "f" not in node.prefix.lower():
         return node.raw_value
     return None
-
-
-def _api_like(template: tuple, hosts: Optional[tuple]) -> bool:
-    return holds_base(template, hosts) or any(isinstance(p, Ref) for p in template)
 
 
 def _returns(function: cst.FunctionDef) -> list:
@@ -183,7 +179,7 @@ class FlowCollector(UseCollector):
         client_base = self._client_base(func) if isinstance(func, cst.Attribute) else None
         if client_base is not None:
             template = concat(client_base, template)
-        return (template, method) if _api_like(template, self.hosts) else None
+        return (template, method) if worth_keeping(template, self.hosts) else None
 
     def _env(self, name: str) -> Optional[Flow]:
         scope = self.stack[-1]

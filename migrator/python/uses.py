@@ -58,7 +58,7 @@ class UseCollector(Evaluator):
                 self.inert.add(id(node))
             assigned = assigned or goes.kind in ("bound", "attribute")
             binds = goes.detail if goes.kind == "bound" else ""
-        if _worth_keeping(template, self.hosts):
+        if worth_keeping(template, self.hosts):
             uses = self.facts.uses
         elif is_relative_path(template):
             uses = self.facts.relative
@@ -101,24 +101,20 @@ class UseCollector(Evaluator):
         """A name or attribute read outside any recorded URL: record where a base it holds goes,
         or where a client built with one goes. Helpers are not followed: what they return is
         recorded where they return it."""
-        self.inline_helpers = False
-        try:
-            self.attribute_deps = set()
-            template = self.evaluate(node)
-        finally:
-            self.inline_helpers = True
+        self.attribute_deps = set()
+        template = self._evaluate_here(node)
         if template is None:
             holder = self._holder(node)
             if holder is None and isinstance(node, cst.Attribute) and not self._is_module_attribute(node):
                 self.facts.unresolved_attrs.add(node.attr.value)
             client = self._client_template(holder)
-            if client is not None and _worth_keeping(client, self.hosts) and not self._is_request_owner(node):
+            if client is not None and worth_keeping(client, self.hosts) and not self._is_request_owner(node):
                 goes = self._sink(node)
                 if goes.kind in ("escape", "attribute"):
                     what = goes.detail if goes.kind == "escape" else f"stored in attribute `{goes.detail}`"
                     self._record(node, template=client, escape=f"the client `{dotted(node)}` built with it is {what}")
             return
-        if not _worth_keeping(template, self.hosts):
+        if not worth_keeping(template, self.hosts):
             return
         goes = self._sink(node)
         if goes.kind in ("escape", "attribute", "compared"):
@@ -181,16 +177,21 @@ class UseCollector(Evaluator):
             self.inside_use += 1
         return super().on_visit(node)
 
+    def _evaluate_here(self, node: cst.CSTNode) -> Optional[tuple]:
+        """`node`'s template without following calls into helpers (what a helper returns is
+        recorded where it returns it)."""
+        self.inline_helpers = False
+        try:
+            return self.evaluate(node)
+        finally:
+            self.inline_helpers = True
+
     def _read_inside(self, node: cst.CSTNode) -> None:
         """A name read inside a recorded URL whose base does not reach that URL's template (it
         went through a call analysis does not evaluate, `URL.rsplit("/", 1)[0]`): a read of it
         that cannot be followed."""
-        self.inline_helpers = False
-        try:
-            template = self.evaluate(node)
-        finally:
-            self.inline_helpers = True
-        if template is None or not _worth_keeping(template, self.hosts):
+        template = self._evaluate_here(node)
+        if template is None or not worth_keeping(template, self.hosts):
             return
         origins = {p.origin for p in template if isinstance(p, Lit) and p.origin is not None}
         if origins and not origins <= self.root_origins:
@@ -307,11 +308,11 @@ class UseCollector(Evaluator):
             self._span(b.value)
             for name in self.facts.rebound
             for b in self.binder.module_scope.names.get(name, [])
-            if not b.is_import and _worth_keeping(self._bound(b, 0) or (), self.hosts)
+            if not b.is_import and worth_keeping(self._bound(b, 0) or (), self.hosts)
         ]
         for name, bindings in self.binder.module_scope.names.items():
             template = self._bound(bindings[-1], 0)
-            if template and _worth_keeping(template, self.hosts):
+            if template and worth_keeping(template, self.hosts):
                 self.facts.exports[name] = template
                 definition = self._definition(bindings[0]) if len(bindings) == 1 else None
                 if definition is not None:
@@ -348,7 +349,7 @@ def _method(node) -> Optional[str]:
     return node.raw_value.upper() if isinstance(node, cst.SimpleString) else None
 
 
-def _worth_keeping(template: tuple, hosts: Optional[tuple] = None) -> bool:
+def worth_keeping(template: tuple, hosts: Optional[tuple] = None) -> bool:
     """A template that can hold an Astro URL: a v1beta1 base, an Astro host, or an import."""
     return holds_base(template, hosts) or any(isinstance(p, Ref) for p in template)
 
