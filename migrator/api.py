@@ -12,7 +12,7 @@ from typing import Optional
 from migrator import analysis
 from migrator.engine import deadline
 from migrator.engine.findings import Finding
-from migrator.options import OFF_BY_DEFAULT, Options, selected
+from migrator.options import OFF_BY_DEFAULT, Options, RunStats, selected
 from migrator.project import reading
 from migrator.project.discover import Candidate, discover
 from migrator.project.filetypes import flavor_of
@@ -58,6 +58,7 @@ class Pipeline:
         self.context: set = set()  # paths of the project's modules read for their facts only
         self._table = None
         self.use_cache = not options.no_cache
+        self.stats = (options.stats if overlay is None else None) or RunStats()  # a fix pass counts nothing
 
     @property
     def table(self):
@@ -92,7 +93,9 @@ class Pipeline:
                 continue
             if flavor_of(candidate.path) == "notebook":
                 notebooks.append((candidate.path, data))
-            if prefilter.may_match(data):
+            matched = prefilter.may_match(data)
+            self.stats.step(read=1, matched=matched)
+            if matched:
                 order[candidate.path] = checked
                 matching.append((candidate, data))
             elif candidate.kind == "python":
@@ -113,10 +116,12 @@ class Pipeline:
             else:
                 unread_python.append((candidate, data))
         python_facts: dict = {}
+        self.stats.lap("read")
         self._analyse_all(matching, python_facts)
         matching.clear()  # the bytes: from here on each file lives as its decoded text
         self._analyse_importers(unread_python, python_facts)
         unread_python.clear()
+        self.stats.lap("analyse")
         if python_facts:
             self._link(python_facts, project, self._notebook_reads(python_facts, notebooks))
         for path in [path for path, result in self.results.items() if result.context]:
@@ -130,10 +135,12 @@ class Pipeline:
             result.findings = [f for f in result.findings if selected(f.code, result.path, self.options)]
         files = sorted(self.results.values(), key=lambda result: (order.get(result.path, checked), result.path))
         run = RunResult(files, checked, problems)
+        self.stats.lap("link")
         if self.overlay is None:
             from migrator.fix.run import apply_fixes
 
             apply_fixes(run, self.options, lambda overlay: Pipeline(self.options, overlay).run(paths))
+            self.stats.lap("fix")
         return run
 
     def _read(self, candidate: Candidate) -> bytes:
@@ -169,6 +176,7 @@ class Pipeline:
             outcome = cache.get(entry) if cache else None
             pending.append([candidate, data, entry, outcome])
         todo = [item for item in pending if item[3] is None]
+        self.stats.step(analysed=len(pending) - len(todo), cache_hits=len(pending) - len(todo))
         jobs = self.options.jobs or os.cpu_count() or 1
         if jobs > 1 and len(todo) >= PARALLEL_THRESHOLD:
             from concurrent.futures import ProcessPoolExecutor
@@ -178,9 +186,11 @@ class Pipeline:
             with ProcessPoolExecutor(max_workers=jobs) as pool:
                 for item, outcome in zip(todo, pool.map(analysis.analyse_work, work, chunksize=8)):
                     item[3] = outcome
+                    self.stats.step(analysed=1)
         for item in todo:
             if item[3] is None:
                 item[3] = analysis.analyse(item[0].path, item[0].kind, item[1], self.options.hosts)
+                self.stats.step(analysed=1)
             if cache:
                 cache.put(item[2], item[3])
         for candidate, data, _, outcome in pending:

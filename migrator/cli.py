@@ -5,11 +5,13 @@ itself failed (bad usage or configuration, or a file named on the command line c
 """
 from __future__ import annotations
 
+import os
 import sys
 
 import click
 
 from migrator import __version__
+from migrator.report import terminal
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 FORMAT_NAMES = ["full", "concise", "json", "json-lines", "sarif", "github", "gitlab", "junit", "markdown"]
@@ -55,7 +57,7 @@ def _end_of_support(cfg):
     return deadline.parse_date(cfg.deadline or ruletable.end_of_support())
 
 
-def _changed_paths(ref: str, paths: list, cfg) -> list:
+def _changed_paths(ref: str, paths: list, cfg, excluded: tuple = ()) -> list:
     """The checkable files under `paths` changed since `ref`, minus configured exclusions."""
     from migrator.project import discover, gitfiles
     from migrator.project.filetypes import kind_of
@@ -64,7 +66,7 @@ def _changed_paths(ref: str, paths: list, cfg) -> list:
         changed = gitfiles.changed_since(ref, paths)
     except gitfiles.GitError as error:
         _fail(f"--since {ref}: {error}")
-    spec = discover.exclusion_spec(cfg.exclude + cfg.extend_exclude)
+    spec = discover.exclusion_spec(cfg.exclude + cfg.extend_exclude + excluded)
     return [p for p in changed if kind_of(p, cfg.extensions()) is not None and not (spec and spec.match_file(p))]
 
 
@@ -96,11 +98,19 @@ def main() -> None:
 @click.option("--fix", is_flag=True, help="Apply safe fixes.")
 @click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff, also apply unsafe fixes.")
 @click.option("--diff", is_flag=True, help="Print the fixes as a unified diff; write nothing.")
+@click.option("--show-fixes", is_flag=True, help="Show each fix's line before and after; with --fix, list what was fixed.")
+@click.option("--statistics", is_flag=True, help="Show the number of findings per code instead of each finding.")
 @click.option("--select", default="", help="Comma-separated codes or prefixes to report (replaces the configured ones).")
 @click.option("--ignore", default="", help="Comma-separated codes or prefixes not to report (adds to the configured ones).")
+@click.option("--exclude", "exclude_args", multiple=True, metavar="PATTERN",
+              help="gitignore-style patterns of files not to check (comma-separated; adds to the configured ones).")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings remain.")
 @click.option("--output-format", type=click.Choice(FORMAT_NAMES), default="full", show_default=True)
 @click.option("-o", "--output-file", type=click.Path(dir_okay=False), help="Write the report to a file.")
+@click.option("--color", type=click.Choice(terminal.CHOICES), default="auto", show_default=True,
+              help="Colour the output: auto (on a terminal, unless NO_COLOR is set or FORCE_COLOR asks for it).")
+@click.option("-q", "--quiet", is_flag=True, help="Print the findings only: no summary, no notes.")
+@click.option("-v", "--verbose", is_flag=True, help="Also print files checked, cache hits and time per stage (stderr).")
 @click.option("--as-of", metavar="YYYY-MM-DD", help="Count days to end of support from this date [env: ASTRO_MIGRATE_AS_OF].")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, exists=True),
               help="Read this configuration file instead of searching for one.")
@@ -116,12 +126,15 @@ def main() -> None:
               help="Read more files: an extension, name or glob and python|text|none (e.g. j2:text).")
 @click.option("--allow-dirty", is_flag=True,
               help="Let --fix rewrite files of a walked folder that have uncommitted git changes.")
-def check(paths, fix, unsafe_fixes, diff, select, ignore, exit_zero, output_format, output_file, as_of,
-          config_file, fail_on, baseline, write_baseline, since, jobs, no_cache, extension_args, allow_dirty):
+def check(paths, fix, unsafe_fixes, diff, show_fixes, statistics, select, ignore, exclude_args, exit_zero,
+          output_format, output_file, color, quiet, verbose, as_of, config_file, fail_on, baseline, write_baseline,
+          since, jobs, no_cache, extension_args, allow_dirty):
     """Check PATHS (default: the current folder) for Astro API v1beta1 usage."""
     from migrator import api as run
     from migrator import report as reports
     from migrator.engine import deadline
+    from migrator.options import RunStats
+    from migrator.report import progress
 
     today = _today(as_of)
     paths = list(paths) or ["."]
@@ -130,38 +143,68 @@ def check(paths, fix, unsafe_fixes, diff, select, ignore, exit_zero, output_form
     wrong = [s for s in failing if s not in ("error", "warning", "info")]
     if wrong:
         raise click.BadParameter(f"unknown severities {', '.join(wrong)}", param_hint="--fail-on")
-    targets = _changed_paths(since, paths, cfg) if since else paths
+    excluded = tuple(p.strip() for value in exclude_args for p in value.split(",") if p.strip())
+    targets = _changed_paths(since, paths, cfg, excluded) if since else paths
+    human = output_format in reports.HUMAN and not output_file
+    stats = RunStats()
+    line = progress.ProgressLine(sys.stderr) if human and not quiet and sys.stderr.isatty() else None
+    stats.listener = line
     options = cfg.options(
         select=_codes(select), ignore=_codes(ignore, "--ignore"), fix=fix, unsafe_fixes=unsafe_fixes, diff=diff,
         jobs=jobs, no_cache=no_cache, today=today, allow_dirty=allow_dirty,
         extensions=_extension_args(extension_args),
     )
-    options.exclude += _own_files(output_file, baseline, write_baseline)
+    options.exclude += excluded + _own_files(output_file, baseline, write_baseline)
+    options.stats = stats
     result = run.check(targets, options)
+    if line:
+        line.close()
     end = _end_of_support(cfg)
     report = reports.build(result, deadline.days_left(end, today), end.isoformat(), cfg.thresholds)
     report.paths = paths
-    report = _apply_baselines(report, baseline, write_baseline, paths, today)
+    report = _apply_baselines(report, baseline, write_baseline, paths, today, quiet)
     for path, reason in report.problems:
-        click.echo(f"astro-migrate: error: {path}: {reason}", err=True)
+        _note(f"astro-migrate: error: {terminal.printable(path)}: {reason}")
     for item in result.files:
         if item.error:
-            click.echo(f"astro-migrate: error: {item.path}: {item.error}", err=True)
-    text = reports.render(report, output_format)
+            _note(f"astro-migrate: error: {terminal.printable(item.path)}: {item.error}")
     if diff:  # stdout is the patch alone, so `--diff > fix.patch` applies; the report is for -o
         report.fixed_label = "would be fixed"
-        click.echo("".join(item.diff for item in result.files), nl=False)
-        click.echo(report.summary(), err=True)
+    paint = terminal.use_color(color, sys.stderr if diff else sys.stdout) and not output_file
+    text = _report_text(report, output_format, reports.View(paint, show_fixes, not quiet), statistics)
+    if diff:
+        _emit("".join(item.diff for item in result.files))
+        if not quiet:
+            _emit(report.summary() + "\n", err=True)
     if output_file:
         _write_report(output_file, text)
     elif not diff:
-        click.echo(text, nl=False)
+        _emit(text, color=paint)
+        if output_format == "github" and not quiet:  # stdout holds workflow commands only
+            _emit(report.summary() + "\n", err=True)
+    if show_fixes and (fix or diff) and not quiet:
+        _emit(reports.fixed_listing(result, report.fixed_label), err=True)
+    if verbose:
+        stats.lap("report")
+        _emit("\n".join(progress.verbose(stats, result.checked)) + "\n", err=True)
+    _exit(result, report, failing, exit_zero)
+
+
+def _report_text(report, output_format: str, view, statistics: bool) -> str:
+    from migrator import report as reports
+    from migrator.report import statistics as counts
+
+    if statistics and output_format in reports.HUMAN:
+        return counts.render(report, view)
+    return reports.render(report, output_format, view)
+
+
+def _exit(result, report, failing: tuple, exit_zero: bool) -> None:
     if result.dirty:
         shown = ", ".join(result.dirty[:5]) + (f" and {len(result.dirty) - 5} more" if len(result.dirty) > 5 else "")
-        click.echo(
-            f"astro-migrate: error: --fix would rewrite files with uncommitted changes ({shown}); "
-            "commit or stash them first, or pass --allow-dirty. Nothing was written.",
-            err=True,
+        _note(
+            f"astro-migrate: error: --fix would rewrite files with uncommitted changes ({terminal.printable(shown)}); "
+            "commit or stash them first, or pass --allow-dirty. Nothing was written."
         )
         sys.exit(EXIT_ERROR)
     if any(item.error and item.explicit for item in result.files) or any(p.explicit for p in result.problems):
@@ -171,6 +214,27 @@ def check(paths, fix, unsafe_fixes, diff, select, ignore, exit_zero, output_form
         sys.exit(EXIT_CLEAN)
     failed = any(row.severity in failing for row in report.rows)
     sys.exit(EXIT_FINDINGS if failed or pending else EXIT_CLEAN)
+
+
+def _emit(text: str, err: bool = False, color: bool = False) -> None:
+    """Write `text` and flush; a stream that cannot take it (a full disk, /dev/full, a closed
+    pipe) is a one-line error and exit 2, not a traceback."""
+    stream = sys.stderr if err else sys.stdout
+    try:
+        click.echo(text.encode("utf-8", "backslashreplace").decode("utf-8"), nl=False, err=err, color=color)
+        stream.flush()
+    except OSError as error:
+        try:  # nothing more can reach this stream, also not at exit
+            os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
+        except (OSError, ValueError):
+            pass
+        if not isinstance(error, BrokenPipeError):
+            click.echo(f"astro-migrate: error: cannot write the report: {error.strerror or error}", err=not err)
+        sys.exit(EXIT_ERROR)
+
+
+def _note(text: str) -> None:
+    _emit(text + "\n", err=True)
 
 
 def _extension_args(values: tuple) -> dict:
@@ -192,13 +256,15 @@ def clean() -> None:
     from migrator.project.cache import CACHE_DIR
     from migrator.project.cache import clean as remove
 
-    click.echo(f"removed {CACHE_DIR}/" if remove() else f"no {CACHE_DIR}/ here")
+    try:
+        removed = remove()
+    except OSError as error:
+        _fail(f"cannot remove {CACHE_DIR}/: {error.strerror or error}")
+    _emit(f"removed {CACHE_DIR}/\n" if removed else f"no {CACHE_DIR}/ here\n")
 
 
 def _own_files(*paths) -> tuple:
     """Exclusions for the files this run reads or writes, so reports never report themselves."""
-    import os
-
     cwd = os.path.abspath(".")
     relative = [os.path.relpath(os.path.abspath(p), cwd) for p in paths if p]
     return tuple("/" + r.replace(os.sep, "/") for r in relative if not r.startswith(".."))
@@ -206,29 +272,31 @@ def _own_files(*paths) -> tuple:
 
 def _write_report(path: str, text: str) -> None:
     """Write `text` to `path`, creating its folder (CI jobs name report files in fresh folders)."""
-    import os
-
     try:
         os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-        with open(path, "w", encoding="utf-8") as handle:
+        with open(path, "w", encoding="utf-8", errors="backslashreplace") as handle:
             handle.write(text)
     except OSError as error:
         _fail(f"cannot write the report to {path}: {error.strerror or error}")
 
 
-def _apply_baselines(report, baseline, write_baseline, paths, today):
+def _apply_baselines(report, baseline, write_baseline, paths, today, quiet: bool = False):
     if not (baseline or write_baseline):
         return report
     from migrator.report import baseline as ratchet
 
     try:
         if write_baseline:
+            os.makedirs(os.path.dirname(write_baseline) or ".", exist_ok=True)
             count = ratchet.write(write_baseline, report.rows, paths, today.isoformat())
-            click.echo(f"astro-migrate: wrote {count} finding{'s' if count != 1 else ''} to {write_baseline}", err=True)
+            if not quiet:
+                _note(f"astro-migrate: wrote {count} finding{'s' if count != 1 else ''} to {write_baseline}")
         chosen = baseline or write_baseline
         return ratchet.apply(report, chosen, paths) if chosen else report
     except ratchet.BaselineError as error:
         _fail(str(error))
+    except OSError as error:
+        _fail(f"cannot write the baseline {write_baseline}: {error.strerror or error}")
 
 
 @main.command("config")

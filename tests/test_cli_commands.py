@@ -110,7 +110,7 @@ def test_since_checks_only_files_changed_since_the_ref(tmp_path):
     sub = invoke("check", "--output-format", "json", "--since", "main", "dags", cwd=tmp_path)
     assert [f["filename"] for f in json.loads(sub.stdout)] == ["dags/wip.py"]
     nothing = invoke("check", "--since", "HEAD", ".", cwd=tmp_path / "dags")
-    assert nothing.stdout.splitlines()[-1].startswith("1 finding in 1 file")  # untracked: still new
+    assert nothing.stdout.splitlines()[-1].startswith("Found 1 finding in 1 file")  # untracked: still new
     bad = invoke("check", "--since", "no-such-branch", ".", cwd=tmp_path)
     assert bad.exit_code == 2 and "--since no-such-branch" in bad.stderr
 

@@ -35,7 +35,7 @@ def test_summary_line_counts_findings_files_fixable_and_days(tmp_path):
     write(tmp_path / "b.py", 'ALERTS = "https://api.astronomer.io/platform/v1beta1/organizations/o/alerts"\n')
     result = run_cli("check", ".", cwd=tmp_path)
     assert result.stdout.splitlines()[-1] == (
-        "2 findings in 2 files, 1 fixable; 34 days until v1beta1 end of support"
+        "Found 2 findings in 2 files (1 fixable with `--fix`, 1 blocked); 34 days until v1beta1 end of support"
     )
 
 

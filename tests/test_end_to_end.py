@@ -14,7 +14,7 @@ pytestmark = pytest.mark.e2e
 
 OLD = 'URL = "https://api.astronomer.io/platform/v1beta1/organizations/o1/deployments"\n'
 NEW = OLD.replace("platform/v1beta1", "v1")
-SUMMARY = "1 finding in 1 file, 1 fixable; 34 days until v1beta1 end of support\n"
+SUMMARY = "Found 1 finding in 1 file (1 fixable with `--fix`); 34 days until v1beta1 end of support\n"
 
 
 def test_exit_statuses_and_streams_of_the_console_script(tmp_path):

@@ -49,11 +49,11 @@ def test_example_yields_its_code_at_its_line_and_fixes_to_its_after(tmp_path, ru
 
 
 def test_the_registry_says_which_codes_the_clock_escalates(rules_copy, monkeypatch):
-    assert deadline.severity("AM104", "info", 5) == "warning"
+    assert deadline.severity("AM105", "info", 5) == "warning"
     assert deadline.severity("AM913", "warning", 5) == "warning"
     edit(rules_copy / "codes.toml", 'severity = "info"\nescalates = true', 'severity = "info"\nescalates = false')
     monkeypatch.setenv(ruletable.RULES_DIR_ENV, str(rules_copy))
-    assert deadline.severity("AM104", "info", 5) == "info"
+    assert deadline.severity("AM105", "info", 5) == "info"
 
 
 def test_every_code_the_engine_writes_is_registered():

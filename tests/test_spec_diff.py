@@ -65,7 +65,7 @@ def test_same_spec_has_no_differences():
 
 
 def test_json_lists_every_change(next_minor):
-    result = run(str(FIXTURE), str(next_minor), "--format", "json")
+    result = run(str(FIXTURE), str(next_minor), "--output-format", "json")
     assert result.exit_code == 1
     assert json.loads(result.stdout) == EXPECTED
 
@@ -92,7 +92,7 @@ renames are inferred from the names: review them
 
 
 def test_reverse_direction(next_minor):
-    result = json.loads(run(str(next_minor), str(FIXTURE), "--format", "json").stdout)
+    result = json.loads(run(str(next_minor), str(FIXTURE), "--output-format", "json").stdout)
     assert result["operations_added"] == EXPECTED["operations_removed"]
     assert result["schemas_removed"] == ["Alert"]
     assert result["fields_changed"]["ApiToken"] == {"renamed": [["type", "scope"]]}
@@ -101,7 +101,7 @@ def test_reverse_direction(next_minor):
 def test_new_version_from_a_url(httpserver_ipv4, next_minor):
     httpserver_ipv4.expect_request("/spec/v1").respond_with_data(next_minor.read_bytes())
     url = httpserver_ipv4.url_for("/spec/v1")
-    result = run(str(FIXTURE), url, "--allow-http", "--format", "json")
+    result = run(str(FIXTURE), url, "--allow-http", "--output-format", "json")
     assert json.loads(result.stdout) == EXPECTED
 
 

@@ -5,14 +5,19 @@ fix) and AM201 (a call to an endpoint v1 lacks, never fixed). Which one applies 
 """
 from __future__ import annotations
 
+import re
 from typing import Optional
 
 from migrator.engine import ruletable
 from migrator.engine.findings import Edit, Finding, Fix
 from migrator.engine.match import BaseMatch
 
+PLACEHOLDER = re.compile(r"\{[^{}]*\}")
+
 
 def describe(match: BaseMatch, method: Optional[str] = None) -> str:
+    """The endpoint as every message shows it: the rule table's path with `{…}` for each
+    placeholder, whatever value (a literal id, an environment default) the code put there."""
     facts = ruletable.facts()
     base = facts.v1 if match.api == facts.v1 else facts.base_of(match.api)
     if match.kind == "spec":
@@ -23,7 +28,8 @@ def describe(match: BaseMatch, method: Optional[str] = None) -> str:
     if not ops:
         return f"`{base}{match.path}` (an endpoint the rule table does not know)"
     names = " or ".join(sorted({o.operation_id for o in ops}))
-    return f"{names} (`{base}{match.path}`)"
+    paths = " or ".join(f"`{base}{path}`" for path in sorted({PLACEHOLDER.sub("{…}", o.path) for o in ops}))
+    return f"{names} ({paths})"
 
 
 def blocked_finding(match: BaseMatch, start: int, end: int, method: Optional[str] = None) -> Finding:

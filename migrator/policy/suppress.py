@@ -75,8 +75,18 @@ def parse(source) -> list:
     return found
 
 
-def _problems(item: Suppression, today: datetime.date) -> list:
-    """AM91x findings about one suppression; an empty list when it is sound and used."""
+def _elsewhere(item: Suppression, selector: str, reported: list) -> str:
+    """Where the nearest finding `selector` names is, when a suppression of it suppresses nothing."""
+    near = sorted((abs(row - item.row), row, code) for code, row in reported if code.startswith(selector))
+    if not near:
+        return ""
+    _, row, code = near[0]
+    return f"; {code} is reported at line {row}: put the suppression there"
+
+
+def _problems(item: Suppression, today: datetime.date, reported: list) -> list:
+    """AM91x findings about one suppression; an empty list when it is sound and used.
+    `reported`: (code, row) of every finding left unsuppressed."""
     def finding(code: str, message: str) -> Finding:
         return Finding(code, message, item.start, item.end)
 
@@ -94,7 +104,8 @@ def _problems(item: Suppression, today: datetime.date) -> list:
     elif item.selectors and not isinstance(item.until, str):
         unused = [s for s in item.selectors if s not in item.used]
         if unused:
-            out.append(finding("AM913", f"the suppression of {', '.join(unused)} suppresses nothing; remove it"))
+            hint = next((h for h in (_elsewhere(item, code, reported) for code in unused) if h), "; remove it")
+            out.append(finding("AM913", f"the suppression of {', '.join(unused)} suppresses nothing{hint}"))
     return out
 
 
@@ -115,4 +126,5 @@ def filter_findings(source, findings: list, today: datetime.date) -> list:
             item.used.update(s for s in item.selectors if finding.code.startswith(s))
         if not covering:
             kept.append(finding)
-    return kept + [problem for item in suppressions for problem in _problems(item, today)]
+    reported = [(f.code, source.position(f.start)[0]) for f in kept]
+    return kept + [problem for item in suppressions for problem in _problems(item, today, reported)]

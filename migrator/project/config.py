@@ -40,7 +40,7 @@ class Config:
     error_within_days: int = clock.Thresholds.error_within_days
     warning_within_days: int = clock.Thresholds.warning_within_days
     extra_hosts: tuple = ()
-    fail_on: tuple = SEVERITIES
+    fail_on: tuple = ("error", "warning")  # an info (a comment, advice) is shown, not a failure
     extension: dict = field(default_factory=dict)  # file name pattern -> "python" | "text" | "none"
     include: tuple = ()  # globs of more files to read with the text tier
     roots: tuple = ()  # more Python import roots, relative to the configuration file

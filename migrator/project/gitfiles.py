@@ -12,7 +12,8 @@ class GitError(Exception):
 
 def _git(args: list, cwd: str = ".") -> str:
     try:
-        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False)
+        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True,
+                              errors="surrogateescape", check=False)  # file names need not be UTF-8
     except OSError as error:
         raise GitError(f"cannot run git: {error}") from None
     if done.returncode != 0:

@@ -12,6 +12,7 @@ from typing import Optional
 from migrator.engine import deadline, registry
 from migrator.engine.findings import Endpoint
 from migrator.report import secrets
+from migrator.report.terminal import printable
 
 # --output-format name -> module in this package that defines render(report) -> str
 FORMATS = {
@@ -89,18 +90,45 @@ class Report:
         """Findings a `--fix` would fix: safe fixes it would not refuse (see fix.plan)."""
         return sum(1 for r in self.rows if r.fix_applicability == "safe" and r.fix_refused is None)
 
+    @property
+    def unsafe_fixable(self) -> int:
+        """Findings only `--fix --unsafe-fixes` would fix."""
+        return sum(1 for r in self.rows if r.fix_applicability == "unsafe" and r.fix_refused is None)
+
+    @property
+    def blocked(self) -> int:
+        return sum(1 for r in self.rows if registry.rule(r.code).category == "blocker")
+
     def summary(self) -> str:
-        n = len(self.rows)
-        parts = [f"{n} finding{'s' if n != 1 else ''} in {self.files_with_findings} file{'s' if self.files_with_findings != 1 else ''}"]
-        parts.append(f"{self.fixable} fixable")
-        if self.fixed:
-            parts.append(f"{self.fixed} {self.fixed_label}")
-        if self.baseline is not None:
-            parts.append(self.baseline.summary())
-        return ", ".join(parts) + f"; {deadline.phrase(self.days_left)}"
+        """One closing line in ruff's manner: what was found and what became of it, with the exact
+        flag that fixes the rest, then the clock:
+        'Found 12 findings (9 fixed, 3 remaining: 2 blocked, 1 needs review); 34 days until ...'."""
+        pending = self.fixed_label != "fixed"  # --diff: the rows still hold what would be fixed
+        remaining = len(self.rows) - (self.fixed if pending else 0)
+        total = remaining + self.fixed
+        fixable, unsafe = (0, 0) if self.fixed else (self.fixable, self.unsafe_fixable)
+        review = remaining - self.blocked - fixable - unsafe
+        kinds = [f"{self.blocked} blocked"] if self.blocked else []
+        kinds += [f"{review} need{'s' if review == 1 else ''} review"] if review else []
+        known = [self.baseline.summary()] if self.baseline is not None else []
+        if not total:
+            head = "All checks passed!" + (f" ({', '.join(known)})" if known else "")
+        elif self.fixed:
+            rest = f"{remaining} remaining" + (f": {', '.join(kinds)}" if kinds else "")
+            head = f"Found {_count(total, 'finding')} ({', '.join([f'{self.fixed} {self.fixed_label}', rest, *known])})"
+        else:
+            files = _count(self.files_with_findings, "file")
+            fixes = [f"{fixable} fixable with `--fix`" if fixable else "0 fixable"]
+            fixes += [f"{unsafe} {'more ' if fixable else ''}with `--fix --unsafe-fixes`"] if unsafe else []
+            head = f"Found {_count(total, 'finding')} in {files} ({', '.join(fixes + kinds + known)})"
+        return f"{head}; {deadline.phrase(self.days_left)}"
 
     def worst_first(self) -> list:
         return sorted(self.rows, key=lambda r: (SEVERITY_RANK[r.severity], r.path, r.location.row))
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'s' if n != 1 else ''}"
 
 
 SHOWN_LINE = 240  # characters of a source line a report shows around a finding
@@ -174,6 +202,31 @@ def build(run_result, days_left: int, deadline_text: str,
     )
 
 
-def render(report: Report, output_format: str) -> str:
+HUMAN = ("full", "concise")  # formats for a person, rendered as a `View` asks
+
+
+@dataclass(frozen=True)
+class View:
+    """How a human format is shown: in colour, with each fix's effect, with the closing summary."""
+
+    color: bool = False
+    show_fixes: bool = False
+    summary: bool = True  # off with --quiet
+
+
+def render(report: Report, output_format: str, view: View = View()) -> str:
     module = importlib.import_module(f"migrator.report.{FORMATS[output_format]}")
+    if output_format in HUMAN:
+        return module.render(report, view)
     return module.render(report)
+
+
+def fixed_listing(run_result, label: str = "fixed") -> str:
+    """`--show-fixes` after `--fix` (or `--diff`): how many findings each file had fixed."""
+    files = [(f.path, f.fixed) for f in run_result.files if f.fixed]
+    total = sum(n for _, n in files)
+    if not total:
+        return f"No findings {label}.\n"
+    lines = [f"{total} finding{'s' if total != 1 else ''} {label}:"]
+    lines += [f"  {printable(path)}: {n}" for path, n in files]
+    return "\n".join(lines) + "\n"

@@ -1,5 +1,8 @@
 """`github`: GitHub Actions workflow commands, worst findings first (GitHub shows only the first
-few annotations of a step)."""
+few annotations of a step), and nothing else: the summary goes to stderr (see cli).
+
+Escaping follows GitHub's toolkit (`escapeData`, `escapeProperty`): `%`, CR and LF in data,
+and also `:` and `,` in properties, so no file name or message can end a command or start one."""
 from __future__ import annotations
 
 from migrator.engine import deadline
@@ -28,5 +31,4 @@ def render(report) -> str:
             f"title={_property(f'{row.code} ({left})')}",
         ])
         lines.append(f"::{COMMANDS[row.severity]} {props}::{_data(f'{row.code} {row.message}')}")
-    lines.append(report.summary())
-    return "\n".join(lines) + "\n"
+    return "".join(line + "\n" for line in lines)

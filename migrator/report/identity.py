@@ -14,5 +14,5 @@ def fingerprints(rows: list, path_of=lambda row: row.path) -> list:
         key = (path_of(row), row.code, " ".join(row.source_line.split()))
         seen[key] += 1
         text = "\0".join(key + (str(seen[key]),))
-        out.append(hashlib.sha256(text.encode("utf-8")).hexdigest()[:32])
+        out.append(hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[:32])
     return out

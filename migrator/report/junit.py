@@ -4,6 +4,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from migrator.engine import deadline
+from migrator.report.terminal import printable
 
 
 def render(report) -> str:
@@ -11,12 +12,13 @@ def render(report) -> str:
     suites = ET.Element("testsuites", name="astro-migrate", tests=count, failures=count)
     suite = ET.SubElement(suites, "testsuite", name="astro-migrate", tests=count, failures=count)
     for row in report.rows:
-        where = f"{row.path}:{row.location.row}:{row.location.column}"
-        case = ET.SubElement(suite, "testcase", name=f"{row.code} at {where}", classname=row.path)
+        path = printable(row.path)  # XML 1.0 holds neither control characters nor lone surrogates
+        where = f"{path}:{row.location.row}:{row.location.column}"
+        case = ET.SubElement(suite, "testcase", name=f"{row.code} at {where}", classname=path)
         failure = ET.SubElement(case, "failure", message=row.message, type=row.code)
         failure.text = "\n".join(filter(None, [
             f"{where}: {row.code} {row.message} [{row.severity}; {deadline.phrase(report.days_left)}]",
-            row.source_line,
+            printable(row.source_line),
             f"help: {row.fix_message}" if row.fix_message else "",
         ]))
     if not report.rows:

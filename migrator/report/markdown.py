@@ -6,10 +6,11 @@ import shlex
 from collections import Counter
 
 from migrator.engine import deadline, registry
+from migrator.report.terminal import printable
 
 
 def _cell(text) -> str:
-    return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    return printable(str(text).replace("\\", "\\\\").replace("|", "\\|"))
 
 
 def _table(header: tuple, rows: list) -> list:
@@ -37,7 +38,7 @@ def _counts(rows: list, key) -> list:
 
 
 def _next_steps(report) -> list:
-    paths = " ".join(shlex.quote(p) for p in report.paths)
+    paths = " ".join(shlex.quote(printable(p)) for p in report.paths)
     steps = []
     if any(_fixable(r) for r in report.rows):
         steps += [f"astro-migrate check --diff {paths}", f"astro-migrate check --fix {paths}"]

@@ -22,13 +22,18 @@ def _root() -> str:
     return os.path.realpath(toplevel() or os.getcwd())
 
 
+def _quoted(path: str) -> str:
+    """A file system path as URI text: its bytes percent-encoded (a name need not be UTF-8)."""
+    return quote(os.fsencode(path.replace(os.sep, "/")))
+
+
 def _uri(path: str, root: str) -> tuple:
     """(uri, uriBaseId or None): relative to the repository when the file is inside it."""
     full = os.path.realpath(path)
     relative = os.path.relpath(full, root)
     if relative.startswith(".."):
-        return "file://" + quote(full.replace(os.sep, "/")), None
-    return quote(relative.replace(os.sep, "/")), ROOT
+        return "file://" + _quoted(full), None
+    return _quoted(relative), ROOT
 
 
 def _rule(rule: registry.Rule) -> dict:
@@ -82,7 +87,7 @@ def render(report) -> str:
                 "informationUri": "https://github.com/astro-migrate/astro-migrate",
                 "rules": [_rule(rule) for rule in ordered],
             }},
-            "originalUriBaseIds": {ROOT: {"uri": "file://" + quote(root.replace(os.sep, "/").rstrip("/") + "/")}},
+            "originalUriBaseIds": {ROOT: {"uri": "file://" + _quoted(root.rstrip(os.sep) + os.sep)}},
             "columnKind": "unicodeCodePoints",
             "results": [_result(r, index, root, fp, report.days_left) for r, fp in zip(report.rows, prints)],
             "properties": {"daysLeft": report.days_left, "endOfSupport": report.deadline},

@@ -76,8 +76,8 @@ def check(url, path, **limits):
 @spec.command()
 @click.argument("old")
 @click.argument("new")
-@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text",
-              show_default=True)
+@click.option("--output-format", "output", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="The same option name as `check`'s.")
 @_network_options
 def diff(old, new, output, **limits):
     """Show what changed between two spec versions OLD and NEW (files or URLs).
