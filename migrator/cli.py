@@ -147,7 +147,7 @@ def check(paths, fix, unsafe_fixes, diff, show_fixes, statistics, select, ignore
     targets = _changed_paths(since, paths, cfg, excluded) if since else paths
     human = output_format in reports.HUMAN and not output_file
     stats = RunStats()
-    line = progress.ProgressLine(sys.stderr) if human and not quiet and sys.stderr.isatty() else None
+    line = progress.for_run(sys.stderr, human, quiet)
     stats.listener = line
     options = cfg.options(
         select=_codes(select), ignore=_codes(ignore, "--ignore"), fix=fix, unsafe_fixes=unsafe_fixes, diff=diff,

@@ -39,6 +39,13 @@ class ProgressLine:
             self.stream.flush()
 
 
+def for_run(stream, human: bool, quiet: bool, after: float = 1.0) -> Optional[ProgressLine]:
+    """The progress line for a run whose report is for a person (`human`) and not `quiet`,
+    when `stream` is a terminal; None otherwise (a pipe, a file, a machine format)."""
+    isatty = getattr(stream, "isatty", None)
+    return ProgressLine(stream, after) if human and not quiet and isatty and isatty() else None
+
+
 def verbose(stats: RunStats, checked: int) -> list:
     """`-v`'s lines: files checked, what the prefilter and the cache spared, time per stage."""
     times = ", ".join(f"{stage} {seconds:.2f} s" for stage, seconds in stats.stages.items())
