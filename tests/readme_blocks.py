@@ -19,9 +19,12 @@ class Block:
     line: int  # of the opening fence, 1-based
 
     def commands(self) -> list:
-        """Shell lines without the prompt (`$ `) and the trailing comment."""
+        """Shell lines without the prompt and the trailing comment (in a `console` block, only
+        the lines after a `$ ` prompt: the others are output)."""
         out = []
         for line in self.text.splitlines():
+            if self.language == "console" and not line.startswith("$ "):
+                continue
             line = line.removeprefix("$ ")
             line = re.sub(r"\s+#\s.*$", "", line).strip()
             if line and not line.startswith("#"):

@@ -4,13 +4,16 @@ characters or workflow commands, a report or baseline in a missing folder, stdou
 device, a symlinked cache folder."""
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
 import xml.etree.ElementTree as ET
 
 import pytest
-from helpers import AS_OF, console_script, run_cli
+from helpers import AS_OF, run_cli
+
+from migrator.cli import main
 
 URL = 'BASE = "https://api.astronomer.io/iam/v1beta1"\n'
 EVIL = "x\n::error file=evil.py,line=1::owned\x1b[2J\u202e.py"
@@ -85,13 +88,15 @@ def test_a_baseline_that_cannot_be_written_is_a_one_line_error(tmp_path):
     assert result.stderr.count("\n") == 1
 
 
-def test_stdout_on_a_full_device_is_a_one_line_error(tmp_path):
+def test_stdout_on_a_full_device_is_a_one_line_error(tmp_path, monkeypatch, capfd):
+    """The command in this process, its stdout /dev/full (a traceback would fail the test)."""
     (tmp_path / "a.py").write_text(URL)
-    with open("/dev/full", "w") as full:
-        done = subprocess.run([console_script(), "check", "."], cwd=tmp_path, stdout=full, stderr=subprocess.PIPE,
-                              text=True, env={**os.environ, "ASTRO_MIGRATE_AS_OF": AS_OF}, timeout=60)
-    assert done.returncode == 2
-    assert done.stderr == "astro-migrate: error: cannot write the report: No space left on device\n"
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("ASTRO_MIGRATE_AS_OF", AS_OF)
+    with open("/dev/full", "w") as full, contextlib.redirect_stdout(full), pytest.raises(SystemExit) as done:
+        main.main(["check", "."], prog_name="astro-migrate")
+    assert done.value.code == 2
+    assert capfd.readouterr().err == "astro-migrate: error: cannot write the report: No space left on device\n"
 
 
 def test_clean_removes_a_symlinked_cache_folder_but_not_its_target(tmp_path):

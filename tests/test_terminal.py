@@ -3,17 +3,17 @@
 for comments, suppressions on the wrong line, endpoints shown with {…}."""
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import pty
 import re
 import select
-import subprocess
 
 import pytest
-from helpers import AS_OF, console_script, run_cli
+from helpers import AS_OF, run_cli
 
-from migrator import api
+from migrator import api, cli
 from migrator.engine import registry
 from migrator.options import Options, RunStats
 from migrator.report import progress
@@ -69,19 +69,22 @@ def _read_all(fd: int) -> bytes:
     return out
 
 
-def test_colour_on_a_real_terminal_and_plain_when_piped(project):
+def test_colour_on_a_real_terminal_and_plain_when_piped(project, monkeypatch):
+    """The command in this process with its stdout on a pseudo-terminal, then on a pipe."""
+    monkeypatch.chdir(project)
+    monkeypatch.setenv("ASTRO_MIGRATE_AS_OF", AS_OF)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
     main, secondary = pty.openpty()
-    env = {**os.environ, "ASTRO_MIGRATE_AS_OF": AS_OF, "TERM": "xterm"}
-    env.pop("NO_COLOR", None)
-    env.pop("FORCE_COLOR", None)
-    done = subprocess.run([console_script(), "check", "--no-cache", "."], cwd=project, env=env,
-                          stdin=subprocess.DEVNULL, stdout=secondary, stderr=secondary, timeout=60)
-    os.close(secondary)
-    shown = _read_all(main).decode()
-    os.close(main)
-    assert done.returncode == 1
-    assert "\x1b[" in shown and "Found 2 findings" in ANSI.sub("", shown)
-    assert "\x1b[" not in run_cli("check", ".", cwd=project).stdout
+    read, write = os.pipe()
+    for stream, end in ((open(secondary, "w", encoding="utf-8"), main), (open(write, "w", encoding="utf-8"), read)):
+        with stream, contextlib.redirect_stdout(stream), pytest.raises(SystemExit) as done:
+            cli.main.main(["check", "."], prog_name="astro-migrate")
+        assert done.value.code == 1
+        shown = _read_all(end).decode()
+        os.close(end)
+        assert "Found 2 findings" in ANSI.sub("", shown)
+        assert ("\x1b[" in shown) == (end == main)
 
 
 def test_progress_line_on_a_terminal_counts_files_and_is_erased(project):
