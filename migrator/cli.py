@@ -168,26 +168,30 @@ def check(paths, fix, unsafe_fixes, diff, show_fixes, statistics, select, ignore
     for item in result.files:
         if item.error:
             _note(f"astro-migrate: error: {terminal.printable(item.path)}: {item.error}")
-    if diff:  # stdout is the patch alone, so `--diff > fix.patch` applies; the report is for -o
-        report.fixed_label = "would be fixed"
-    paint = terminal.use_color(color, sys.stderr if diff else sys.stdout) and not output_file
-    text = _report_text(report, output_format, reports.View(paint, show_fixes, not quiet), statistics)
     if diff:
-        _emit("".join(item.diff for item in result.files))
-        if not quiet:
-            _emit(report.summary() + "\n", err=True)
-    if output_file:
-        _write_report(output_file, text)
-    elif not diff:
-        _emit(text, color=paint)
-        if output_format == "github" and not quiet:  # stdout holds workflow commands only
-            _emit(report.summary() + "\n", err=True)
+        report.fixed_label = "would be fixed"
+    paint = terminal.use_color(color, sys.stdout) and human and not diff
+    text = _report_text(report, output_format, reports.View(paint, show_fixes, not quiet), statistics)
+    _show(text, report, result, output_format, output_file, diff, quiet, paint)
     if show_fixes and (fix or diff) and not quiet:
         _emit(reports.fixed_listing(result, report.fixed_label), err=True)
     if verbose:
         stats.lap("report")
         _emit("\n".join(progress.verbose(stats, result.checked)) + "\n", err=True)
     _exit(result, report, failing, exit_zero)
+
+
+def _show(text: str, report, result, output_format: str, output_file, diff: bool, quiet: bool, paint: bool) -> None:
+    """The report to stdout or `output_file`; with --diff, stdout is the patch alone (so
+    `--diff > fix.patch` applies); the summary goes to stderr when stdout is not for a person."""
+    if diff:
+        _emit("".join(item.diff for item in result.files))
+    if output_file:
+        _write_report(output_file, text)
+    elif not diff:
+        _emit(text, color=paint)
+    if (diff or output_format == "github") and not quiet:  # github: stdout holds workflow commands only
+        _emit(report.summary() + "\n", err=True)
 
 
 def _report_text(report, output_format: str, view, statistics: bool) -> str:
@@ -228,8 +232,8 @@ def _emit(text: str, err: bool = False, color: bool = False) -> None:
             os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
         except (OSError, ValueError):
             pass
-        if not isinstance(error, BrokenPipeError):
-            click.echo(f"astro-migrate: error: cannot write the report: {error.strerror or error}", err=not err)
+        if not err and not isinstance(error, BrokenPipeError):  # a reader that left (`| head`) is no error
+            click.echo(f"astro-migrate: error: cannot write the report: {error.strerror or error}", err=True)
         sys.exit(EXIT_ERROR)
 
 

@@ -175,10 +175,11 @@ def test_the_configuration_example_is_valid_and_applies(tmp_path):
     assert (checked.returncode, "vendor" in checked.stdout, "note.py:1:" in checked.stdout) == (0, False, True)
 
 
-def test_rule_links_point_at_readme_sections_that_exist():
+def test_rule_links_and_readme_links_point_at_sections_that_exist():
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     headings = re.findall(r"^#+ (.+)$", readme, re.M)
     anchors = {re.sub(r"[^\w\- ]", "", h).strip().lower().replace(" ", "-") for h in headings}
     for rule in registry.rules().values():
         page, _, anchor = rule.help_uri.partition("#")
         assert page.endswith("/README.md") and anchor in anchors, rule.help_uri
+    assert set(re.findall(r"\]\(#([\w-]+)\)", readme)) <= anchors

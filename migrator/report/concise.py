@@ -11,7 +11,8 @@ def render(report, view) -> str:
     paint = Painter(view.color)
     left = deadline.short(report.days_left)
     lines = [
-        f"{paint(printable(r.where), 'path')}: {paint(r.code, r.severity)} {printable(r.message)} [{r.severity}; {left}]"
+        f"{paint(printable(r.where), 'path')}: {paint(r.code, r.severity)} {printable(r.message)} "
+        f"[{paint(r.severity, r.severity)}; {left}]"
         + (f" (fix: {printable(r.fix_message)})" if view.show_fixes and r.fix_message else "")
         for r in report.rows
     ]

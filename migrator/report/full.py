@@ -42,7 +42,7 @@ def render(report, view) -> str:
     out = []
     for row in report.rows:
         out.append(f"{paint(printable(row.where), 'path')}: {paint(row.code, row.severity)} {printable(row.message)} "
-                   f"[{row.severity}; {deadline.phrase(report.days_left)}]")
+                   f"[{paint(row.severity, row.severity)}; {deadline.phrase(report.days_left)}]")
         if row.source_line:
             out += _source(row, paint, view.show_fixes)
         if row.fix_message:
