@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
-from helpers import AS_OF
+from helpers import AS_OF, run_cli
 from readme_blocks import blocks
 
 REPO = Path(__file__).resolve().parent.parent
@@ -57,7 +57,8 @@ def _evaluate(text: str, inputs: dict, outputs: dict) -> str:
     return EXPRESSION.sub(value, str(text))
 
 
-def run_action(workspace: Path, given: dict, home: Path) -> ActionRun:
+def run_action(workspace: Path, given: dict, home: Path, only: tuple = ()) -> ActionRun:
+    """Run the action's steps (those whose id is in `only`, when given) in `workspace`."""
     spec = action()
     inputs = {name: str(item.get("default", "")) for name, item in spec["inputs"].items()}
     unknown = set(given) - set(inputs)
@@ -78,6 +79,8 @@ def run_action(workspace: Path, given: dict, home: Path) -> ActionRun:
         assert "${{" not in step["run"], "expressions belong in env: (a value must never become shell code)"
         if step.get("id") == "install":
             assert step["env"]["ACTION_PATH"] == "${{ github.action_path }}"
+            continue
+        if only and step.get("id") not in only:
             continue
         script = home / f"step{number}.sh"
         script.write_text(step["run"])
@@ -112,3 +115,20 @@ def test_the_action_as_the_readme_uses_it_reports_uploads_and_gates(tmp_path):
     assert [line.split(" ", 1)[0] for line in annotations] == ["::error"] * 2
     used = set(re.findall(r"steps\.astro-migrate\.outputs\.([\w-]+)", json.dumps(steps)))
     assert used and used <= set(action()["outputs"])
+
+
+def test_the_gate_takes_a_baseline_and_a_since_ref(tmp_path):
+    workspace = tmp_path / "workspace"
+    workspace.mkdir()
+    (workspace / "safe.py").write_text(SAFE)  # untracked, so changed since HEAD, but in the baseline
+    assert run_cli("check", "--write-baseline", "ci/baseline.json", ".", cwd=workspace).returncode == 0
+    (workspace / "old.py").write_text(BLOCKED)  # not in the baseline, but unchanged since HEAD
+    subprocess.run(["git", "init", "-q"], cwd=workspace, check=True)
+    subprocess.run(["git", "add", "old.py"], cwd=workspace, check=True)
+    subprocess.run(["git", "-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-qm", "base"],
+                   cwd=workspace, check=True)
+    (workspace / "blocked.py").write_text(BLOCKED)  # new since HEAD, not in the baseline: fails
+    given = {"baseline": "ci/baseline.json", "since": "HEAD", "fail-on": "error"}
+    run = run_action(workspace, given, tmp_path, only=("gate",))
+    assert run.returncodes == {"gate": 1}
+    assert [line.split(",", 1)[0] for line in run.stdout["gate"].splitlines()] == ["::error file=blocked.py"]
