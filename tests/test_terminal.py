@@ -36,6 +36,9 @@ def test_summary_says_what_is_fixable_with_which_flag_then_what_fix_left(project
     before = run_cli("check", ".", cwd=project)
     assert before.stdout.splitlines()[-1] == (
         "Found 2 findings in 2 files (1 fixable with `--fix`, 1 blocked); 34 days until v1beta1 end of support")
+    diff = run_cli("check", "--diff", ".", cwd=project)
+    assert diff.stderr == (
+        "Found 2 findings (1 would be fixed, 1 remaining: 1 blocked); 34 days until v1beta1 end of support\n")
     after = run_cli("check", "--fix", ".", cwd=project)
     assert after.stdout.splitlines()[-1] == (
         "Found 2 findings (1 fixed, 1 remaining: 1 blocked); 34 days until v1beta1 end of support")

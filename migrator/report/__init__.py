@@ -227,6 +227,6 @@ def fixed_listing(run_result, label: str = "fixed") -> str:
     total = sum(n for _, n in files)
     if not total:
         return f"No findings {label}.\n"
-    lines = [f"{total} finding{'s' if total != 1 else ''} {label}:"]
+    lines = [f"{_count(total, 'finding')} {label}:"]
     lines += [f"  {printable(path)}: {n}" for path, n in files]
     return "\n".join(lines) + "\n"
