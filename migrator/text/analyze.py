@@ -23,6 +23,7 @@ from migrator.policy.v1paths import path_rewrite
 from migrator.project.filetypes import flavor_of
 from migrator.project.source import SourceText
 from migrator.text.fields import field_findings
+from migrator.text.languages import language
 from migrator.text.tokens import (
     Use,
     chains,
@@ -30,6 +31,7 @@ from migrator.text.tokens import (
     defined_name,
     inside,
     label_name,
+    line_end,
     method_of,
     tokens,
 )
@@ -62,8 +64,8 @@ def analyze(source: SourceText, table, host_re, path: str) -> list:
 def scan(text: str, flavor: str, table, host_re, key: str, locate) -> list:
     """Findings in `text` read with `flavor`'s syntax; offsets are into `text`."""
     comments = comment_spans(text, flavor)
-    uses = tokens(text, key) + chains(text, key)
-    definitions = _definitions(text, uses, table, host_re)
+    uses = tokens(text, key, flavor) + chains(text, key, flavor)
+    definitions = _definitions(text, uses, table, host_re, flavor)
     defined = {offset for values in definitions.values() for offset, _ in values}
     if flavor in ("yaml", "json") and OPENAPI.search(text):
         uses += _openapi_uses(text, uses, key, table, host_re)
@@ -72,8 +74,7 @@ def scan(text: str, flavor: str, table, host_re, key: str, locate) -> list:
     for use in uses:
         template = _resolve(use.template, definitions, use.start)
         resolved.append((template, use.start))
-        line_end = text.find("\n", use.end)
-        matches = find_bases(template, table, host_re, text[use.end : line_end if line_end >= 0 else len(text)])
+        matches = find_bases(template, table, host_re, text[use.end : line_end(text, use.end)])
         method = method_of(text, use.start) if matches else None
         for match in matches:
             origin = match.lit.origin[1] + match.start
@@ -118,7 +119,7 @@ def relocate(findings: list, to_raw, context=None) -> list:
     return out
 
 
-def _definitions(text: str, uses: list, table, host_re) -> dict:
+def _definitions(text: str, uses: list, table, host_re, flavor: str) -> dict:
     """name -> [(offset, template)] for names whose value holds a v1beta1 base or a v1 URL."""
     found = defaultdict(list)
     defined = set()
@@ -130,16 +131,13 @@ def _definitions(text: str, uses: list, table, host_re) -> dict:
             template = _resolve(use.template, found, use.start)
             if not find_bases(template, table, host_re) and not _v1_starts(flatten(template), host_re):
                 continue
-            name = defined_name(text, use.start)
+            name = defined_name(text, use.start, flavor)
             if name:
                 found[name].append((use.start, template))
                 defined.add(use.start)
         if len(defined) == before:
             break
     return found
-
-
-PROSE_FLAVORS = {"markdown", "rst", "plain"}
 
 
 def _prose(match, text: str, use, origin: int, flavor: str) -> bool:
@@ -150,7 +148,7 @@ def _prose(match, text: str, use, origin: int, flavor: str) -> bool:
     end = origin + match.end - match.start
     if text[end : end + 1] == "/" and match.path_visible:  # a path follows: an endpoint
         return False
-    if flavor in PROSE_FLAVORS:
+    if language(flavor).prose:
         return True
     quoted = use.start > 0 and text[use.start - 1] in "\"'`" and text[use.end : use.end + 1] in ("\"", "'", "`")
     return not quoted
