@@ -36,13 +36,16 @@ class Language:
     comments: tuple = ()  # line-comment markers, after a line start or white space
     comment_lines_only: bool = False  # a marker counts only at the start of a line (Dockerfile)
     interpolation: tuple = ()  # regexes of placeholders beyond the common ones
-    sigils: str = ""  # characters a variable's name may carry where it is assigned (`$base = …`)
+    sigils: str = ""  # regex of what a variable's name may carry where it is assigned (`$base = …`)
     concat: tuple = ("+",)  # operators joining two strings
     formats: tuple = ()  # FormatCall entries
+    joins: tuple = ()  # regexes of calls joining their arguments (group 1) with `/`
     prose: bool = False  # documentation: a bare base in words is no call
 
 
 GO_FORMATS = (FormatCall(r"Sprintf", PERCENT),)
+ARRAY_JOIN = r"\[([^\[\]]*)\]\s*\.join\(\s*[\"'`]/[\"'`]\s*\)"
+STRING_JOIN = r"[Ss]tring\.[Jj]oin\(\s*\"/\"\s*,([^()]*)\)"
 JAVA_FORMATS = (FormatCall(r"(?:String\.)?format|formatted", PERCENT),)
 SHELL_NAMES = ("sh", "bash", "zsh", "ksh", "dash", "ash")
 
@@ -54,25 +57,31 @@ LANGUAGES = (
              ("dockerfile.", "containerfile."), comments=("#",), comment_lines_only=True),
     Language("env", (".env",), (".env",), (".env.",), comments=("#",)),
     Language("markdown", (".md", ".markdown", ".mdx", ".rst"), prose=True),
-    Language("json", (".json",)),
+    Language("json", (".json",), joins=(r"\"path\"\s*:\s*\[([^\[\]]*)\]",)),  # Postman's split URLs
     Language("toml", (".toml",), comments=("#",)),
     Language("ini", (".ini", ".cfg"), comments=("#", ";")),
     Language("js", (".js", ".jsx", ".ts", ".tsx", ".mjs", ".cjs"), interpreters=("node", "deno", "bun"),
-             comments=("//",)),
-    Language("go", (".go",), comments=("//",), formats=GO_FORMATS),
+             comments=("//",), joins=(ARRAY_JOIN,)),
+    Language("go", (".go",), comments=("//",), formats=GO_FORMATS,
+             joins=(r"\b(?:path\.Join|\w+\.JoinPath)\(([^()]*)\)",)),
     Language("make", (".mk",), ("makefile", "gnumakefile"), comments=("#",)),
     Language("notebook", (".ipynb",)),
-    Language("rust", (".rs",), comments=("//",), formats=(FormatCall(r"format!", BRACES),)),
-    Language("java", (".java", ".kt", ".kts", ".scala"), comments=("//",), formats=JAVA_FORMATS),
+    Language("rust", (".rs",), comments=("//",), formats=(FormatCall(r"format!", BRACES),), joins=(ARRAY_JOIN,)),
+    Language("java", (".java", ".kt", ".kts", ".scala"), comments=("//",), formats=JAVA_FORMATS,
+             joins=(STRING_JOIN,)),
     Language("groovy", (".groovy", ".gradle", ".jenkinsfile"), ("jenkinsfile",), ("jenkinsfile.",),
-             comments=("//",), formats=JAVA_FORMATS),
-    Language("csharp", (".cs",), comments=("//",), formats=(FormatCall(r"(?:string|String)\.Format", BRACES),)),
+             comments=("//",), formats=JAVA_FORMATS, joins=(ARRAY_JOIN, STRING_JOIN)),
+    Language("csharp", (".cs",), comments=("//",), formats=(FormatCall(r"(?:string|String)\.Format", BRACES),),
+             joins=(STRING_JOIN,)),
     Language("ruby", (".rb", ".rake"), ("rakefile", "gemfile"), interpreters=("ruby",), comments=("#",),
-             interpolation=(r"#\{[^{}\n]*\}",), formats=(FormatCall(r"s?printf|format", PERCENT),)),
+             interpolation=(r"#\{[^{}\n]*\}",), formats=(FormatCall(r"s?printf|format", PERCENT),),
+             joins=(ARRAY_JOIN,)),
     Language("php", (".php",), interpreters=("php",), comments=("//", "#"), interpolation=(r"\{\$[^{}\n]*\}",),
-             sigils="$", concat=(".",), formats=(FormatCall(r"sprintf", PERCENT),)),
+             sigils=r"\$", concat=(".",), formats=(FormatCall(r"sprintf", PERCENT),),
+             joins=(r"implode\(\s*[\"']/[\"']\s*,\s*\[([^\[\]]*)\]\s*\)",)),
     Language("powershell", (".ps1", ".psm1"), interpreters=("pwsh",), comments=("#",),
-             interpolation=(r"\$\([^()\n]*\)", r"\$env:\w+", r"\$\{env:\w+\}"), sigils="$"),
+             interpolation=(r"\$\([^()\n]*\)", r"\$env:\w+", r"\$\{env:\w+\}"), sigils=r"\$(?:env:)?",
+             joins=(r"@\(([^()]*)\)\s*-join\s*[\"']/[\"']",)),
     Language("just", (".just",), ("justfile", ".justfile"), comments=("#",)),
     Language("http", (".http", ".rest"), comments=("#", "//"), sigils="@"),
     Language("plain", comments=("#",), prose=True),

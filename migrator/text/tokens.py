@@ -53,8 +53,8 @@ def syntax(flavor: Optional[str]) -> Syntax:
     lang = language(flavor)
     placeholder = "|".join(lang.interpolation + COMMON_PLACEHOLDERS)
     defined_by = re.compile(
-        rf"(?:^|[\s{{;,])(?:ENV\s+|ARG\s+)?(?:{lang.sigils or '(?!)'})?([A-Za-z_][\w-]*)[\"']?\s*"
-        r"(?::\s*\w+\s*)?(?::=|\?=|\+=|=|:|(?<=[A-Z_0-9])\s)\s*[\"'`]?$",
+        rf"(?:^|(?<=\r)|[\s{{;,])(?:ENV\s+|ARG\s+)?(?:{lang.sigils or '(?!)'})?([A-Za-z_][\w-]*)[\"']?\s*"
+        r"(?::\s*&?\w+\s*)?(?::=|\?=|\+=|=|:|(?<=[A-Z_0-9])\s)\s*[\"'`]?$",
         re.MULTILINE,
     )
     operators = "|".join(re.escape(op) for op in lang.concat)

@@ -1,0 +1,344 @@
+"""v1beta1 bases the text assembles from parts: `"$HOST/platform/$VER"`, `path.Join(host, "iam",
+"v1beta1")`, `[HOST, GROUP, VER].join("/")`, `${ASTRO_API}/v1beta1/…` where the base ends in its
+api, `${VER:-v1beta1}`.
+
+An expression (a word, a concatenation, a join call) is read as pieces, each tied to the source
+span it stands for; a name assigned in the same file is replaced by its value, read the same way
+(a value that is just an api or a version word stands for the name where it is read). A base
+found across pieces gets edits so that the joined value is the v1 URL:
+- api and version side by side (`platform/$VER`, `"iam", "v1beta1"`): one edit to `v1`;
+- the api at the end of a piece (a base `…/platform`, an argument), the version after it: the
+  api becomes `v1` where it is written, the version goes with its separator;
+anything else is reported without a fix, with the reason.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, replace
+from typing import Optional
+
+from migrator.engine import ruletable
+from migrator.engine.findings import Edit, Finding
+from migrator.engine.match import AFTER_OK, BaseMatch, classify, read_path
+from migrator.engine.templates import HOLE_CHAR, Lit
+from migrator.text.tokens import OPERAND_RE, defined_name, label_name, line_end, syntax
+
+DEFAULTED = re.compile(r"^\$\{(\w+):?[-=]([^{}]*)\}$")  # ${VER:-v1beta1}
+ARGUMENT = re.compile(r"\"((?:[^\"\\\n]|\\.)*)\"|'((?:[^'\\\n]|\\.)*)'|`([^`\\\n]*)`|([A-Za-z_$][\w$.:]*)")
+DEPTH = 3  # names defined through names, at most
+# A function's parameter list: a name assigned in the file may be shadowed inside it.
+PARAMETERS = re.compile(r"\b(?:function|def|fn|func|fun|sub)\b[^\n(]*\(([^()\n]*)\)")
+IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
+
+
+@dataclass(frozen=True)
+class Piece:
+    """Part of an expression: `text` stands for source[start:end] (verbatim: is that text)."""
+
+    text: str
+    start: int
+    end: int
+    verbatim: bool
+    site: int  # where the expression holding it starts (a use, or a name's definition)
+    outer: tuple = ()  # an argument's whole span, quotes included
+    quote: str = ""  # an argument's quote character ("" for a name)
+    note: str = ""  # why the value it stands for may be another one
+    hole: bool = False  # a value the text does not show
+
+    @property
+    def span(self) -> tuple:
+        return self.outer or (self.start, self.end)
+
+
+@dataclass(frozen=True)
+class Expression:
+    pieces: tuple
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Joined:
+    """A base found across pieces. Its match's literal is the source text the fix replaces with
+    `content`; `edits` go with it; `problem` makes the fix unsafe; `unfixable` means no fix."""
+
+    match: BaseMatch
+    start: int  # the expression's span
+    end: int
+    content: str = ""  # the base edit's new text, when not the plain `v1`
+    edits: tuple = ()
+    problem: str = ""
+    unfixable: str = ""
+
+    @property
+    def origin(self) -> int:
+        return self.match.lit.origin[1]
+
+
+def find(text: str, flavor: str, key: str, table, host_re) -> list:
+    """Every base assembled from parts in `text`, as `Joined`."""
+    found = []
+    exprs = expressions(text, flavor)
+    values = _assignments(text, exprs, flavor)
+    for expr in exprs:
+        pieces = _expand(expr.pieces, values, flavor, DEPTH)
+        flat = "".join(HOLE_CHAR if p.hole else p.text for p in pieces)
+        bounds = _bounds(pieces)
+        for marker in table.marker.finditer(flat):
+            first, last = _at(bounds, marker.start()), _at(bounds, marker.end() - 1)
+            if marker.group(0) not in table.base_map or (first == last and pieces[first].verbatim):
+                continue  # one literal: the token pass reads it
+            kind = classify(flat[: marker.start()], host_re)
+            if kind is None or not AFTER_OK.match(flat, marker.end()):
+                continue
+            tail = text[expr.end : line_end(text, expr.end)]
+            read = read_path(flat[marker.end() :] + tail, marker.group(1), table)
+            found.append(_joined(text, key, expr, pieces, bounds, marker, kind, read))
+    return found
+
+
+def expressions(text: str, flavor: str) -> list:
+    """Words, concatenations and join calls of `flavor`'s language that may hold a base's parts."""
+    rules = syntax(flavor)
+    words = _words(flavor)
+    found = [
+        Expression(tuple(_pieces(word.group(0), word.start(), word.start(), flavor)), word.start(), word.end())
+        for word in words.finditer(text)
+        if "/" in word.group(0) or _scalar(word.group(0).strip("\"'`"))
+    ]
+    for call in rules.chain.finditer(text) if rules.chain else ():
+        operands = [_argument(o, call.start(), call.start()) for o in OPERAND_RE.finditer(call.group(0))]
+        found.append(Expression(tuple(p for p in operands if p), call.start(), call.end()))
+    for pattern in _join_patterns(flavor):
+        for call in pattern.finditer(text):
+            found.append(Expression(_arguments(call, call.start()), call.start(), call.end()))
+    for call_pattern, field_pattern in rules.formats:
+        for call in call_pattern.finditer(text):
+            found.append(Expression(_formatted(call, field_pattern), call.start(), call.end()))
+    return found
+
+
+@functools.lru_cache(maxsize=None)
+def _words(flavor: str) -> re.Pattern:
+    """The token pattern, with shell expansions that carry a default (`${VER:-v1beta1}`) as one piece."""
+    placeholder = _placeholders(flavor).pattern
+    return re.compile(rf"(?:{placeholder}|[^\s\"'`=(,<>\[\]{{}};])+")
+
+
+@functools.lru_cache(maxsize=None)
+def _placeholders(flavor: str) -> re.Pattern:
+    return re.compile(rf"\$\{{\w+:?[-=][^{{}}\n]*\}}|{syntax(flavor).placeholder.pattern}")
+
+
+@functools.lru_cache(maxsize=None)
+def _join_patterns(flavor: str) -> tuple:
+    return tuple(re.compile(pattern) for pattern in syntax(flavor).language.joins)
+
+
+@functools.lru_cache(maxsize=1)
+def _scalars() -> frozenset:
+    """The words a name may hold to stand for part of a base: the apis and their versions."""
+    facts = ruletable.facts()
+    return frozenset({base.api for base in facts.bases} | set(facts.versions))
+
+
+def _scalar(value: str) -> bool:
+    return value in _scalars()
+
+
+def _pieces(value: str, offset: int, site: int, flavor: str) -> list:
+    """`value` (found at `offset`): literal text verbatim, placeholders as holes."""
+    pieces, pos = [], 0
+    for found in _placeholders(flavor).finditer(value):
+        if found.start() > pos:
+            pieces.append(Piece(value[pos : found.start()], offset + pos, offset + found.start(), True, site))
+        pieces.append(Piece(found.group(0), offset + found.start(), offset + found.end(), False, site, hole=True))
+        pos = found.end()
+    if pos < len(value):
+        pieces.append(Piece(value[pos:], offset + pos, offset + len(value), True, site))
+    return pieces
+
+
+def _argument(found: re.Match, offset: int, site: int) -> Optional[Piece]:
+    """One argument or operand: a string (verbatim inside its quotes) or a name (a hole)."""
+    start, end = offset + found.start(), offset + found.end()
+    value = found.group(0)
+    if value[0] in "\"'`":
+        return Piece(value[1:-1], start + 1, end - 1, True, site, outer=(start, end), quote=value[0])
+    return Piece(value, start, end, False, site, outer=(start, end), hole=True)
+
+
+def _arguments(call: re.Match, site: int) -> tuple:
+    """A join call's arguments (group 1 of `call`), a `/` between each two."""
+    pieces: list = []
+    for found in ARGUMENT.finditer(call.group(1)):
+        piece = _argument(found, call.start(1), site)
+        if pieces:
+            pieces.append(Piece("/", pieces[-1].span[1], piece.span[0], False, site))
+        pieces.append(piece)
+    return tuple(pieces)
+
+
+def _formatted(call: re.Match, field_pattern: re.Pattern) -> tuple:
+    """A format call: its string (group 1) verbatim, each field the argument (group 2) it takes."""
+    arguments = [_argument(found, call.start(2), call.start()) for found in ARGUMENT.finditer(call.group(2))]
+    pieces, pos, offset = [], 0, call.start(1)
+    fmt = call.group(1)
+    for index, field in enumerate(field_pattern.finditer(fmt)):
+        if field.start() > pos:
+            pieces.append(Piece(fmt[pos : field.start()], offset + pos, offset + field.start(), True, call.start()))
+        wanted = int(field.group(1)) if field.groups() and field.group(1) else index
+        if wanted < len(arguments):
+            pieces.append(arguments[wanted])
+        else:
+            pieces.append(Piece(field.group(0), offset + field.start(), offset + field.end(), False, call.start(),
+                                hole=True))
+        pos = field.end()
+    if pos < len(fmt):
+        pieces.append(Piece(fmt[pos:], offset + pos, offset + len(fmt), True, call.start()))
+    return tuple(pieces)
+
+
+def _assignments(text: str, exprs: list, flavor: str) -> dict:
+    """name -> the expressions it is assigned in this file, in order; a name that is also a
+    function's parameter is noted on each (inside that function the caller gives its value)."""
+    values: dict = {}
+    for expr in exprs:
+        name = defined_name(text, expr.start, flavor)
+        if name:
+            values.setdefault(name, []).append(expr)
+    parameters = {word for found in PARAMETERS.finditer(text) for word in IDENTIFIER.findall(found.group(1))}
+    for name in set(values) & parameters:
+        note = f"`{name}` is also a function's parameter, whose value is the caller's"
+        values[name] = [replace(e, pieces=tuple(replace(p, note=p.note or note) for p in e.pieces))
+                        for e in values[name]]
+    return values
+
+
+def _expand(pieces: tuple, values: dict, flavor: str, depth: int) -> list:
+    """`pieces` with every name assigned in the file replaced by its value's pieces."""
+    out: list = []
+    for piece in pieces:
+        if not piece.hole:
+            out.append(piece)
+            continue
+        out.extend(_value_of(piece, values, flavor, depth) or [piece])
+    return out
+
+
+def _value_of(piece: Piece, values: dict, flavor: str, depth: int) -> Optional[list]:
+    name = label_name(piece.text) if piece.text[:1] in "${#@%" or not piece.outer else piece.text
+    name = name.split(".")[-1] if name else name
+    defaulted = DEFAULTED.match(piece.text)
+    note = ""
+    if name in values and depth > 0:
+        assigned = values[name]
+        earlier = [e for e in assigned if e.start < piece.start]
+        value = earlier[-1] if earlier else assigned[0]
+        if len({_source_text(e) for e in assigned}) > 1:
+            note = f"`{name}` is assigned more than once in this file"
+        pieces = _expand(value.pieces, values, flavor, depth - 1)
+    elif defaulted:
+        note = f"`{name}` from the environment takes the place of `{defaulted.group(2)}`"
+        offset = piece.start + defaulted.start(2)
+        pieces = [Piece(defaulted.group(2), offset, offset + len(defaulted.group(2)), True, piece.site)]
+    else:
+        return None
+    rendered = "".join(p.text for p in pieces)
+    if _scalar(rendered) and not any(p.hole for p in pieces):  # stands for the name where it is read
+        notes = "; ".join(filter(None, [note] + [p.note for p in pieces]))
+        return [replace(piece, text=rendered, hole=False, note=notes)]
+    return [replace(p, note=p.note or note) for p in pieces]
+
+
+def _source_text(expr: Expression) -> str:
+    return "".join(p.text for p in expr.pieces)
+
+
+def _bounds(pieces: list) -> list:
+    """Where each piece starts in the flattened text (a hole is one character)."""
+    bounds, position = [], 0
+    for piece in pieces:
+        bounds.append(position)
+        position += 1 if piece.hole else len(piece.text)
+    return bounds
+
+
+def _at(bounds: list, position: int) -> int:
+    index = 0
+    while index + 1 < len(bounds) and bounds[index + 1] <= position:
+        index += 1
+    return index
+
+
+def _span(pieces: list, bounds: list, start: int, end: int) -> Optional[tuple]:
+    """The source span that stands for flat[start:end], or None when no one span does: pieces
+    written apart, or a cut inside a value the text stands for elsewhere."""
+    first, last = _at(bounds, start), _at(bounds, end - 1)
+    spans = []
+    for index in range(first, last + 1):
+        piece = pieces[index]
+        size = 1 if piece.hole else len(piece.text)
+        cut_start, cut_end = max(start - bounds[index], 0), min(end - bounds[index], size)
+        if cut_start == 0 and cut_end == size:
+            spans.append(piece.span)
+        elif piece.verbatim:
+            spans.append((piece.start + cut_start, piece.start + cut_end))
+        else:
+            return None
+    if any(a[1] != b[0] for a, b in zip(spans, spans[1:])):
+        return None
+    return spans[0][0], spans[-1][1]
+
+
+def _joined(text, key, expr, pieces, bounds, marker, kind, read) -> Joined:
+    api = marker.group(1)
+    first, last = _at(bounds, marker.start()), _at(bounds, marker.end() - 1)
+    notes = "; ".join(dict.fromkeys(p.note for p in pieces[first : last + 1] if p.note))
+    path, query, operations = read
+
+    def match(start: int, end: int) -> BaseMatch:
+        return BaseMatch(kind, api, Lit(text[start:end], (key, start)), 0, end - start,
+                         path.replace(HOLE_CHAR, "{…}"), query, () if kind == "spec" else operations)
+
+    def joined(found: BaseMatch, **how) -> Joined:
+        return Joined(found, expr.start, expr.end, **how)
+
+    whole = _span(pieces, bounds, marker.start(), marker.end())
+    same_site = len({p.site for p in pieces[first : last + 1]}) == 1
+    if whole and same_site:
+        ends = (pieces[first], pieces[last])
+        if not any(p.outer for p in ends):
+            return joined(match(*whole), problem=notes)
+        quotes = {p.quote for p in pieces[first : last + 1] if p.outer}
+        quote = next(iter(quotes)) if len(quotes) == 1 and "" not in quotes else '"'
+        return joined(match(*whole), content=f"{quote}{ruletable.facts().v1}{quote}", problem=notes)
+    group_end = marker.start() + len(api)
+    group = _span(pieces, bounds, marker.start(), group_end)
+    rest = _span(pieces, bounds, group_end, marker.end())
+    if group is None or rest is None or not _at(bounds, group_end - 1) < _at(bounds, group_end):
+        at = group or rest or pieces[last].span
+        return joined(match(*at), unfixable="the base's parts are written where no edit can join them: "
+                                            "rewrite it by hand")
+    problem = notes
+    definition = pieces[first].site
+    if definition != expr.start and pieces[_at(bounds, group_end)].site == expr.start:
+        name = defined_name(text, definition) or "the name"
+        problem = "; ".join(filter(None, (notes, f"`{name}` changes for every reader of it, and other files, "
+                                                 "scripts and steps may read it and add their own version")))
+    removal = Edit(rest[0], rest[1], "", text[rest[0] : rest[1]])
+    return joined(match(*group), edits=(removal,), problem=problem)
+
+
+def adjust(finding: Finding, found: Optional[Joined]) -> Finding:
+    """A finding `judge` made for a joined base, with the base edit `found` needs (or no fix)."""
+    if found is None or finding.fix is None:
+        return finding
+    if found.unfixable:
+        return replace(finding, fix=None, message=f"{finding.message}. No fix: {found.unfixable}")
+    if not found.content:
+        return finding
+    edits = tuple(replace(e, content=found.content) if e.start == found.origin and e.expected == found.match.lit.text
+                  else e for e in finding.fix.edits)
+    return replace(finding, fix=replace(finding.fix, edits=edits))
