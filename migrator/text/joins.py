@@ -30,6 +30,7 @@ DEPTH = 3  # names defined through names, at most
 # A function's parameter list: a name assigned in the file may be shadowed inside it.
 PARAMETERS = re.compile(r"\b(?:function|def|fn|func|fun|sub)\b[^\n(]*\(([^()\n]*)\)")
 IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
+ASSIGNED = r"(?<![\w.-]){}[\"']?\s*(?::=|\+=|\?=|=(?!=)|:(?=\s))"  # NAME=…, NAME := …, NAME: …
 
 
 @dataclass(frozen=True)
@@ -209,8 +210,13 @@ def _assignments(text: str, exprs: list, flavor: str) -> dict:
         if name:
             values.setdefault(name, []).append(expr)
     parameters = {word for found in PARAMETERS.finditer(text) for word in IDENTIFIER.findall(found.group(1))}
-    for name in set(values) & parameters:
-        note = f"`{name}` is also a function's parameter, whose value is the caller's"
+    for name in values:
+        if name in parameters:
+            note = f"`{name}` is also a function's parameter, whose value is the caller's"
+        elif len(values[name]) > 1 or len(re.findall(ASSIGNED.format(re.escape(name)), text)) > 1:
+            note = f"`{name}` is assigned more than once in this file"
+        else:
+            continue
         values[name] = [replace(e, pieces=tuple(replace(p, note=p.note or note) for p in e.pieces))
                         for e in values[name]]
     return values
@@ -236,8 +242,6 @@ def _value_of(piece: Piece, values: dict, flavor: str, depth: int) -> Optional[l
         assigned = values[name]
         earlier = [e for e in assigned if e.start < piece.start]
         value = earlier[-1] if earlier else assigned[0]
-        if len({_source_text(e) for e in assigned}) > 1:
-            note = f"`{name}` is assigned more than once in this file"
         pieces = _expand(value.pieces, values, flavor, depth - 1)
     elif defaulted:
         note = f"`{name}` from the environment takes the place of `{defaulted.group(2)}`"
@@ -250,10 +254,6 @@ def _value_of(piece: Piece, values: dict, flavor: str, depth: int) -> Optional[l
         notes = "; ".join(filter(None, [note] + [p.note for p in pieces]))
         return [replace(piece, text=rendered, hole=False, note=notes)]
     return [replace(p, note=p.note or note) for p in pieces]
-
-
-def _source_text(expr: Expression) -> str:
-    return "".join(p.text for p in expr.pieces)
 
 
 def _bounds(pieces: list) -> list:

@@ -1,0 +1,169 @@
+"""Issue 14, text tier: v1beta1 calls however the URL is assembled, in every language the text
+tier reads. Fixtures in tests/fixtures/recall: `before` as hurried people write it, `after` what
+`--fix --unsafe-fixes` must give byte for byte; look-alikes and blocked calls must stay."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from helpers import FIXTURES, check_json, run_cli
+
+from migrator.engine import ruletable
+from migrator.engine.match import DEFAULT_HOSTS, host_pattern
+from migrator.project.source import SourceText
+from migrator.text.analyze import analyze
+
+BEFORE = FIXTURES / "recall" / "before"
+AFTER = FIXTURES / "recall" / "after"
+FILES = sorted(p.relative_to(BEFORE).as_posix() for p in BEFORE.rglob("*") if p.is_file())
+
+# (row, code, fix applicability) of every finding; every other v1beta1 line is a look-alike.
+EXPECTED = {
+    ".": [],
+    "airflow_settings.yaml": [(5, "AM101", "safe"), (14, "AM102", "unsafe"), (16, "AM201", None)],
+    "bin/cr-sync": [(4, "AM101", "safe"), (5, "AM101", "safe")],
+    "ci/Earthfile": [(7, "AM101", "safe"), (8, "AM201", None)],
+    "ci/Jenkinsfile": [(4, "AM101", "unsafe"), (5, "AM202", None), (16, "AM201", None)],
+    "ci/Taskfile.yml": [(10, "AM101", "safe"), (13, "AM201", None)],
+    "ci/justfile": [(1, "AM101", "unsafe"), (8, "AM201", None)],
+    "clients/go/astro.go": [(13, "AM101", "unsafe"), (18, "AM102", "safe"), (22, "AM102", "safe"),
+                            (30, "AM102", None), (34, "AM201", None)],
+    "clients/web/astro.ts": [(6, "AM101", "unsafe"), (9, "AM102", "safe"), (10, "AM102", "safe"),
+                             (12, "AM201", None)],
+    "config/.env": [(1, "AM102", "unsafe")],
+    "config/gateway.yaml": [],
+    "config/values.yaml": [(4, "AM102", "unsafe"), (5, "AM102", "unsafe"), (6, "AM201", None)],
+    "cs/AstroClient.cs": [(8, "AM101", "safe"), (9, "AM102", "safe"), (10, "AM201", None)],
+    "docker-compose.yml": [(5, "AM102", "unsafe"), (9, "AM102", "unsafe")],
+    "http/astro.http": [(5, "AM101", "safe"), (9, "AM201", None)],
+    "http/astro.postman_collection.json": [(9, "AM102", "safe"), (11, "AM102", "safe"), (20, "AM201", None),
+                                           (22, "AM201", None)],
+    "java/Astro.kt": [(6, "AM101", "safe"), (7, "AM101", "safe"), (8, "AM201", None)],
+    "java/AstroClient.java": [(7, "AM101", "unsafe"), (8, "AM202", None), (15, "AM102", "safe"), (23, "AM201", None)],
+    "php/astro.php": [(6, "AM101", "unsafe"), (9, "AM101", None), (10, "AM201", None)],
+    "ps/Sync-Astro.ps1": [(5, "AM101", "safe"), (6, "AM101", "safe"), (7, "AM201", None)],
+    "ruby/astro.rb": [(7, "AM102", "safe"), (11, "AM102", "safe"), (15, "AM201", None)],
+    "rust/src/astro.rs": [(7, "AM101", "safe"), (11, "AM102", None), (16, "AM201", None)],
+    "scripts/sync_workspaces.sh": [(8, "AM101", "unsafe"), (9, "AM202", None), (12, "AM101", "safe"),
+                                   (13, "AM101", "safe"), (14, "AM101", "safe"), (16, "AM101", "unsafe"),
+                                   (19, "AM201", None), (20, "AM201", None)],
+}
+
+
+@pytest.fixture
+def tree(tmp_path) -> Path:
+    target = tmp_path / "repo"
+    shutil.copytree(BEFORE, target)
+    return target
+
+
+def findings_by_file(root: Path) -> dict:
+    found = {name: [] for name in FILES}
+    for finding in check_json(".", "--no-cache", cwd=root):
+        fix = finding["fix"]
+        found[finding["filename"]].append((finding["location"]["row"], finding["code"], fix and fix["applicability"]))
+    return {name: sorted(rows) for name, rows in found.items()}
+
+
+def test_every_fixture_has_expectations_and_an_after_file():
+    assert sorted(EXPECTED) == sorted(FILES + ["."])
+    assert sorted(p.relative_to(AFTER).as_posix() for p in AFTER.rglob("*") if p.is_file()) == FILES
+
+
+def test_findings_are_exactly_the_expected_ones(tree):
+    expected = {name: sorted(rows) for name, rows in EXPECTED.items() if name != "."}
+    assert findings_by_file(tree) == expected
+
+
+def test_unsafe_fixes_give_the_after_files_byte_for_byte_and_a_second_fix_changes_nothing(tree):
+    run_cli("check", "--no-cache", "--fix", "--unsafe-fixes", ".", cwd=tree)
+    assert {name: (tree / name).read_bytes() for name in FILES} == {name: (AFTER / name).read_bytes() for name in FILES}
+    run_cli("check", "--no-cache", "--fix", "--unsafe-fixes", ".", cwd=tree)
+    assert {name: (tree / name).read_bytes() for name in FILES} == {name: (AFTER / name).read_bytes() for name in FILES}
+    assert (tree / "bin" / "cr-sync").stat().st_mode == (BEFORE / "bin" / "cr-sync").stat().st_mode
+
+
+def test_safe_fixes_change_only_the_lines_of_safe_findings(tree):
+    run_cli("check", "--no-cache", "--fix", ".", cwd=tree)
+    for name in FILES:
+        before = (BEFORE / name).read_bytes().decode().splitlines(keepends=True)
+        after = (AFTER / name).read_bytes().decode().splitlines(keepends=True)
+        fixed = (tree / name).read_bytes().decode().splitlines(keepends=True)
+        safe = {row for row, _, applicability in EXPECTED[name] if applicability == "safe"}
+        wanted = [after[i] if i + 1 in safe else line for i, line in enumerate(before)]
+        assert fixed == wanted, name
+
+
+TABLE = ruletable.load()
+HOSTS = host_pattern(DEFAULT_HOSTS)
+
+
+def findings_in(text: str, name: str) -> list:
+    return analyze(SourceText(text), TABLE, HOSTS, name)
+
+
+def fix_of(text: str, name: str, row: int):
+    source = SourceText(text)
+    (finding,) = [f for f in findings_in(text, name) if source.position(f.start)[0] == row]
+    return finding
+
+
+def test_a_version_the_environment_may_override_is_no_safe_fix():
+    finding = fix_of('curl "$HOST/iam/${API_VERSION:-v1beta1}/organizations/$ORG/teams"\n', "x.sh", 1)
+    assert finding.fix.applicability == "unsafe"
+    assert "`API_VERSION` from the environment takes the place of `v1beta1`" in finding.fix.message
+
+
+def test_a_name_assigned_twice_is_no_safe_fix():
+    text = 'VER=v1beta1\n[ -n "$V1" ] && VER=v1\ncurl "$HOST/platform/$VER/organizations/$ORG/clusters"\n'
+    finding = fix_of(text, "x.sh", 3)
+    assert finding.fix.applicability == "unsafe" and "`VER` is assigned more than once" in finding.fix.message
+
+
+def test_a_base_without_its_version_is_fixed_where_the_base_is_written_and_never_safely():
+    text = 'BASE=https://api.astronomer.io/iam\ncurl "$BASE/v1beta1/organizations/$ORG/teams"\n'
+    finding = fix_of(text, "x.sh", 1)
+    assert finding.fix.applicability == "unsafe" and "`BASE` changes for every reader" in finding.fix.message
+    assert sorted((text[e.start : e.end], e.content) for e in finding.fix.edits) == [("/v1beta1", ""), ("iam", "v1")]
+
+
+def test_a_base_whose_parts_no_edit_can_join_is_reported_without_a_fix():
+    finding = fix_of('u := fmt.Sprintf("%s/iam/%s/organizations/%s/teams", host, "v1beta1", org)\n', "x.go", 1)
+    assert finding.code == "AM102" and finding.fix is None and "rewrite it by hand" in finding.message
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ('VER=v1beta1\nDEV=https://api.astronomer-dev.io\ncurl "$DEV/iam/$VER/organizations/x/teams"\n', "x.sh"),
+        ('VER=v1beta1\ncurl "https://gitlab.example.com/platform/$VER/projects"\n', "x.sh"),
+        ('VER=v1beta1\ncat "docs/iam/$VER/spec.yaml"\n', "x.sh"),
+        ('const v = "v1beta1"\nvar p = path.Join("apis", "iam", v)\n', "x.go"),
+        ("prefix: /platform/v1beta1\nupstream: https://api.example.com\n", "gateway.yaml"),
+        ("info:\n  version: v1beta1\nservers:\n  - url: https://api.example.com/iam\n", "openapi.yaml"),
+        ('# VER=v1beta1; curl "$HOST/iam/$VER/organizations/x/teams"\n', "x.sh"),
+    ],
+)
+def test_lookalikes_of_assembled_bases_stay(text, name):
+    assert [f for f in findings_in(text, name) if f.code != "AM104"] == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        'curl "$HOST/platform/$VER/organizations/$ORG/alerts"',  # version as a value
+        'curl "$ASTRO_API/v1beta1/organizations/$ORG/alerts"',  # base without its version
+        'fetch([HOST, "platform", VER, "organizations", org, "notification-channels"].join("/"))',  # join call
+    ],
+)
+def test_blocked_calls_of_every_kind_are_never_rewritten(line):
+    text = "VER=v1beta1\nASTRO_API=https://api.astronomer.io/platform\n" + line + "\n"
+    findings = findings_in(text, "x.js" if "fetch" in line else "x.sh")
+    assert [f.code for f in findings] == ["AM201"] and all(f.fix is None for f in findings)
+
+
+def test_a_host_less_prefix_is_astro_only_under_an_astro_key():
+    text = "astro:\n  paths:\n    platform: /platform/v1beta1\nother:\n  platform: /platform/v1beta1\n"
+    (finding,) = findings_in(text, "values.yaml")
+    assert SourceText(text).position(finding.start)[0] == 3 and finding.fix.applicability == "unsafe"
