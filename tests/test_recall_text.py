@@ -21,6 +21,11 @@ FILES = sorted(p.relative_to(BEFORE).as_posix() for p in BEFORE.rglob("*") if p.
 # (row, code, fix applicability) of every finding; every other v1beta1 line is a look-alike.
 EXPECTED = {
     ".": [],
+    ".github/workflows/sync.yml": [(10, "AM102", "safe"), (12, "AM102", "safe"), (13, "AM201", None)],
+    "ci/Makefile": [(7, "AM101", "unsafe"), (9, "AM101", "safe"), (11, "AM201", None)],
+    "clients/web/legacy.js": [(6, "AM102", "safe"), (9, "AM102", "safe"), (12, "AM201", None)],
+    "infra/astro.tf": [(7, "AM101", "safe"), (11, "AM201", None)],
+    "scripts/quoted.sh": [(4, "AM102", "safe"), (5, "AM102", "safe"), (6, "AM201", None), (7, "AM102", "unsafe")],
     "airflow_settings.yaml": [(5, "AM101", "safe"), (14, "AM102", "unsafe"), (16, "AM201", None)],
     "bin/cr-sync": [(4, "AM101", "safe"), (5, "AM101", "safe")],
     "ci/Earthfile": [(7, "AM101", "safe"), (8, "AM201", None)],
@@ -41,7 +46,7 @@ EXPECTED = {
                                            (22, "AM201", None)],
     "java/Astro.kt": [(6, "AM101", "safe"), (7, "AM101", "safe"), (8, "AM201", None)],
     "java/AstroClient.java": [(7, "AM101", "unsafe"), (8, "AM202", None), (15, "AM102", "safe"), (23, "AM201", None)],
-    "php/astro.php": [(6, "AM101", "unsafe"), (9, "AM101", None), (10, "AM201", None)],
+    "php/astro.php": [(6, "AM101", "unsafe"), (9, "AM101", "unsafe"), (10, "AM201", None)],
     "ps/Sync-Astro.ps1": [(5, "AM101", "safe"), (6, "AM101", "safe"), (7, "AM201", None)],
     "ruby/astro.rb": [(7, "AM102", "safe"), (11, "AM102", "safe"), (15, "AM201", None)],
     "rust/src/astro.rs": [(7, "AM101", "safe"), (11, "AM102", None), (16, "AM201", None)],
@@ -167,3 +172,34 @@ def test_a_host_less_prefix_is_astro_only_under_an_astro_key():
     text = "astro:\n  paths:\n    platform: /platform/v1beta1\nother:\n  platform: /platform/v1beta1\n"
     (finding,) = findings_in(text, "values.yaml")
     assert SourceText(text).position(finding.start)[0] == 3 and finding.fix.applicability == "unsafe"
+
+
+def fixed(text: str, name: str) -> str:
+    """`text` with every fix of its findings applied (edits from the end, as --unsafe-fixes does)."""
+    edits = sorted((e for f in findings_in(text, name) if f.fix for e in f.fix.edits), key=lambda e: -e.start)
+    for edit in edits:
+        assert text[edit.start : edit.end] == edit.expected
+        text = text[: edit.start] + edit.content + text[edit.end :]
+    return text
+
+
+@pytest.mark.parametrize(
+    "before, after, name",
+    [
+        ("V=v1beta1\ncurl \"$H\"'/iam/'\"$V\"'/organizations/'\"$O\"'/teams'\n",
+         "V=v1beta1\ncurl \"$H\"'/v1/organizations/'\"$O\"'/teams'\n", "x.sh"),
+        ("V=v1beta1\necho \"it's $H/iam/$V/organizations/$O/users\"\n",
+         "V=v1beta1\necho \"it's $H/v1/organizations/$O/users\"\n", "x.sh"),
+        ("var V = 'v1beta1';\nu = h + '/platform/' + V + '/organizations/' + o + '/clusters';\n",
+         "var V = 'v1beta1';\nu = h + '/v1' + '/organizations/' + o + '/clusters';\n", "x.js"),
+        ("var V = 'v1beta1';\nu = h + '/platform/' + 'v1beta1/organizations/' + o + '/clusters';\n",
+         "var V = 'v1beta1';\nu = h + '/v1/organizations/' + o + '/clusters';\n", "x.js"),
+        ('const v = "v1beta1"\nu := path.Join(h, "iam", v, "organizations", o, "teams")\n',
+         'const v = "v1beta1"\nu := path.Join(h, "v1", "organizations", o, "teams")\n', "x.go"),
+        ("$parts = @($h, 'iam', 'v1beta1', 'organizations', $o, 'teams') -join '/'\n",
+         "$parts = @($h, 'v1', 'organizations', $o, 'teams') -join '/'\n", "x.ps1"),
+    ],
+)
+def test_fixes_keep_every_string_and_argument_well_formed(before, after, name):
+    assert fixed(before, name) == after
+    assert fixed(after, name) == after

@@ -27,6 +27,8 @@ from migrator.text.tokens import OPERAND_RE, defined_name, label_name, line_end,
 DEFAULTED = re.compile(r"^\$\{(\w+):?[-=]([^{}]*)\}$")  # ${VER:-v1beta1}
 ARGUMENT = re.compile(r"\"((?:[^\"\\\n]|\\.)*)\"|'((?:[^'\\\n]|\\.)*)'|`([^`\\\n]*)`|([A-Za-z_$][\w$.:]*)")
 DEPTH = 3  # names defined through names, at most
+GLUED = frozenset({"shell", "yaml", "make", "docker", "env", "just"})  # `"$HOST"/iam/"$VER"` is one word
+QUOTE = re.compile(r"[\"']")
 # A function's parameter list: a name assigned in the file may be shadowed inside it.
 PARAMETERS = re.compile(r"\b(?:function|def|fn|func|fun|sub)\b[^\n(]*\(([^()\n]*)\)")
 IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
@@ -46,6 +48,7 @@ class Piece:
     quote: str = ""  # an argument's quote character ("" for a name)
     note: str = ""  # why the value it stands for may be another one
     hole: bool = False  # a value the text does not show
+    inside: str = ""  # the quote a piece of a shell word sits in (a mark: the one before it)
 
     @property
     def span(self) -> tuple:
@@ -109,8 +112,13 @@ def expressions(text: str, flavor: str) -> list:
         if "/" in word.group(0) or _scalar(word.group(0).strip("\"'`"))
     ]
     for call in rules.chain.finditer(text) if rules.chain else ():
-        operands = [_argument(o, call.start(), call.start()) for o in OPERAND_RE.finditer(call.group(0))]
-        found.append(Expression(tuple(p for p in operands if p), call.start(), call.end()))
+        pieces: list = []
+        for operand in OPERAND_RE.finditer(call.group(0)):
+            piece = _argument(operand, call.start(), call.start())
+            if pieces:  # the operator between two operands: nothing in the joined text
+                pieces.append(Piece("", pieces[-1].span[1], piece.span[0], False, call.start()))
+            pieces.append(piece)
+        found.append(Expression(tuple(pieces), call.start(), call.end()))
     for pattern in _join_patterns(flavor):
         for call in pattern.finditer(text):
             found.append(Expression(_arguments(call, call.start()), call.start(), call.end()))
@@ -122,9 +130,11 @@ def expressions(text: str, flavor: str) -> list:
 
 @functools.lru_cache(maxsize=None)
 def _words(flavor: str) -> re.Pattern:
-    """The token pattern, with shell expansions that carry a default (`${VER:-v1beta1}`) as one piece."""
+    """The token pattern, with shell expansions that carry a default (`${VER:-v1beta1}`) as one
+    piece; where quotes glue words (`"$HOST"/iam/"$VER"`), quotes inside a word."""
     placeholder = _placeholders(flavor).pattern
-    return re.compile(rf"(?:{placeholder}|[^\s\"'`=(,<>\[\]{{}};])+")
+    quotes = "" if flavor in GLUED else "\"'"
+    return re.compile(rf"(?:{placeholder}|[^\s{quotes}`=(,<>\[\]{{}};])+")
 
 
 @functools.lru_cache(maxsize=None)
@@ -149,19 +159,38 @@ def _scalar(value: str) -> bool:
 
 
 def _pieces(value: str, offset: int, site: int, flavor: str) -> list:
-    """`value` (found at `offset`): literal text verbatim, placeholders as holes."""
-    pieces, pos = [], 0
+    """`value` (found at `offset`): literal text verbatim, placeholders as holes, quotes that glue
+    shell words as marks that stand for nothing (each piece knows the quote it sits in)."""
+    pieces: list = []
+    pos, state = 0, ""
     for found in _placeholders(flavor).finditer(value):
-        if found.start() > pos:
-            pieces.append(Piece(value[pos : found.start()], offset + pos, offset + found.start(), True, site))
-        pieces.append(Piece(found.group(0), offset + found.start(), offset + found.end(), False, site, hole=True))
+        state = _literal(value[pos : found.start()], offset + pos, site, state, pieces)
+        pieces.append(Piece(found.group(0), offset + found.start(), offset + found.end(), False, site, hole=True,
+                            inside=state))
         pos = found.end()
-    if pos < len(value):
-        pieces.append(Piece(value[pos:], offset + pos, offset + len(value), True, site))
+    _literal(value[pos:], offset + pos, site, state, pieces)
     return pieces
 
 
-def _argument(found: re.Match, offset: int, site: int) -> Optional[Piece]:
+def _literal(value: str, offset: int, site: int, state: str, pieces: list) -> str:
+    """Append `value`'s text and quote marks to `pieces`; the quote state after it."""
+    pos = 0
+    for quote in QUOTE.finditer(value):
+        if state and quote.group(0) != state:
+            continue  # `"it's"`: a quote inside the other kind is text
+        if quote.start() > pos:
+            pieces.append(Piece(value[pos : quote.start()], offset + pos, offset + quote.start(), True, site,
+                                inside=state))
+        pieces.append(Piece("", offset + quote.start(), offset + quote.end(), False, site, quote=quote.group(0),
+                            inside=state))
+        state = "" if state else quote.group(0)
+        pos = quote.end()
+    if pos < len(value):
+        pieces.append(Piece(value[pos:], offset + pos, offset + len(value), True, site, inside=state))
+    return state
+
+
+def _argument(found: re.Match, offset: int, site: int) -> Piece:
     """One argument or operand: a string (verbatim inside its quotes) or a name (a hole)."""
     start, end = offset + found.start(), offset + found.end()
     value = found.group(0)
@@ -215,6 +244,8 @@ def _assignments(text: str, exprs: list, flavor: str) -> dict:
             note = f"`{name}` is also a function's parameter, whose value is the caller's"
         elif len(values[name]) > 1 or len(re.findall(ASSIGNED.format(re.escape(name)), text)) > 1:
             note = f"`{name}` is assigned more than once in this file"
+        elif re.search(rf"(?<![\w.-]){re.escape(name)}\s*\?=", text):
+            note = f"`{name}` is set with `?=`: the environment or the command line may give another value"
         else:
             continue
         values[name] = [replace(e, pieces=tuple(replace(p, note=p.note or note) for p in e.pieces))
@@ -272,24 +303,58 @@ def _at(bounds: list, position: int) -> int:
     return index
 
 
-def _span(pieces: list, bounds: list, start: int, end: int) -> Optional[tuple]:
+@dataclass(frozen=True)
+class Span:
+    """Source text standing for part of the joined text; `opens`/`closes`: it starts/ends outside
+    a string (at a whole argument or operand), so text put there must open/close its own."""
+
+    start: int
+    end: int
+    opens: bool = False
+    closes: bool = False
+
+
+def _span(pieces: list, bounds: list, start: int, end: int, whole_strings: bool = False) -> Optional[Span]:
     """The source span that stands for flat[start:end], or None when no one span does: pieces
-    written apart, or a cut inside a value the text stands for elsewhere."""
+    written apart, or a cut inside a value the text stands for elsewhere. `whole_strings`: a cut
+    that reaches a string's quote takes the quote (what replaces it then balances the quotes)."""
     first, last = _at(bounds, start), _at(bounds, end - 1)
-    spans = []
+    spans, edges = [], []
     for index in range(first, last + 1):
         piece = pieces[index]
         size = 1 if piece.hole else len(piece.text)
         cut_start, cut_end = max(start - bounds[index], 0), min(end - bounds[index], size)
         if cut_start == 0 and cut_end == size:
             spans.append(piece.span)
+            edges.append((bool(piece.outer), bool(piece.outer)))
         elif piece.verbatim:
-            spans.append((piece.start + cut_start, piece.start + cut_end))
+            low, high = piece.start + cut_start, piece.start + cut_end
+            opens = whole_strings and bool(piece.outer) and cut_start == 0
+            closes = whole_strings and bool(piece.outer) and cut_end == size
+            spans.append((piece.outer[0] if opens else low, piece.outer[1] if closes else high))
+            edges.append((opens, closes))
         else:
             return None
+    after = last + 1  # `platform/"$VER"`: the span takes the marks that restore its quote state
+    while _state_after(pieces[last]) != pieces[first].inside and after < len(pieces) and _mark(pieces[after]):
+        spans.append(pieces[after].span)
+        edges.append((False, False))
+        last, after = after, after + 1
+    if _state_after(pieces[last]) != pieces[first].inside:
+        return None
     if any(a[1] != b[0] for a, b in zip(spans, spans[1:])):
         return None
-    return spans[0][0], spans[-1][1]
+    return Span(spans[0][0], spans[-1][1], edges[0][0], edges[-1][1])
+
+
+def _mark(piece: Piece) -> bool:
+    return bool(piece.quote) and not piece.outer
+
+
+def _state_after(piece: Piece) -> str:
+    if not _mark(piece):
+        return piece.inside
+    return "" if piece.inside else piece.quote
 
 
 def _joined(text, key, expr, pieces, bounds, marker, kind, read) -> Joined:
@@ -298,37 +363,33 @@ def _joined(text, key, expr, pieces, bounds, marker, kind, read) -> Joined:
     notes = "; ".join(dict.fromkeys(p.note for p in pieces[first : last + 1] if p.note))
     path, query, operations = read
 
-    def match(start: int, end: int) -> BaseMatch:
-        return BaseMatch(kind, api, Lit(text[start:end], (key, start)), 0, end - start,
+    def match(span: Span) -> BaseMatch:
+        return BaseMatch(kind, api, Lit(text[span.start : span.end], (key, span.start)), 0, span.end - span.start,
                          path.replace(HOLE_CHAR, "{…}"), query, () if kind == "spec" else operations)
 
-    def joined(found: BaseMatch, **how) -> Joined:
-        return Joined(found, expr.start, expr.end, **how)
+    def joined(span: Span, **how) -> Joined:
+        return Joined(match(span), expr.start, expr.end, **how)
 
-    whole = _span(pieces, bounds, marker.start(), marker.end())
-    same_site = len({p.site for p in pieces[first : last + 1]}) == 1
-    if whole and same_site:
-        ends = (pieces[first], pieces[last])
-        if not any(p.outer for p in ends):
-            return joined(match(*whole), problem=notes)
-        quotes = {p.quote for p in pieces[first : last + 1] if p.outer}
-        quote = next(iter(quotes)) if len(quotes) == 1 and "" not in quotes else '"'
-        return joined(match(*whole), content=f"{quote}{ruletable.facts().v1}{quote}", problem=notes)
+    whole = _span(pieces, bounds, marker.start(), marker.end(), whole_strings=True)
+    if whole and len({p.site for p in pieces[first : last + 1]}) == 1:  # side by side: one edit
+        quotes = [p.quote for p in pieces[first : last + 1] if p.quote] or ['"']
+        content = f"{quotes[0] * whole.opens}{ruletable.facts().v1}{quotes[-1] * whole.closes}"
+        return joined(whole, content=content if content != ruletable.facts().v1 else "", problem=notes)
     group_end = marker.start() + len(api)
     group = _span(pieces, bounds, marker.start(), group_end)
     rest = _span(pieces, bounds, group_end, marker.end())
-    if group is None or rest is None or not _at(bounds, group_end - 1) < _at(bounds, group_end):
-        at = group or rest or pieces[last].span
-        return joined(match(*at), unfixable="the base's parts are written where no edit can join them: "
-                                            "rewrite it by hand")
+    apart = any(p.text == "" and not p.quote for p in pieces[_at(bounds, group_end) : last + 1])  # operators
+    if group is None or rest is None or apart or not _at(bounds, group_end - 1) < _at(bounds, group_end):
+        return joined(group or rest or Span(*pieces[last].span),
+                      unfixable="the base's parts are written where no edit can join them: rewrite it by hand")
     problem = notes
     definition = pieces[first].site
     if definition != expr.start and pieces[_at(bounds, group_end)].site == expr.start:
         name = defined_name(text, definition) or "the name"
         problem = "; ".join(filter(None, (notes, f"`{name}` changes for every reader of it, and other files, "
                                                  "scripts and steps may read it and add their own version")))
-    removal = Edit(rest[0], rest[1], "", text[rest[0] : rest[1]])
-    return joined(match(*group), edits=(removal,), problem=problem)
+    removal = Edit(rest.start, rest.end, "", text[rest.start : rest.end])
+    return joined(group, edits=(removal,), problem=problem)
 
 
 def adjust(finding: Finding, found: Optional[Joined]) -> Finding:
