@@ -1,11 +1,13 @@
 """The text tier's languages, as data: one entry per syntax, read by `project.filetypes` (which
-files are which language) and `text.tokens` (comments, strings, interpolation, joins).
+files are which language), `text.tokens` and `text.pieces` (comments, strings, interpolation,
+concatenation, format and join calls).
 
 Adding a language is adding a `Language` here: its file names, its line-comment markers, the
 interpolation spellings its strings use beyond the common ones (`${X}`, `$X`, `{{ x }}`, `%s`,
-`{x}`), the sigils its variable names carry, the operators that concatenate strings, and the
-format calls that fill `%s`/`{}` from arguments. Line ends are `\\n`, `\\r\\n` and `\\r` for
-every language (the editors that write CR-only files are the tools that read them).
+`{x}`), the sigils its variable names carry, the operators that concatenate strings, the format
+calls that fill `%s`/`{}` from arguments, the calls that join their arguments with `/`, and
+whether quotes glue words as in a shell. Line ends are `\\n`, `\\r\\n` and `\\r` for every
+language (the editors that write CR-only files are the tools that read them).
 """
 from __future__ import annotations
 
@@ -41,6 +43,7 @@ class Language:
     formats: tuple = ()  # FormatCall entries
     joins: tuple = ()  # regexes of calls joining their arguments (group 1) with `/`
     prose: bool = False  # documentation: a bare base in words is no call
+    glued: bool = False  # quotes glue words as in a shell: `"$HOST"/iam/"$VER"` is one word
 
 
 GO_FORMATS = (FormatCall(r"Sprintf", PERCENT),)
@@ -50,12 +53,12 @@ JAVA_FORMATS = (FormatCall(r"(?:String\.)?format|formatted", PERCENT),)
 SHELL_NAMES = ("sh", "bash", "zsh", "ksh", "dash", "ash")
 
 LANGUAGES = (
-    Language("shell", (".sh", ".bash", ".zsh", ".ksh"), interpreters=SHELL_NAMES, comments=("#",)),
-    Language("yaml", (".yml", ".yaml"), comments=("#",)),
+    Language("shell", (".sh", ".bash", ".zsh", ".ksh"), interpreters=SHELL_NAMES, comments=("#",), glued=True),
+    Language("yaml", (".yml", ".yaml"), comments=("#",), glued=True),
     Language("hcl", (".tf", ".tfvars", ".hcl"), comments=("#", "//")),
     Language("docker", (".dockerfile", ".containerfile"), ("dockerfile", "containerfile", "earthfile"),
-             ("dockerfile.", "containerfile."), comments=("#",), comment_lines_only=True),
-    Language("env", (".env",), (".env",), (".env.",), comments=("#",)),
+             ("dockerfile.", "containerfile."), comments=("#",), comment_lines_only=True, glued=True),
+    Language("env", (".env",), (".env",), (".env.",), comments=("#",), glued=True),
     Language("markdown", (".md", ".markdown", ".mdx", ".rst"), prose=True),
     Language("json", (".json",), joins=(r"\"path\"\s*:\s*\[([^\[\]]*)\]",)),  # Postman's split URLs
     Language("toml", (".toml",), comments=("#",)),
@@ -64,7 +67,7 @@ LANGUAGES = (
              comments=("//",), joins=(ARRAY_JOIN,)),
     Language("go", (".go",), comments=("//",), formats=GO_FORMATS,
              joins=(r"\b(?:path\.Join|\w+\.JoinPath)\(([^()]*)\)",)),
-    Language("make", (".mk",), ("makefile", "gnumakefile"), comments=("#",)),
+    Language("make", (".mk",), ("makefile", "gnumakefile"), comments=("#",), glued=True),
     Language("notebook", (".ipynb",)),
     Language("rust", (".rs",), comments=("//",), formats=(FormatCall(r"format!", BRACES),), joins=(ARRAY_JOIN,)),
     Language("java", (".java", ".kt", ".kts", ".scala"), comments=("//",), formats=JAVA_FORMATS,
@@ -82,7 +85,7 @@ LANGUAGES = (
     Language("powershell", (".ps1", ".psm1"), interpreters=("pwsh",), comments=("#",),
              interpolation=(r"\$\([^()\n]*\)", r"\$env:\w+", r"\$\{env:\w+\}"), sigils=r"\$(?:env:)?",
              joins=(r"@\(([^()]*)\)\s*-join\s*[\"']/[\"']",)),
-    Language("just", (".just",), ("justfile", ".justfile"), comments=("#",)),
+    Language("just", (".just",), ("justfile", ".justfile"), comments=("#",), glued=True),
     Language("http", (".http", ".rest"), comments=("#", "//"), sigils="@"),
     Language("plain", comments=("#",), prose=True),
 )
