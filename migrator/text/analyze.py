@@ -80,8 +80,8 @@ def scan(text: str, flavor: str, table, host_re, key: str, locate) -> list:
         for match in matches:
             origin = match.lit.origin[1] + match.start
             length = match.end - match.start
-            if _prose(match, text, use, origin, flavor):
-                continue
+            if len(getattr(match, "pieces", ())) > 1 or _prose(match, text, use, origin, flavor):
+                continue  # (a base joined from several literals is joins.find's, with the edits it needs)
             if inside(comments, origin):
                 noted.append(Finding("AM104", f"comment names {describe(match)}", origin, origin + length))
             elif not inside(comments, use.start):

@@ -26,6 +26,7 @@ from migrator.text.tokens import defined_name, label_name, line_end
 
 DEFAULTED = re.compile(r"^\$\{(\w+):?[-=]([^{}]*)\}$")  # ${VER:-v1beta1}
 DEPTH = 3  # names defined through names, at most
+PLAIN_NAME = re.compile(r"[$@]?([A-Za-z_]\w*)")
 # A function's parameter list: a name assigned in the file may be shadowed inside it.
 PARAMETERS = re.compile(r"\b(?:function|def|fn|func|fun|sub)\b[^\n(]*\(([^()\n]*)\)")
 IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
@@ -57,7 +58,7 @@ def find(text: str, flavor: str, key: str, table, host_re) -> list:
     exprs = expressions(text, flavor)
     values = _assignments(text, exprs, flavor)
     for expr in exprs:
-        pieces = _expand(expr.pieces, values, flavor, DEPTH)
+        pieces = _expand(expr.pieces, values, DEPTH)
         flat = "".join(HOLE_CHAR if p.hole else p.text for p in pieces)
         bounds = _bounds(pieces)
         for marker in table.marker.finditer(flat):
@@ -96,27 +97,31 @@ def _assignments(text: str, exprs: list, flavor: str) -> dict:
     return values
 
 
-def _expand(pieces: tuple, values: dict, flavor: str, depth: int) -> list:
+def _expand(pieces: tuple, values: dict, depth: int) -> list:
     """`pieces` with every name assigned in the file replaced by its value's pieces."""
     out: list = []
     for piece in pieces:
         if not piece.hole:
             out.append(piece)
             continue
-        out.extend(_value_of(piece, values, flavor, depth) or [piece])
+        out.extend(_value_of(piece, values, depth) or [piece])
     return out
 
 
-def _value_of(piece: Piece, values: dict, flavor: str, depth: int) -> Optional[list]:
-    name = label_name(piece.text) if piece.text[:1] in "${#@%" or not piece.outer else piece.text
-    name = name.split(".")[-1] if name else name
+def _value_of(piece: Piece, values: dict, depth: int) -> Optional[list]:
+    """The pieces a hole stands for: the value of the name it reads, or a shell default."""
+    if piece.outer:  # an argument or operand: a plain name (`ver`, `$version`), not `cfg.version`
+        plain = PLAIN_NAME.fullmatch(piece.text)
+        name = plain.group(1) if plain else None
+    else:
+        name = label_name(piece.text)
     defaulted = DEFAULTED.match(piece.text)
     note = ""
     if name in values and depth > 0:
         assigned = values[name]
         earlier = [e for e in assigned if e.start < piece.start]
         value = earlier[-1] if earlier else assigned[0]
-        pieces = _expand(value.pieces, values, flavor, depth - 1)
+        pieces = _expand(value.pieces, values, depth - 1)
     elif defaulted:
         note = f"`{name}` from the environment takes the place of `{defaulted.group(2)}`"
         offset = piece.start + defaulted.start(2)
