@@ -13,7 +13,9 @@ anything else is reported without a fix, with the reason.
 """
 from __future__ import annotations
 
+import bisect
 import re
+from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Optional
 
@@ -30,7 +32,8 @@ PLAIN_NAME = re.compile(r"[$@]?([A-Za-z_]\w*)")
 # A function's parameter list: a name assigned in the file may be shadowed inside it.
 PARAMETERS = re.compile(r"\b(?:function|def|fn|func|fun|sub)\b[^\n(]*\(([^()\n]*)\)")
 IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
-ASSIGNED = r"(?<![\w.-]){}[\"']?\s*(?::=|\+=|\?=|=(?!=)|:(?=\s))"  # NAME=…, NAME := …, NAME: …
+# NAME=…, NAME := …, NAME ?= …, NAME: …, $name = …
+ASSIGNED = re.compile(r"(?<![\w.-])[$@]?([A-Za-z_][\w-]*)[\"']?[ \t]*(:=|\+=|\?=|=(?!=)|:(?=\s))")
 
 
 @dataclass(frozen=True)
@@ -75,26 +78,31 @@ def find(text: str, flavor: str, key: str, table, host_re) -> list:
 
 
 def _assignments(text: str, exprs: list, flavor: str) -> dict:
-    """name -> the expressions it is assigned in this file, in order; a name that is also a
-    function's parameter is noted on each (inside that function the caller gives its value)."""
+    """name -> (offsets, expressions) it is assigned in this file, in order; a name whose value may be
+    another one where it is read (assigned again, a function's parameter, set with `?=`) carries
+    a note on each piece."""
     values: dict = {}
     for expr in exprs:
         name = defined_name(text, expr.start, flavor)
         if name:
             values.setdefault(name, []).append(expr)
+    if not values:
+        return values
     parameters = {word for found in PARAMETERS.finditer(text) for word in IDENTIFIER.findall(found.group(1))}
+    assigned = Counter(found.group(1) for found in ASSIGNED.finditer(text))
+    conditional = {found.group(1) for found in ASSIGNED.finditer(text) if found.group(2) == "?="}
     for name in values:
         if name in parameters:
             note = f"`{name}` is also a function's parameter, whose value is the caller's"
-        elif len(values[name]) > 1 or len(re.findall(ASSIGNED.format(re.escape(name)), text)) > 1:
+        elif len(values[name]) > 1 or assigned[name] > 1:
             note = f"`{name}` is assigned more than once in this file"
-        elif re.search(rf"(?<![\w.-]){re.escape(name)}\s*\?=", text):
+        elif name in conditional:
             note = f"`{name}` is set with `?=`: the environment or the command line may give another value"
         else:
             continue
         values[name] = [replace(e, pieces=tuple(replace(p, note=p.note or note) for p in e.pieces))
                         for e in values[name]]
-    return values
+    return {name: ([e.start for e in exprs], exprs) for name, exprs in values.items()}
 
 
 def _expand(pieces: tuple, values: dict, depth: int) -> list:
@@ -118,9 +126,8 @@ def _value_of(piece: Piece, values: dict, depth: int) -> Optional[list]:
     defaulted = DEFAULTED.match(piece.text)
     note = ""
     if name in values and depth > 0:
-        assigned = values[name]
-        earlier = [e for e in assigned if e.start < piece.start]
-        value = earlier[-1] if earlier else assigned[0]
+        starts, assigned = values[name]  # in order of position: the nearest before the read, else the first
+        value = assigned[max(bisect.bisect_left(starts, piece.start) - 1, 0)]
         pieces = _expand(value.pieces, values, depth - 1)
     elif defaulted:
         note = f"`{name}` from the environment takes the place of `{defaulted.group(2)}`"
