@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 from helpers import FIXTURES, check_json, run_cli
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from migrator.engine import ruletable
 from migrator.engine.match import DEFAULT_HOSTS, host_pattern
@@ -203,3 +205,23 @@ def fixed(text: str, name: str) -> str:
 def test_fixes_keep_every_string_and_argument_well_formed(before, after, name):
     assert fixed(before, name) == after
     assert fixed(after, name) == after
+
+
+FRAGMENTS = ["$HOST", "${HOST}", "/", "iam", "platform", "v1beta1", "$VER", "${VER:-v1beta1}", '"', "'", " ",
+             "VER=v1beta1\n", "GROUP=platform\n", "$GROUP", "/organizations/", "$ORG", "alerts", "teams", "\n", "\r",
+             "\r\n", ", ", " + ", "https://api.astronomer.io", "[", "].join('/')", "path.Join(", ")", "#", "curl "]
+
+
+@settings(max_examples=60, deadline=None, database=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(FRAGMENTS), max_size=24), st.sampled_from(["x.sh", "x.js", "x.go", "x.yaml"]))
+def test_any_assembly_gives_edits_that_fit_the_text_and_never_touch_a_blocked_call(parts, name):
+    text = "".join(parts)
+    findings = findings_in(text, name)
+    spans = sorted((e.start, e.end) for f in findings if f.fix for e in f.fix.edits)
+    assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:])), "edits overlap"
+    for finding in findings:
+        for edit in finding.fix.edits if finding.fix else ():
+            assert text[edit.start : edit.end] == edit.expected
+    blocked = {(f.start, f.end) for f in findings if f.code == "AM201"}
+    assert not any(s <= b[0] < e for s, e in spans for b in blocked)
