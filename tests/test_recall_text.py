@@ -225,3 +225,17 @@ def test_any_assembly_gives_edits_that_fit_the_text_and_never_touch_a_blocked_ca
             assert text[edit.start : edit.end] == edit.expected
     blocked = {(f.start, f.end) for f in findings if f.code == "AM201"}
     assert not any(s <= b[0] < e for s, e in spans for b in blocked)
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("astro: {platformPrefix: /platform/v1beta1}\n", "values.yaml"),
+        ('[astro]\nplatform_prefix = "/platform/v1beta1"\n', "settings.toml"),
+        ('{"astroIamPath": "/iam/v1beta1"}\n', "config.json"),
+        ("ENV ASTRO_IAM_PATH=/iam/v1beta1\n", "Dockerfile"),
+    ],
+)
+def test_host_less_prefixes_under_an_astro_name_are_reported_never_safely(text, name):
+    (finding,) = findings_in(text, name)
+    assert finding.code == "AM102" and finding.fix.applicability == "unsafe"

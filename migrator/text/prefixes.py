@@ -25,16 +25,20 @@ def _host_words(hosts: tuple) -> re.Pattern:
 
 
 def astro_context(text: str, offset: int, flavor: str, table) -> bool:
-    """Whether the setting whose value starts at `offset` is about Astro's API: its name, or (in
-    YAML) a key it sits under, names Astro, or the file names an Astro API host."""
-    names = [defined_name(text, offset, flavor) or ""]
+    """Whether the setting whose value starts at `offset` is about Astro's API: its name, the line
+    before it, the YAML keys or the TOML/INI section it sits under name Astro, or the file names an
+    Astro API host."""
+    names = [defined_name(text, offset, flavor) or "", text[line_start(text, offset) : offset]]  # `astro: {p: …}`
     if flavor == "yaml":
         names += _parent_keys(text, offset)
+    elif flavor in ("toml", "ini"):
+        names += [section.group(1) for section in SECTION.finditer(text, 0, offset)][-1:]
     if any(ASTRO_WORD.search(name) for name in names):
         return True
     return _host_words(tuple(table.hosts)).search(text) is not None
 
 
+SECTION = re.compile(r"^[ \t]*\[+([^\]\r\n]+)\]+", re.MULTILINE)  # [astro], [[tool.astro]]
 YAML_KEY = re.compile(r"([ \t]*)(?:-[ \t]+)?[\"']?([\w.-]+)[\"']?[ \t]*:")
 
 
