@@ -239,3 +239,10 @@ def test_any_assembly_gives_edits_that_fit_the_text_and_never_touch_a_blocked_ca
 def test_host_less_prefixes_under_an_astro_name_are_reported_never_safely(text, name):
     (finding,) = findings_in(text, name)
     assert finding.code == "AM102" and finding.fix.applicability == "unsafe"
+
+
+def test_a_whole_endpoint_path_in_configuration_needs_no_other_evidence():
+    text = ("sync:\n  path: /iam/v1beta1/organizations/clx1/teams\n"
+            "  alerts: /platform/v1beta1/organizations/clx1/alerts\n")
+    assert [(f.code, f.fix and f.fix.applicability) for f in findings_in(text, "jobs.yaml")] == [
+        ("AM102", "safe"), ("AM201", None)]

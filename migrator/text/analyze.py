@@ -160,8 +160,9 @@ def _definitions(text: str, uses: list, table, host_re, flavor: str) -> dict:
 
 
 def _host_less(match, template: tuple, flavor: str) -> bool:
-    """A bare path prefix (`/platform/v1beta1`) as a value of configuration: nothing in front."""
-    if match.kind != "path" or flavor not in prefixes.CONFIGURATION:
+    """A bare path prefix (`/platform/v1beta1`) as a value of configuration: nothing in front, no
+    endpoint of the rule table after it (a whole endpoint path names Astro's API by itself)."""
+    if match.kind != "path" or match.operations or flavor not in prefixes.CONFIGURATION:
         return False
     before = []
     for part in template:
