@@ -127,7 +127,7 @@ def test_extension_mapping_and_include_globs_reach_more_files(tmp_path):
 
     url = "https://api.astronomer.io/platform/v1beta1/organizations/o/clusters"
     (tmp_path / "deploy.j2").write_text(f"curl {url}\n")
-    (tmp_path / "Jenkinsfile").write_text(f"sh 'curl {url}'\n")
+    (tmp_path / "Tiltfile").write_text(f"sh 'curl {url}'\n")
     (tmp_path / "ops").mkdir()
     (tmp_path / "ops" / "hook.tpl").write_text(f"url = {url}\n")
     (tmp_path / "ops" / "skip.sh").write_text(f"curl {url}\n")
@@ -137,7 +137,7 @@ def test_extension_mapping_and_include_globs_reach_more_files(tmp_path):
         return sorted({line.split(":")[0] for line in out.splitlines()[:-1]})
 
     assert files() == ["ops/skip.sh"]
-    assert files("--extension", "j2:text", "--extension", "Jenkinsfile:text") == ["Jenkinsfile", "deploy.j2", "ops/skip.sh"]
+    assert files("--extension", "j2:text", "--extension", "Tiltfile:text") == ["Tiltfile", "deploy.j2", "ops/skip.sh"]
     (tmp_path / "pyproject.toml").write_text(
         '[tool.astro-migrate]\nextension = { j2 = "text", "*.sh" = "none" }\ninclude = ["ops/*.tpl"]\n'
     )

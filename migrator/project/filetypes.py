@@ -11,34 +11,15 @@ import fnmatch
 import os
 from typing import Optional
 
+from migrator.text.languages import LANGUAGES
+
 PYTHON_SUFFIXES = (".py", ".pyi", ".pyw")
 
-# Extension -> text flavor.
-SUFFIX_FLAVORS = {
-    ".sh": "shell", ".bash": "shell", ".zsh": "shell", ".ksh": "shell",
-    ".yml": "yaml", ".yaml": "yaml",
-    ".tf": "hcl", ".tfvars": "hcl", ".hcl": "hcl",
-    ".dockerfile": "docker", ".containerfile": "docker",
-    ".env": "env",
-    ".md": "markdown", ".markdown": "markdown", ".mdx": "markdown", ".rst": "markdown",
-    ".json": "json",
-    ".toml": "toml",
-    ".ini": "ini", ".cfg": "ini",
-    ".js": "js", ".jsx": "js", ".ts": "js", ".tsx": "js", ".mjs": "js", ".cjs": "js",
-    ".go": "go",
-    ".mk": "make",
-    ".ipynb": "notebook",
-}
-# Exact file names (compared lower-case) -> text flavor.
-NAME_FLAVORS = {
-    "dockerfile": "docker", "containerfile": "docker",
-    "makefile": "make", "gnumakefile": "make",
-    ".env": "env",
-}
-# Name prefixes: Dockerfile.dev, Containerfile.ci, .env.local, .env.example.
-PREFIX_FLAVORS = (("dockerfile.", "docker"), ("containerfile.", "docker"), (".env.", "env"))
-SHELLS = {"sh", "bash", "zsh", "ksh", "dash", "ash"}
-TEXT_INTERPRETERS = SHELLS | {"node", "deno", "bun"}
+# Extension, exact file name (lower-case) and name prefix -> text flavor, from the language table.
+SUFFIX_FLAVORS = {suffix: lang.name for lang in LANGUAGES for suffix in lang.suffixes}
+NAME_FLAVORS = {name: lang.name for lang in LANGUAGES for name in lang.names}
+PREFIX_FLAVORS = tuple((prefix, lang.name) for lang in LANGUAGES for prefix in lang.prefixes)
+INTERPRETER_FLAVORS = {program: lang.name for lang in LANGUAGES for program in lang.interpreters}
 BINARY_SNIFF = 8192
 
 
@@ -108,7 +89,7 @@ def kind_of(path: str, extra: Optional[dict] = None) -> Optional[str]:
         return None
     if program.startswith("python"):
         return "python"
-    return "text" if program in TEXT_INTERPRETERS else None
+    return "text" if program in INTERPRETER_FLAVORS else None
 
 
 def flavor_of(path: str) -> str:
@@ -118,11 +99,7 @@ def flavor_of(path: str) -> str:
     if flavor is not None:
         return flavor
     if "." not in name.lstrip("."):
-        program = interpreter(path)
-        if program in SHELLS:
-            return "shell"
-        if program in TEXT_INTERPRETERS:
-            return "js"
+        return INTERPRETER_FLAVORS.get(interpreter(path) or "", "plain")
     return "plain"
 
 

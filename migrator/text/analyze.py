@@ -19,10 +19,12 @@ from migrator.engine.templates import HOLE_CHAR, Hole, Lit, flatten
 from migrator.policy.judge import Project, Verdict, judge
 from migrator.policy.link import blocked_relative
 from migrator.policy.messages import blocked_finding, describe
-from migrator.policy.v1paths import path_rewrite
+from migrator.policy.v1paths import PathRewrite, path_rewrite
 from migrator.project.filetypes import flavor_of
 from migrator.project.source import SourceText
+from migrator.text import joins, prefixes
 from migrator.text.fields import field_findings
+from migrator.text.languages import language
 from migrator.text.tokens import (
     Use,
     chains,
@@ -30,6 +32,7 @@ from migrator.text.tokens import (
     defined_name,
     inside,
     label_name,
+    line_end,
     method_of,
     tokens,
 )
@@ -62,8 +65,8 @@ def analyze(source: SourceText, table, host_re, path: str) -> list:
 def scan(text: str, flavor: str, table, host_re, key: str, locate) -> list:
     """Findings in `text` read with `flavor`'s syntax; offsets are into `text`."""
     comments = comment_spans(text, flavor)
-    uses = tokens(text, key) + chains(text, key)
-    definitions = _definitions(text, uses, table, host_re)
+    uses = tokens(text, key, flavor) + chains(text, key, flavor)
+    definitions = _definitions(text, uses, table, host_re, flavor)
     defined = {offset for values in definitions.values() for offset, _ in values}
     if flavor in ("yaml", "json") and OPENAPI.search(text):
         uses += _openapi_uses(text, uses, key, table, host_re)
@@ -72,31 +75,48 @@ def scan(text: str, flavor: str, table, host_re, key: str, locate) -> list:
     for use in uses:
         template = _resolve(use.template, definitions, use.start)
         resolved.append((template, use.start))
-        line_end = text.find("\n", use.end)
-        matches = find_bases(template, table, host_re, text[use.end : line_end if line_end >= 0 else len(text)])
+        matches = find_bases(template, table, host_re, text[use.end : line_end(text, use.end)])
         method = method_of(text, use.start) if matches else None
         for match in matches:
             origin = match.lit.origin[1] + match.start
             length = match.end - match.start
-            if _prose(match, text, use, origin, flavor):
-                continue
+            if len(getattr(match, "pieces", ())) > 1 or _prose(match, text, use, origin, flavor):
+                continue  # (a base joined from several literals is joins.find's, with the edits it needs)
             if inside(comments, origin):
                 noted.append(Finding("AM104", f"comment names {describe(match)}", origin, origin + length))
             elif not inside(comments, use.start):
-                definition = use.start in defined
-                verdicts[origin].append(Verdict(match, key, use.start, use.end, method, False, definition,
-                                                path=path_rewrite(template, match, method)))
+                path = path_rewrite(template, match, method)
+                if _host_less(match, template, flavor):
+                    if not prefixes.astro_context(text, use.start, flavor, table):
+                        continue
+                    path = replace(path, problem=path.problem or prefixes.UNSAFE)
+                verdicts[origin].append(Verdict(match, key, use.start, use.end, method, False, use.start in defined,
+                                                path=path))
                 calls.append((match, method, use.start))
+    joined = {}
+    for found in joins.find(text, flavor, key, table, host_re):
+        if inside(comments, found.start):
+            continue
+        method = method_of(text, found.start)
+        path = path_rewrite((found.match.lit,), found.match, method)
+        problem = "; ".join(filter(None, (found.problem, path.problem)))
+        verdicts[found.origin].append(Verdict(found.match, key, found.start, found.end, method, False,
+                                              defined_name(text, found.start, flavor) is not None,
+                                              path=PathRewrite(found.edits, problem)))
+        calls.append((found.match, method, found.start))
+        joined[found.origin] = found
     findings = noted
     # Relative paths of the organization's API; a bare `/alerts` token here is usually the tail
     # of a URL the tokenizer cut, already judged with it.
     relative = [u for u in uses if not inside(comments, u.start) and "organizations/" in flatten(u.template)]
     blocked = blocked_relative(relative, table) if verdicts else []
+    judged = [(v.start, v.end) for group in verdicts.values() for v in group]
+    blocked = [b for b in blocked if not any(start <= b[0] < end for start, end in judged)]  # judged with its URL
     findings += [blocked_finding(match, start, end) for start, end, match in blocked]
     project = Project(table, locate, {}, {}, {}, {})  # no module facts: a shared base is reported (AM202), not split
     for origin in sorted(verdicts):
         verdict = judge(key, origin, verdicts[origin], project)
-        findings.extend(finding for _, finding in verdict)
+        findings.extend(joins.adjust(finding, joined.get(origin)) for _, finding in verdict)
     sites = [(op, at) for match, method, at in calls for op in narrow(match.operations, method)]
     sites += [(op, at) for template, at in resolved for op in _v1_operations(template, table, host_re)]
     findings += field_findings(text, sites, comments)
@@ -118,7 +138,7 @@ def relocate(findings: list, to_raw, context=None) -> list:
     return out
 
 
-def _definitions(text: str, uses: list, table, host_re) -> dict:
+def _definitions(text: str, uses: list, table, host_re, flavor: str) -> dict:
     """name -> [(offset, template)] for names whose value holds a v1beta1 base or a v1 URL."""
     found = defaultdict(list)
     defined = set()
@@ -130,7 +150,7 @@ def _definitions(text: str, uses: list, table, host_re) -> dict:
             template = _resolve(use.template, found, use.start)
             if not find_bases(template, table, host_re) and not _v1_starts(flatten(template), host_re):
                 continue
-            name = defined_name(text, use.start)
+            name = defined_name(text, use.start, flavor)
             if name:
                 found[name].append((use.start, template))
                 defined.add(use.start)
@@ -139,7 +159,17 @@ def _definitions(text: str, uses: list, table, host_re) -> dict:
     return found
 
 
-PROSE_FLAVORS = {"markdown", "rst", "plain"}
+def _host_less(match, template: tuple, flavor: str) -> bool:
+    """A bare path prefix (`/platform/v1beta1`) as a value of configuration: nothing in front, no
+    endpoint of the rule table after it (a whole endpoint path names Astro's API by itself)."""
+    if match.kind != "path" or match.operations or flavor not in prefixes.CONFIGURATION:
+        return False
+    before = []
+    for part in template:
+        if part is match.lit:
+            return ("".join(before) + part.text[: match.start]).strip("/") == ""
+        before.append(part.text if isinstance(part, Lit) else HOLE_CHAR)
+    return False
 
 
 def _prose(match, text: str, use, origin: int, flavor: str) -> bool:
@@ -150,8 +180,10 @@ def _prose(match, text: str, use, origin: int, flavor: str) -> bool:
     end = origin + match.end - match.start
     if text[end : end + 1] == "/" and match.path_visible:  # a path follows: an endpoint
         return False
-    if flavor in PROSE_FLAVORS:
+    if language(flavor).prose:
         return True
+    if flavor in prefixes.CONFIGURATION and defined_name(text, use.start, flavor):
+        return False  # the value of a setting: `platform_prefix: /platform/v1beta1`
     quoted = use.start > 0 and text[use.start - 1] in "\"'`" and text[use.end : use.end + 1] in ("\"", "'", "`")
     return not quoted
 
