@@ -1,0 +1,277 @@
+"""`astro-migrate lsp` driven over stdio, as an editor drives it: one server for the module,
+on a small project in a temporary folder, the date pinned with ASTRO_MIGRATE_AS_OF."""
+from __future__ import annotations
+
+import datetime
+import os
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+from helpers import AS_OF
+from lsp_client import LspClient
+
+from migrator.api import check
+from migrator.engine import deadline, registry, ruletable
+from migrator.options import Options
+
+pytestmark = pytest.mark.e2e
+
+REPO = Path(__file__).resolve().parent.parent
+DAYS_LEFT = deadline.days_left(deadline.parse_date(ruletable.end_of_support()), deadline.parse_date(AS_OF))
+ERROR, WARNING = 1, 2
+
+FILES = {
+    "client.py": '''\
+        import requests
+
+        BASE = "https://api.astronomer.io/platform/v1beta1"
+
+
+        def deployments(org):
+            return requests.get(f"{BASE}/organizations/{org}/deployments", timeout=30).json()
+        ''',
+    "shared.py": '''\
+        import requests
+
+        API = "https://api.astronomer.io/platform/v1beta1"
+
+
+        def deployments(org):
+            return requests.get(f"{API}/organizations/{org}/deployments", timeout=30).json()
+
+
+        def alerts(org):
+            return requests.get(f"{API}/organizations/{org}/alerts", timeout=30).json()
+        ''',
+    "alerts.py": '''\
+        import requests
+
+
+        def alerts(org):
+            return requests.get(f"https://api.astronomer.io/platform/v1beta1/organizations/{org}/alerts").json()
+        ''',
+    "pkg/__init__.py": "",
+    "pkg/settings.py": 'HOST = "https://api.astronomer.io/platform/v1beta1"\n',
+    "pkg/dag.py": '''\
+        import requests
+
+        from pkg.settings import HOST
+
+
+        def alerts(org):
+            return requests.get(f"{HOST}/organizations/{org}/alerts", timeout=30).json()
+        ''',
+    "deploy.yml": '''\
+        jobs:
+          deploy:
+            steps:
+              - run: curl -sSf https://api.astronomer.io/platform/v1beta1/organizations/o1/deployments
+        ''',
+    "lenient/astro-migrate.toml": "error-within-days = 0\n",
+    "lenient/job.sh": "curl https://api.astronomer.io/iam/v1beta1/organizations/o1/users\n",
+}
+
+
+def write(root: Path, files: dict) -> None:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text))
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("lsp-project")
+    write(root, FILES)
+    return root
+
+
+@pytest.fixture(scope="module")
+def server(project: Path):
+    env = {**os.environ, "ASTRO_MIGRATE_AS_OF": AS_OF, "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])}
+    with open(project.parent / "lsp-stderr.txt", "wb") as stderr:
+        client = LspClient(str(project), env, stderr)
+        result = client.request("initialize", {
+            "processId": os.getpid(), "rootUri": project.as_uri(), "capabilities": {},
+        })
+        client.notify("initialized", {})
+        yield client
+        if client.process.poll() is None:
+            client.process.kill()
+            client.process.wait()
+    assert result["capabilities"]["codeActionProvider"]["resolveProvider"] is True
+
+
+class Document:
+    """An open document: its text, as the test edits it, and its version."""
+
+    def __init__(self, client: LspClient, path: Path):
+        self.client, self.uri, self.text, self.version = client, path.as_uri(), path.read_text(), 1
+        language = "python" if path.suffix == ".py" else "plaintext"
+        client.notify("textDocument/didOpen", {"textDocument": {
+            "uri": self.uri, "languageId": language, "version": 1, "text": self.text}})
+
+    def diagnostics(self) -> list:
+        return self.client.diagnostics(self.uri, self.version)
+
+    def replace_all(self, text: str) -> None:
+        self.version += 1
+        self.text = text
+        self.client.notify("textDocument/didChange", {
+            "textDocument": {"uri": self.uri, "version": self.version}, "contentChanges": [{"text": text}]})
+
+    def actions(self, diagnostic: dict) -> list:
+        return self.client.request("textDocument/codeAction", {
+            "textDocument": {"uri": self.uri}, "range": diagnostic["range"], "context": {"diagnostics": [diagnostic]}})
+
+    def close(self) -> None:
+        self.client.notify("textDocument/didClose", {"textDocument": {"uri": self.uri}})
+
+
+def offset(text: str, position: dict) -> int:
+    """The offset of an LSP position in `text` (ASCII test files: columns are characters)."""
+    lines = text.splitlines(keepends=True)
+    return sum(len(line) for line in lines[: position["line"]]) + position["character"]
+
+
+def apply(text: str, edits: list) -> str:
+    for edit in sorted(edits, key=lambda e: offset(text, e["range"]["start"]), reverse=True):
+        start, end = offset(text, edit["range"]["start"]), offset(text, edit["range"]["end"])
+        text = text[:start] + edit["newText"] + text[end:]
+    return text
+
+
+def fixed_by_check(project: Path, name: str, tmp_path: Path) -> str:
+    """What `check --fix` makes of `name`, on a copy of the project."""
+    copy = tmp_path / "copy"
+    shutil.copytree(project, copy)
+    previous = os.getcwd()
+    os.chdir(copy)
+    try:
+        check([name], Options(fix=True, today=datetime.date.fromisoformat(AS_OF), no_cache=True))
+    finally:
+        os.chdir(previous)
+    return (copy / name).read_text()
+
+
+def edits_of(action: dict) -> list:
+    return [edit for edits in action["edit"]["changes"].values() for edit in edits]
+
+
+def test_open_gives_diagnostics_with_days_left_severity_and_rule_link(server, project):
+    document = Document(server, project / "client.py")
+    [found] = document.diagnostics()
+    document.close()
+    assert found["code"] == "AM101"
+    assert found["source"] == "astro-migrate"
+    assert f"{DAYS_LEFT} days left" in found["message"]
+    assert found["severity"] == ERROR  # within 90 days of end of support, a v1beta1 URL is an error
+    assert found["codeDescription"]["href"] == registry.help_url("AM101")
+    assert found["codeDescription"]["href"].endswith("README.md#am101")
+    start = offset(document.text, found["range"]["start"])
+    assert document.text[start:].startswith("platform/v1beta1")
+
+
+def test_text_files_and_the_configuration_above_them(server, project):
+    workflow = Document(server, project / "deploy.yml")
+    [url] = workflow.diagnostics()
+    script = Document(server, project / "lenient" / "job.sh")
+    [lenient] = script.diagnostics()
+    workflow.close()
+    script.close()
+    assert url["code"] == "AM101" and url["severity"] == ERROR
+    assert lenient["code"] == "AM101" and lenient["severity"] == WARNING  # error-within-days = 0 there
+
+
+def test_quick_fix_and_fix_all_make_the_edit_check_fix_makes(server, project, tmp_path):
+    document = Document(server, project / "client.py")
+    [found] = document.diagnostics()
+    actions = document.actions(found)
+    document.close()
+    expected = fixed_by_check(project, "client.py", tmp_path)
+    assert expected != document.text
+    [quick] = [a for a in actions if a["kind"] == "quickfix" and a.get("isPreferred")]
+    assert apply(document.text, edits_of(quick)) == expected
+    [fix_all] = [a for a in actions if a["kind"] == "source.fixAll.astro-migrate"]
+    if "edit" not in fix_all:
+        fix_all = server.request("codeAction/resolve", fix_all)
+    assert apply(document.text, edits_of(fix_all)) == expected
+
+
+def test_fix_all_splits_a_shared_base_as_check_fix_does(server, project, tmp_path):
+    document = Document(server, project / "shared.py")
+    found = document.diagnostics()
+    [shared] = [d for d in found if d["code"] == "AM202"]
+    [fix_all] = [a for a in document.actions(shared) if a["kind"] == "source.fixAll.astro-migrate"]
+    document.close()
+    assert apply(document.text, edits_of(fix_all)) == fixed_by_check(project, "shared.py", tmp_path)
+
+
+def test_a_shared_base_points_at_its_blocked_call(server, project):
+    document = Document(server, project / "shared.py")
+    found = document.diagnostics()
+    document.close()
+    [shared] = [d for d in found if d["code"] == "AM202"]
+    [blocked] = [d for d in found if d["code"] == "AM201"]
+    [related] = shared["relatedInformation"]
+    assert related["location"] == {"uri": document.uri, "range": blocked["range"]}
+    assert "/alerts" in document.text.splitlines()[blocked["range"]["start"]["line"]]
+
+
+def test_a_blocked_call_offers_no_rewrite(server, project):
+    document = Document(server, project / "alerts.py")
+    [blocked] = document.diagnostics()
+    actions = document.actions(blocked)
+    document.close()
+    assert blocked["code"] == "AM201"
+    url = document.text.index("https://")
+    for action in actions:
+        for edit in edits_of(action):
+            start, end = offset(document.text, edit["range"]["start"]), offset(document.text, edit["range"]["end"])
+            assert start == end and "astro-migrate: ignore[AM201]" in edit["newText"], action["title"]
+    assert not any(a["kind"] == "source.fixAll.astro-migrate" for a in actions)
+    assert [a["title"] for a in actions] and document.text[url:].startswith("https://api.astronomer.io/platform/v1beta1")
+
+
+def test_the_suppression_action_silences_the_finding_for_check(server, project, tmp_path):
+    document = Document(server, project / "alerts.py")
+    [blocked] = document.diagnostics()
+    [suppression] = [a for a in document.actions(blocked) if "ignore" in a["title"]]
+    suppressed = apply(document.text, edits_of(suppression))
+    document.replace_all(suppressed)
+    after = document.diagnostics()
+    document.close()
+    assert "astro-migrate: ignore[AM201] <reason>" in suppressed
+    assert after == []
+    copy = tmp_path / "alerts.py"
+    copy.write_text(suppressed)
+    result = check([str(copy)], Options(today=datetime.date.fromisoformat(AS_OF), no_cache=True))
+    assert result.findings == []
+
+
+def test_a_change_that_removes_the_url_clears_the_diagnostics(server, project):
+    document = Document(server, project / "client.py")
+    assert [d["code"] for d in document.diagnostics()] == ["AM101"]
+    document.replace_all(document.text.replace("platform/v1beta1", "v1"))
+    assert document.diagnostics() == []
+    document.close()
+
+
+def test_an_unsaved_base_module_refreshes_the_modules_that_import_it(server, project):
+    settings = Document(server, project / "pkg" / "settings.py")
+    settings.diagnostics()
+    dag = Document(server, project / "pkg" / "dag.py")
+    assert [d["code"] for d in dag.diagnostics()] == ["AM201"]
+    settings.replace_all('HOST = "https://alerts.example.com"\n')  # unsaved: the file still says v1beta1
+    assert server.diagnostics(dag.uri, dag.version) == []
+    settings.close()
+    assert [d["code"] for d in server.diagnostics(dag.uri, dag.version)] == ["AM201"]  # the file on disk again
+    dag.close()
+
+
+def test_shutdown_and_exit_end_the_process(server):
+    assert server.request("shutdown", None) is None
+    server.notify("exit", None)
+    assert server.process.wait(timeout=10) == 0
