@@ -1,10 +1,15 @@
-"""`astro-migrate lsp` driven over stdio, as an editor drives it: one server for the module,
-on a small project in a temporary folder, the date pinned with ASTRO_MIGRATE_AS_OF."""
+"""`astro-migrate lsp` driven over stdio, as an editor drives it (the `e2e` tests: one server for
+the module, on a small project in a temporary folder, the date pinned with ASTRO_MIGRATE_AS_OF),
+and its parts in this process: positions, suppression comments, lazy imports, the README."""
 from __future__ import annotations
 
 import datetime
+import json
 import os
+import re
 import shutil
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -16,7 +21,10 @@ from migrator.api import check
 from migrator.engine import deadline, registry, ruletable
 from migrator.options import Options
 
-pytestmark = pytest.mark.e2e
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python < 3.11 only
+    import tomli as tomllib
 
 REPO = Path(__file__).resolve().parent.parent
 DAYS_LEFT = deadline.days_left(deadline.parse_date(ruletable.end_of_support()), deadline.parse_date(AS_OF))
@@ -90,11 +98,13 @@ def project(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def server(project: Path):
-    env = {**os.environ, "ASTRO_MIGRATE_AS_OF": AS_OF, "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])}
+    path = os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])
+    env = {**os.environ, "ASTRO_MIGRATE_AS_OF": AS_OF, "PYTHONPATH": path}
     with open(project.parent / "lsp-stderr.txt", "wb") as stderr:
         client = LspClient(str(project), env, stderr)
         result = client.request("initialize", {
-            "processId": os.getpid(), "rootUri": project.as_uri(), "capabilities": {},
+            "processId": os.getpid(), "rootUri": project.as_uri(),
+            "capabilities": {"textDocument": {"codeAction": {"resolveSupport": {"properties": ["edit"]}}}},
         })
         client.notify("initialized", {})
         yield client
@@ -160,6 +170,7 @@ def edits_of(action: dict) -> list:
     return [edit for edits in action["edit"]["changes"].values() for edit in edits]
 
 
+@pytest.mark.e2e
 def test_open_gives_diagnostics_with_days_left_severity_and_rule_link(server, project):
     document = Document(server, project / "client.py")
     [found] = document.diagnostics()
@@ -174,6 +185,7 @@ def test_open_gives_diagnostics_with_days_left_severity_and_rule_link(server, pr
     assert document.text[start:].startswith("platform/v1beta1")
 
 
+@pytest.mark.e2e
 def test_text_files_and_the_configuration_above_them(server, project):
     workflow = Document(server, project / "deploy.yml")
     [url] = workflow.diagnostics()
@@ -185,30 +197,34 @@ def test_text_files_and_the_configuration_above_them(server, project):
     assert lenient["code"] == "AM101" and lenient["severity"] == WARNING  # error-within-days = 0 there
 
 
+@pytest.mark.e2e
 def test_quick_fix_and_fix_all_make_the_edit_check_fix_makes(server, project, tmp_path):
     document = Document(server, project / "client.py")
     [found] = document.diagnostics()
     actions = document.actions(found)
-    document.close()
     expected = fixed_by_check(project, "client.py", tmp_path)
     assert expected != document.text
     [quick] = [a for a in actions if a["kind"] == "quickfix" and a.get("isPreferred")]
     assert apply(document.text, edits_of(quick)) == expected
     [fix_all] = [a for a in actions if a["kind"] == "source.fixAll.astro-migrate"]
-    if "edit" not in fix_all:
-        fix_all = server.request("codeAction/resolve", fix_all)
-    assert apply(document.text, edits_of(fix_all)) == expected
+    assert "edit" not in fix_all  # the client resolves it: the fixpoint runs only when asked for
+    resolved = server.request("codeAction/resolve", fix_all)
+    document.close()
+    assert apply(document.text, edits_of(resolved)) == expected
 
 
+@pytest.mark.e2e
 def test_fix_all_splits_a_shared_base_as_check_fix_does(server, project, tmp_path):
     document = Document(server, project / "shared.py")
     found = document.diagnostics()
     [shared] = [d for d in found if d["code"] == "AM202"]
     [fix_all] = [a for a in document.actions(shared) if a["kind"] == "source.fixAll.astro-migrate"]
+    fix_all = server.request("codeAction/resolve", fix_all)
     document.close()
     assert apply(document.text, edits_of(fix_all)) == fixed_by_check(project, "shared.py", tmp_path)
 
 
+@pytest.mark.e2e
 def test_a_shared_base_points_at_its_blocked_call(server, project):
     document = Document(server, project / "shared.py")
     found = document.diagnostics()
@@ -220,6 +236,7 @@ def test_a_shared_base_points_at_its_blocked_call(server, project):
     assert "/alerts" in document.text.splitlines()[blocked["range"]["start"]["line"]]
 
 
+@pytest.mark.e2e
 def test_a_blocked_call_offers_no_rewrite(server, project):
     document = Document(server, project / "alerts.py")
     [blocked] = document.diagnostics()
@@ -235,6 +252,7 @@ def test_a_blocked_call_offers_no_rewrite(server, project):
     assert [a["title"] for a in actions] and document.text[url:].startswith("https://api.astronomer.io/platform/v1beta1")
 
 
+@pytest.mark.e2e
 def test_the_suppression_action_silences_the_finding_for_check(server, project, tmp_path):
     document = Document(server, project / "alerts.py")
     [blocked] = document.diagnostics()
@@ -251,6 +269,7 @@ def test_the_suppression_action_silences_the_finding_for_check(server, project, 
     assert result.findings == []
 
 
+@pytest.mark.e2e
 def test_a_change_that_removes_the_url_clears_the_diagnostics(server, project):
     document = Document(server, project / "client.py")
     assert [d["code"] for d in document.diagnostics()] == ["AM101"]
@@ -259,6 +278,7 @@ def test_a_change_that_removes_the_url_clears_the_diagnostics(server, project):
     document.close()
 
 
+@pytest.mark.e2e
 def test_an_unsaved_base_module_refreshes_the_modules_that_import_it(server, project):
     settings = Document(server, project / "pkg" / "settings.py")
     settings.diagnostics()
@@ -271,7 +291,86 @@ def test_an_unsaved_base_module_refreshes_the_modules_that_import_it(server, pro
     dag.close()
 
 
+@pytest.mark.e2e
 def test_shutdown_and_exit_end_the_process(server):
     assert server.request("shutdown", None) is None
     server.notify("exit", None)
     assert server.process.wait(timeout=10) == 0
+
+
+def analysed(folder: Path, name: str, text: str, monkeypatch):
+    """The server's analysis of `name` holding `text` (a buffer), in `folder`."""
+    from migrator.lsp.state import Workspace
+
+    (folder / name).write_text(text, encoding="utf-8")
+    monkeypatch.chdir(folder)
+    monkeypatch.setenv("ASTRO_MIGRATE_AS_OF", AS_OF)
+    workspace = Workspace(str(folder))
+    workspace.open(name, text, 1)
+    return workspace.analyse(name)
+
+
+def test_positions_count_utf16_code_units_by_default(tmp_path, monkeypatch):
+    from lsprotocol import types
+
+    from migrator.lsp.positions import Positions
+
+    text = 'x = "\U0001F60B"; BASE = "https://api.astronomer.io/platform/v1beta1"\r\nimport requests\n'
+    analysis = analysed(tmp_path, "emoji.py", text, monkeypatch)
+    [finding] = analysis.findings
+    utf16, utf32 = Positions(text), Positions(text, types.PositionEncodingKind.Utf32)
+    column = text.index("platform/v1beta1")
+    assert finding.start == column
+    assert utf16.position(finding.start) == types.Position(0, column + 1)  # the emoji is two UTF-16 units
+    assert utf32.position(finding.start) == types.Position(0, column)
+    assert utf16.offset(types.Position(0, column + 1)) == column
+    assert utf16.position(text.index("import")) == types.Position(1, 0)  # \r\n ends one line
+    assert utf16.offset(types.Position(0, 999)) == text.index("\r\n")  # past a line's end: its end
+
+
+def test_a_suppression_comment_never_lands_in_a_string(tmp_path, monkeypatch):
+    from migrator.lsp.actions import suppression
+
+    url = "https://api.astronomer.io/platform/v1beta1/organizations/o/deployments"
+    text = f'def f():\n    """Call it.\n\n    See {url}.\n    """\n'
+    analysis = analysed(tmp_path, "doc.py", text, monkeypatch)
+    [finding] = analysis.findings
+    assert suppression(analysis, finding) is None  # above or after it, the comment would be docstring text
+
+
+def test_a_suppression_comment_goes_above_the_line_at_its_indentation(tmp_path, monkeypatch):
+    from migrator.lsp.actions import suppression
+
+    text = 'import requests\n\n\ndef f():\n    return requests.get("https://api.astronomer.io/platform/v1beta1/organizations/o/alerts")\n'
+    analysis = analysed(tmp_path, "calls.py", text, monkeypatch)
+    [finding] = analysis.findings
+    offset, inserted = suppression(analysis, finding)
+    assert (offset, inserted) == (text.index("    return"), "    # astro-migrate: ignore[AM201] <reason>\n")
+
+
+def test_check_never_imports_pygls(tmp_path):
+    (tmp_path / "client.py").write_text(textwrap.dedent(FILES["client.py"]))
+    script = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from migrator.cli import main\n"
+        "CliRunner().invoke(main, ['check', '--no-cache', 'client.py'])\n"
+        "CliRunner().invoke(main, ['--help'])\n"
+        "print(sorted(name for name in sys.modules if name.startswith(('pygls', 'lsprotocol', 'migrator.lsp.'))))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])}
+    done = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "['migrator.lsp.cli']"  # `--help` lists the command; nothing more is loaded
+
+
+def test_the_readme_editor_snippets_start_the_server():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## In the editor", 1)[1].split("\n## ", 1)[0]
+    blocks = dict(re.findall(r"```(json|lua|toml)\n(.*?)```", section, re.DOTALL))
+    vscode, helix = json.loads(blocks["json"]), tomllib.loads(blocks["toml"])
+    assert [vscode["glspc.server.command"], *vscode["glspc.server.commandArguments"]] == ["astro-migrate", "lsp"]
+    server = helix["language-server"]["astro-migrate"]
+    assert [server["command"], *server["args"]] == ["astro-migrate", "lsp"]
+    assert all("astro-migrate" in language["language-servers"] for language in helix["language"])
+    assert 'cmd = { "astro-migrate", "lsp" }' in blocks["lua"] and "vim.lsp.start" in blocks["lua"]
