@@ -77,6 +77,14 @@ FILES = {
             steps:
               - run: curl -sSf https://api.astronomer.io/platform/v1beta1/organizations/o1/deployments
         ''',
+    "notebook.ipynb": json.dumps({
+        "cells": [{"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": [
+            "import requests\n",
+            'NOTEBOOK_API = "https://api.astronomer.io/platform/v1beta1"\n',  # no module's name: judged alone
+            'requests.get(f"{NOTEBOOK_API}/organizations/o1/deployments")',
+        ]}],
+        "metadata": {}, "nbformat": 4, "nbformat_minor": 5,
+    }, indent=1) + "\n",
     "lenient/astro-migrate.toml": "error-within-days = 0\n",
     "lenient/job.sh": "curl https://api.astronomer.io/iam/v1beta1/organizations/o1/users\n",
 }
@@ -198,11 +206,12 @@ def test_text_files_and_the_configuration_above_them(server, project):
 
 
 @pytest.mark.e2e
-def test_quick_fix_and_fix_all_make_the_edit_check_fix_makes(server, project, tmp_path):
-    document = Document(server, project / "client.py")
+@pytest.mark.parametrize("name", ["client.py", "notebook.ipynb"])
+def test_quick_fix_and_fix_all_make_the_edit_check_fix_makes(server, project, tmp_path, name):
+    document = Document(server, project / name)
     [found] = document.diagnostics()
     actions = document.actions(found)
-    expected = fixed_by_check(project, "client.py", tmp_path)
+    expected = fixed_by_check(project, name, tmp_path)
     assert expected != document.text
     [quick] = [a for a in actions if a["kind"] == "quickfix" and a.get("isPreferred")]
     assert apply(document.text, edits_of(quick)) == expected

@@ -10,6 +10,7 @@ splits it); "fix all" is also withheld when its result would lose a blocked call
 from __future__ import annotations
 
 import ast
+import difflib
 import sys
 from dataclasses import replace
 from typing import Optional
@@ -47,23 +48,23 @@ def touching(analysis: Analysis, start: int, end: int) -> list:
     return [i for i, f in enumerate(analysis.findings) if f.start <= end and start <= max(f.start, f.end)]
 
 
-def replacement(old: str, new: str, positions: Positions) -> types.TextEdit:
-    """One edit turning `old` into `new`: the changed stretch between their common ends."""
-    head = 0
-    limit = min(len(old), len(new))
-    while head < limit and old[head] == new[head]:
-        head += 1
-    if head and old[head - 1] == "\r":  # never between the two characters of a line break
-        head -= 1
-    tail = 0
-    while tail < limit - head and old[len(old) - 1 - tail] == new[len(new) - 1 - tail]:
-        tail += 1
-    return types.TextEdit(positions.range(head, len(old) - tail), new[head : len(new) - tail])
+def replacements(old: str, new: str, positions: Positions) -> list:
+    """Edits turning `old` into `new`: one for each run of changed lines."""
+    before, after = old.splitlines(keepends=True), new.splitlines(keepends=True)
+    starts = [0]
+    for line in before:
+        starts.append(starts[-1] + len(line))
+    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    return [
+        types.TextEdit(positions.range(starts[i1], starts[i2]), "".join(after[j1:j2]))
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes()
+        if tag != "equal"
+    ]
 
 
 def _text_edits(analysis: Analysis, positions: Positions, fix_edits: tuple) -> list:
     if analysis.flavor == "notebook":  # edits on a cell's text: placed into the JSON string
-        return [replacement(analysis.text, notebooks.apply(analysis.text, fix_edits), positions)]
+        return replacements(analysis.text, notebooks.apply(analysis.text, fix_edits), positions)
     return [types.TextEdit(positions.range(*edits.span(edit)), edit.content) for edit in fix_edits]
 
 
@@ -168,7 +169,7 @@ def fix_all_action(analysis: Analysis, uri: str) -> Optional[types.CodeAction]:
 
 
 def fix_all_edit(analysis: Analysis, uri: str, new: str, encoding) -> types.WorkspaceEdit:
-    return types.WorkspaceEdit(changes={uri: [replacement(analysis.text, new, Positions(analysis.text, encoding))]})
+    return types.WorkspaceEdit(changes={uri: replacements(analysis.text, new, Positions(analysis.text, encoding))})
 
 
 def code_actions(analysis: Analysis, uri: str, encoding, start: int, end: int, diagnostics: list) -> list:
