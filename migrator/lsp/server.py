@@ -25,6 +25,9 @@ from migrator.lsp.state import CONFIG_FILES, Analysis, Workspace
 from migrator.project import config
 
 DEBOUNCE_SECONDS = 0.05  # typing pauses longer than this get diagnostics
+# Other open modules wait for a longer pause, so that while typing they never queue ahead of
+# the file being typed in.
+READERS_DEBOUNCE_SECONDS = 0.5
 
 
 class AstroServer(LanguageServer):
@@ -60,7 +63,7 @@ class AstroServer(LanguageServer):
             return
         for path in self.state.buffers:
             if path != changed and path.endswith((".py", ".pyi", ".pyw", ".ipynb")):
-                self.schedule(path)
+                self.schedule(path, READERS_DEBOUNCE_SECONDS)
 
     async def analyse(self, path: str) -> Optional[Analysis]:
         loop = asyncio.get_running_loop()
