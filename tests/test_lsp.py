@@ -3,12 +3,12 @@ the module, on a small project in a temporary folder, the date pinned with ASTRO
 and its parts in this process: positions, suppression comments, lazy imports, the README."""
 from __future__ import annotations
 
+import ast
 import datetime
 import json
 import os
 import re
 import shutil
-import subprocess
 import sys
 import textwrap
 from pathlib import Path
@@ -25,6 +25,8 @@ if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on Python < 3.11 only
     import tomli as tomllib
+
+pytestmark = pytest.mark.xdist_group("lsp")  # one worker, so one server for the module
 
 REPO = Path(__file__).resolve().parent.parent
 DAYS_LEFT = deadline.days_left(deadline.parse_date(ruletable.end_of_support()), deadline.parse_date(AS_OF))
@@ -357,20 +359,33 @@ def test_a_suppression_comment_goes_above_the_line_at_its_indentation(tmp_path, 
     assert (offset, inserted) == (text.index("    return"), "    # astro-migrate: ignore[AM201] <reason>\n")
 
 
-def test_check_never_imports_pygls(tmp_path):
-    (tmp_path / "client.py").write_text(textwrap.dedent(FILES["client.py"]))
-    script = (
-        "import sys\n"
-        "from click.testing import CliRunner\n"
-        "from migrator.cli import main\n"
-        "CliRunner().invoke(main, ['check', '--no-cache', 'client.py'])\n"
-        "CliRunner().invoke(main, ['--help'])\n"
-        "print(sorted(name for name in sys.modules if name.startswith(('pygls', 'lsprotocol', 'migrator.lsp.'))))\n"
-    )
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])}
-    done = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "['migrator.lsp.cli']"  # `--help` lists the command; nothing more is loaded
+def imported(path: Path) -> list:
+    """(module name, inside a function) for every import in `path`."""
+    found = []
+
+    def visit(node, nested: bool) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.Import):
+                found.extend((alias.name, nested) for alias in child.names)
+            elif isinstance(child, ast.ImportFrom) and child.module:
+                found.append((child.module, nested))
+            visit(child, nested or isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)))
+
+    visit(ast.parse(path.read_text(encoding="utf-8")), False)
+    return found
+
+
+def test_check_never_imports_pygls():
+    """Only the `lsp` command's body imports the server; nothing else imports pygls or lsprotocol."""
+    server_modules = ("pygls", "lsprotocol", "migrator.lsp")
+    package = REPO / "migrator"
+    for path in package.rglob("*.py"):
+        if path.parent.name == "lsp" and path.name != "cli.py":
+            continue
+        for module, nested in imported(path):
+            if module.startswith(server_modules):
+                assert path.name == "cli.py" and path.parent.name == "lsp" and nested, (path, module)
+    assert ("migrator.lsp.server", True) in imported(package / "lsp" / "cli.py")
 
 
 def test_the_readme_editor_snippets_start_the_server():
