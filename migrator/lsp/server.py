@@ -23,6 +23,7 @@ from migrator.lsp import actions, diagnostics
 from migrator.lsp.positions import Positions
 from migrator.lsp.state import CONFIG_FILES, Analysis, Workspace
 from migrator.project import config
+from migrator.project.filetypes import PYTHON_SUFFIXES, flavor_of
 
 DEBOUNCE_SECONDS = 0.05  # typing pauses longer than this get diagnostics
 # Other open modules wait for a longer pause, so that while typing they never queue ahead of
@@ -59,10 +60,10 @@ class AstroServer(LanguageServer):
 
     def schedule_readers(self, changed: str) -> None:
         """A Python module changed: every other open module or notebook may read its bases."""
-        if not changed.endswith((".py", ".pyi", ".pyw")):
+        if not changed.endswith(PYTHON_SUFFIXES):
             return
         for path in self.state.buffers:
-            if path != changed and path.endswith((".py", ".pyi", ".pyw", ".ipynb")):
+            if path != changed and (path.endswith(PYTHON_SUFFIXES) or flavor_of(path) == "notebook"):
                 self.schedule(path, READERS_DEBOUNCE_SECONDS)
 
     async def analyse(self, path: str) -> Optional[Analysis]:
