@@ -55,6 +55,11 @@ FILES = {
         def alerts(org):
             return requests.get(f"{API}/organizations/{org}/alerts", timeout=30).json()
         ''',
+    "shared.sh": '''\
+        BASE="https://api.astronomer.io/platform/v1beta1/organizations/o1"
+        curl "$BASE/deployments"
+        curl "$BASE/alerts"
+        ''',
     "alerts.py": '''\
         import requests
 
@@ -236,15 +241,19 @@ def test_fix_all_splits_a_shared_base_as_check_fix_does(server, project, tmp_pat
 
 
 @pytest.mark.e2e
-def test_a_shared_base_points_at_its_blocked_call(server, project):
-    document = Document(server, project / "shared.py")
+@pytest.mark.parametrize("name", ["shared.py", "shared.sh"])
+def test_a_shared_base_points_at_its_blocked_call(server, project, name):
+    document = Document(server, project / name)
     found = document.diagnostics()
-    document.close()
     [shared] = [d for d in found if d["code"] == "AM202"]
+    actions = document.actions(shared)
+    document.close()
     [blocked] = [d for d in found if d["code"] == "AM201"]
     [related] = shared["relatedInformation"]
     assert related["location"] == {"uri": document.uri, "range": blocked["range"]}
     assert "/alerts" in document.text.splitlines()[blocked["range"]["start"]["line"]]
+    if name == "shared.sh":  # a shell variable cannot be split: no rewrite at all, a suppression only
+        assert [a["title"].split()[:2] for a in actions] == [["Suppress", "AM202"]]
 
 
 @pytest.mark.e2e

@@ -42,9 +42,10 @@ def message(finding: Finding, analysis: Analysis) -> str:
 
 
 def _related(finding: Finding, analysis: Analysis, encoding, text_of: Callable) -> Optional[list]:
-    """Where the blocked calls of an AM202 are (Python modules: text offsets are the file's)."""
+    """Where the blocked calls of an AM202 are (not in JSON or notebooks, whose findings are
+    moved from the text analysed to the file's while these places are not)."""
     places = finding.extra.get("blocked") or ()
-    if analysis.kind != "python":
+    if analysis.flavor in ("json", "notebook"):
         return None
     related = []
     for path, start, end in places:
