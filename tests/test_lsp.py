@@ -60,6 +60,15 @@ FILES = {
         curl "$BASE/deployments"
         curl "$BASE/alerts"
         ''',
+    "unsafe.py": '''\
+        import requests
+
+        BASE = "https://api.astronomer.io/platform/v1beta1"
+
+
+        def call(path):
+            return requests.get(BASE + path, timeout=30).json()
+        ''',
     "alerts.py": '''\
         import requests
 
@@ -168,14 +177,14 @@ def apply(text: str, edits: list) -> str:
     return text
 
 
-def fixed_by_check(project: Path, name: str, tmp_path: Path) -> str:
-    """What `check --fix` makes of `name`, on a copy of the project."""
+def fixed_by_check(project: Path, name: str, tmp_path: Path, unsafe: bool = False) -> str:
+    """What `check --fix` (`--unsafe-fixes` too when `unsafe`) makes of `name`, on a copy of the project."""
     copy = tmp_path / "copy"
     shutil.copytree(project, copy)
     previous = os.getcwd()
     os.chdir(copy)
     try:
-        check([name], Options(fix=True, today=datetime.date.fromisoformat(AS_OF), no_cache=True))
+        check([name], Options(fix=True, unsafe_fixes=unsafe, today=datetime.date.fromisoformat(AS_OF), no_cache=True))
     finally:
         os.chdir(previous)
     return (copy / name).read_text()
@@ -227,6 +236,19 @@ def test_quick_fix_and_fix_all_make_the_edit_check_fix_makes(server, project, tm
     resolved = server.request("codeAction/resolve", fix_all)
     document.close()
     assert apply(document.text, edits_of(resolved)) == expected
+
+
+@pytest.mark.e2e
+def test_an_unsafe_fix_is_offered_apart_with_its_reason(server, project, tmp_path):
+    document = Document(server, project / "unsafe.py")
+    [found] = document.diagnostics()
+    actions = document.actions(found)
+    document.close()
+    [unsafe] = [a for a in actions if a["kind"] == "quickfix.astro-migrate.unsafe"]
+    assert unsafe["title"].startswith("Unsafe fix: ") and "built out of sight" in unsafe["title"]
+    assert not unsafe.get("isPreferred")
+    assert not [a for a in actions if a["kind"] == "source.fixAll.astro-migrate" or a["title"].startswith("Replace")]
+    assert apply(document.text, edits_of(unsafe)) == fixed_by_check(project, "unsafe.py", tmp_path, unsafe=True)
 
 
 @pytest.mark.e2e
