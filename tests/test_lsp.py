@@ -102,6 +102,8 @@ FILES = {
         "metadata": {}, "nbformat": 4, "nbformat_minor": 5,
     }, indent=1) + "\n",
     "lenient/astro-migrate.toml": "error-within-days = 0\n",
+    "broken/astro-migrate.toml": "select = 3\n",
+    "broken/job.sh": "curl https://api.astronomer.io/iam/v1beta1/organizations/o1/users\n",
     "lenient/job.sh": "curl https://api.astronomer.io/iam/v1beta1/organizations/o1/users\n",
 }
 
@@ -236,6 +238,15 @@ def test_quick_fix_and_fix_all_make_the_edit_check_fix_makes(server, project, tm
     resolved = server.request("codeAction/resolve", fix_all)
     document.close()
     assert apply(document.text, edits_of(resolved)) == expected
+
+
+@pytest.mark.e2e
+def test_a_broken_configuration_is_shown_not_guessed_around(server, project):
+    script = Document(server, project / "broken" / "job.sh")
+    shown = server.wait_for("window/showMessage", lambda params: "select" in params["message"])
+    assert script.diagnostics() == []
+    script.close()
+    assert shown["type"] == 1 and shown["message"].startswith("astro-migrate: ")  # an error, as `check` exits 2
 
 
 @pytest.mark.e2e

@@ -83,9 +83,9 @@ class AstroServer(LanguageServer):
         analysis = await self.analyse(path)
         if self.tickets.get(path) != ticket or path not in self.state.buffers:
             return  # a newer refresh was asked for, or the document was closed meanwhile
-        if analysis is None:
+        if analysis is None:  # a file `check` does not read, or a configuration it refuses
             self.analyses.pop(path, None)
-            self.publish(path, [], None)
+            self.publish(path, [], self.state.buffers[path].version)
             return
         self.analyses[path] = analysis
         self.publish(path, diagnostics.diagnostics(analysis, self.encoding, self.state.text), analysis.version)
