@@ -182,7 +182,7 @@ def apply(text: str, edits: list) -> str:
 def fixed_by_check(project: Path, name: str, tmp_path: Path, unsafe: bool = False) -> str:
     """What `check --fix` (`--unsafe-fixes` too when `unsafe`) makes of `name`, on a copy of the project."""
     copy = tmp_path / "copy"
-    shutil.copytree(project, copy)
+    shutil.copytree(project, copy, ignore=shutil.ignore_patterns(".astro_migrate_cache"))  # the server's
     previous = os.getcwd()
     os.chdir(copy)
     try:
