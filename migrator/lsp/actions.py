@@ -81,15 +81,17 @@ def _fix_action(analysis: Analysis, uri: str, positions: Positions, finding: Fin
     )
 
 
-def _offered(analysis: Analysis) -> set:
-    """Findings whose fix `--fix` (safe) or `--unsafe-fixes` (unsafe) would apply as it stands."""
-    target = Target(analysis.path, analysis.flavor, analysis.text, tuple(analysis.findings))
-    refused = plan([target], unsafe=True).refused
-    return {
-        id(f)
-        for f in analysis.findings
-        if selectable(f, unsafe=True) and not f.extra.get("base") and (analysis.path, f) not in refused
-    }
+def offerable(analysis: Analysis) -> tuple:
+    """The findings whose fix `--fix` (safe) or `--unsafe-fixes` (unsafe) applies as the file
+    stands, planned once per analysis: not misplaced, not breaking the file, not a field rename."""
+    if analysis.offered is None:
+        target = Target(analysis.path, analysis.flavor, analysis.text, tuple(analysis.findings))
+        refused = plan([target], unsafe=True).refused
+        analysis.offered = tuple(
+            f for f in analysis.findings
+            if selectable(f, unsafe=True) and not f.extra.get("base") and (analysis.path, f) not in refused
+        )
+    return analysis.offered
 
 
 def _ast(text: str) -> Optional[str]:
@@ -148,8 +150,11 @@ def suppression(analysis: Analysis, finding: Finding) -> Optional[tuple]:
     return next((c for c in candidates if _suppresses(analysis, finding, *c)), None)
 
 
-def _suppression_action(analysis, uri: str, positions: Positions, finding: Finding, diagnostic):
-    found = suppression(analysis, finding)
+def _suppression_action(analysis, uri: str, positions: Positions, index: int, diagnostic):
+    finding = analysis.findings[index]
+    if index not in analysis.suppressions:
+        analysis.suppressions[index] = suppression(analysis, finding)
+    found = analysis.suppressions[index]
     if found is None:
         return None
     offset, inserted = found
@@ -163,7 +168,7 @@ def _suppression_action(analysis, uri: str, positions: Positions, finding: Findi
 
 def fix_all_action(analysis: Analysis, uri: str) -> Optional[types.CodeAction]:
     """"Fix all" without its edit (the fixpoint costs analyses: made when resolved)."""
-    if not any(selectable(f, unsafe=False) for f in analysis.findings):
+    if not any(f.fix is not None and f.fix.applicability == "safe" for f in offerable(analysis)):
         return None
     return types.CodeAction(title=FIX_ALL_TITLE, kind=FIX_ALL, data={"uri": uri, "version": analysis.version})
 
@@ -173,9 +178,10 @@ def fix_all_edit(analysis: Analysis, uri: str, new: str, encoding) -> types.Work
 
 
 def code_actions(analysis: Analysis, uri: str, encoding, start: int, end: int, diagnostics: list) -> list:
-    """Quick fixes (safe, then unsafe) and suppressions for the findings meeting [start, end]."""
+    """Quick fixes (safe, then unsafe) and suppressions for the findings meeting [start, end],
+    then "fix all" (without its edit). Plans and loads files: run it off the event loop."""
     positions = Positions(analysis.text, encoding)
-    offered = _offered(analysis)
+    offered = {id(f) for f in offerable(analysis)}
     fixes, unsafe, suppressions = [], [], []
     for index in touching(analysis, start, end):
         finding, diagnostic = analysis.findings[index], diagnostics[index]
@@ -183,7 +189,8 @@ def code_actions(analysis: Analysis, uri: str, encoding, start: int, end: int, d
             action = _fix_action(analysis, uri, positions, finding, diagnostic)
             (fixes if action.kind == types.CodeActionKind.QuickFix else unsafe).append(action)
         if registry.rule(finding.code).category != "run":
-            action = _suppression_action(analysis, uri, positions, finding, diagnostic)
+            action = _suppression_action(analysis, uri, positions, index, diagnostic)
             if action is not None:
                 suppressions.append(action)
-    return fixes + unsafe + suppressions
+    fix_all = fix_all_action(analysis, uri)
+    return fixes + unsafe + suppressions + ([fix_all] if fix_all else [])

@@ -171,10 +171,11 @@ async def code_action(ls: AstroServer, params: types.CodeActionParams) -> Option
     positions = Positions(analysis.text, ls.encoding)
     start, end = positions.offset(params.range.start), positions.offset(params.range.end)
     found = diagnostics.diagnostics(analysis, ls.encoding, ls.state.text)
-    offered = actions.code_actions(analysis, uri, ls.encoding, start, end, found)
-    fix_all = actions.fix_all_action(analysis, uri)
-    if fix_all is not None:
-        offered.append(fix_all if _resolves_edits(ls) else await _resolve(ls, fix_all))
+    loop = asyncio.get_running_loop()
+    offered = await loop.run_in_executor(
+        ls.worker, actions.code_actions, analysis, uri, ls.encoding, start, end, found)
+    if offered and offered[-1].kind == actions.FIX_ALL and not _resolves_edits(ls):
+        offered[-1] = await _resolve(ls, offered[-1])
     wanted = params.context.only
     return [a for a in offered if not wanted or any(a.kind == k or a.kind.startswith(k + ".") for k in wanted)]
 

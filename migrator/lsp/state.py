@@ -2,9 +2,10 @@
 
 Every analysis is `check FILE`'s: the configuration found above the file, the same `Options`,
 the `Pipeline` over the whole project model, each open buffer read in place of its file (an
-overlay, so an unsaved base module changes what its importers resolve to), and the fixes a
-plain `check` marks as ones `--fix` would not apply. Paths are shown paths, as `check` run from
-the workspace root (the server's working folder) shows them.
+overlay, so an unsaved base module changes what its importers resolve to). Which fixes `--fix`
+would refuse is planned only when code actions are asked for (`actions.offerable`): planning
+loads the fixed file to check it, which diagnostics do not need. Paths are shown paths, as
+`check` run from the workspace root (the server's working folder) shows them.
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from typing import Optional
 from migrator.api import Pipeline, RunResult
 from migrator.engine import deadline, ruletable
 from migrator.fix.fixpoint import fixpoint
-from migrator.fix.run import apply_fixes, targets_of
+from migrator.fix.run import targets_of
 from migrator.options import Options
 from migrator.project import config
 from migrator.project.discover import display, exclusion_spec
@@ -56,7 +57,10 @@ class Analysis:
     kind: str  # "python" or "text"
     flavor: str  # "python", or the text tier's flavor ("yaml", "notebook", ...)
     settings: Settings
-    findings: list = field(default_factory=list)  # as a plain check leaves them
+    findings: list = field(default_factory=list)  # as `check` reports them
+    # Worked out when code actions are first asked for (see `actions`), then kept:
+    offered: Optional[tuple] = None  # the findings whose fixes may be offered
+    suppressions: dict = field(default_factory=dict)  # finding index -> (offset, comment) or None
 
 
 def buffer_bytes(text: str, python: bool) -> bytes:
@@ -130,15 +134,13 @@ class Workspace:
         return Pipeline(options, overlay).run([path])
 
     def analyse(self, path: str) -> Optional[Analysis]:
-        """`path` as a plain `check` reports it; None for a file `check` does not read."""
+        """`path` as `check` reports it; None for a file `check` does not read."""
         buffers = self.buffers
         settings = self.settings(path)
         kind = self.checkable(path, settings)
         if kind is None:
             return None
-        options = settings.options
-        run = self.run(path, options, buffers)
-        apply_fixes(run, options, lambda more: self.run(path, options, buffers, more))
+        run = self.run(path, settings.options, buffers)
         result = next((r for r in run.files if r.path == path), None)
         buffer = buffers.get(path)
         if result is not None and result.source is not None:
