@@ -129,7 +129,7 @@ class Workspace:
 
     def run(self, path: str, options: Options, buffers: dict, texts: Optional[dict] = None) -> RunResult:
         """`check path` with `buffers` (and `texts`, shown path -> bytes) read in place of the files."""
-        overlay = {p: buffer_bytes(b.text, kind_of(p) == "python") for p, b in buffers.items()}
+        overlay = {p: buffer_bytes(b.text, kind_of(p, options.extensions) == "python") for p, b in buffers.items()}
         overlay.update(texts or {})
         return Pipeline(options, overlay).run([path])
 
