@@ -25,6 +25,7 @@ from migrator.lsp.positions import Positions
 from migrator.lsp.state import Analysis
 from migrator.policy import suppress
 from migrator.project.source import SourceText
+from migrator.report import secrets
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -72,8 +73,9 @@ def _fix_action(analysis: Analysis, uri: str, positions: Positions, finding: Fin
     fix = finding.fix
     assert fix is not None
     safe = fix.applicability == "safe"
+    title = f"{secrets.mask(fix.message)} ({finding.code})"  # masked, as reports show it
     return types.CodeAction(
-        title=f"{fix.message} ({finding.code})" if safe else f"Unsafe fix: {fix.message} ({finding.code})",
+        title=title if safe else f"Unsafe fix: {title}",
         kind=types.CodeActionKind.QuickFix if safe else UNSAFE,
         diagnostics=[diagnostic],
         is_preferred=safe,
