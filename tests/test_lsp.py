@@ -182,11 +182,11 @@ def apply(text: str, edits: list) -> str:
 def fixed_by_check(project: Path, name: str, tmp_path: Path, unsafe: bool = False) -> str:
     """What `check --fix` (`--unsafe-fixes` too when `unsafe`) makes of `name`, on a copy of the project."""
     copy = tmp_path / "copy"
-    shutil.copytree(project, copy, ignore=shutil.ignore_patterns(".astro_migrate_cache"))  # the server's
+    shutil.copytree(project, copy)  # the server's result cache too: the modules it analysed are not parsed again
     previous = os.getcwd()
     os.chdir(copy)
     try:
-        check([name], Options(fix=True, unsafe_fixes=unsafe, today=datetime.date.fromisoformat(AS_OF), no_cache=True))
+        check([name], Options(fix=True, unsafe_fixes=unsafe, today=datetime.date.fromisoformat(AS_OF)))
     finally:
         os.chdir(previous)
     return (copy / name).read_text()
