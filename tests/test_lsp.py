@@ -366,7 +366,7 @@ def analysed(folder: Path, name: str, text: str, monkeypatch):
     (folder / name).write_text(text, encoding="utf-8")
     monkeypatch.chdir(folder)
     monkeypatch.setenv("ASTRO_MIGRATE_AS_OF", AS_OF)
-    workspace = Workspace(str(folder))
+    workspace = Workspace()
     workspace.open(name, text, 1)
     return workspace.analyse(name)
 

@@ -34,7 +34,7 @@ READERS_DEBOUNCE_SECONDS = 0.5
 class AstroServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__("astro-migrate", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
-        self.state = Workspace(os.getcwd())
+        self.state = Workspace()
         self.analyses: dict = {}  # shown path -> the newest Analysis published
         self.tickets: dict = {}  # shown path -> number of the newest refresh asked for
         self.timers: dict = {}  # shown path -> asyncio.TimerHandle of a debounced refresh
@@ -114,7 +114,6 @@ def initialize(ls: AstroServer, params: types.InitializeParams) -> None:
     root = root or params.root_path
     if root and os.path.isdir(root):
         os.chdir(root)
-        ls.state = Workspace(os.getcwd())
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_OPEN)

@@ -81,10 +81,10 @@ def buffer_bytes(text: str, python: bool) -> bytes:
 
 
 class Workspace:
-    """Open buffers over the files on disk; analyses run one at a time (see `server`)."""
+    """Open buffers over the files on disk, seen from the working folder (the workspace root);
+    analyses run one at a time (see `server`)."""
 
-    def __init__(self, root: str):
-        self.root = root
+    def __init__(self) -> None:
         # Replaced whole, never changed in place: an analysis in the worker thread reads one state.
         self.buffers: dict = {}  # shown path -> Buffer
 
