@@ -28,7 +28,7 @@ from migrator.project.filetypes import PYTHON_SUFFIXES, flavor_of
 DEBOUNCE_SECONDS = 0.05  # typing pauses longer than this get diagnostics
 # Other open modules wait for a longer pause, so that while typing they never queue ahead of
 # the file being typed in.
-READERS_DEBOUNCE_SECONDS = 0.5
+READERS_DEBOUNCE_SECONDS = 0.3
 
 
 class AstroServer(LanguageServer):
