@@ -73,7 +73,7 @@ def _changed_paths(ref: str, paths: list, cfg, excluded: tuple = ()) -> list:
 class _Commands(click.Group):
     """The command group; `spec` (the only part that needs httpx) is imported when it runs."""
 
-    LAZY = {"spec": ("migrator.spec.cli", "spec")}
+    LAZY = {"spec": ("migrator.spec.cli", "spec"), "lsp": ("migrator.lsp.cli", "lsp")}
 
     def list_commands(self, ctx) -> list:
         return sorted(super().list_commands(ctx) + list(self.LAZY))

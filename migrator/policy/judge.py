@@ -77,9 +77,11 @@ def judge(key: str, offset: int, group: list, project: Project):
         yield from _compared_only(key, offset, length, group)
         return
     serving = [v for v in calls if v.match.path_visible and not v.match.blocked]
+    places = []  # (file key, start, end) of each blocked call, for an AM202's related locations
     for verdict in blocked:
         inline = verdict.key == key and verdict.start <= offset < verdict.end
         start, end = (offset, offset + length) if inline else (verdict.start, verdict.end)
+        places.append((verdict.key, start, end))
         yield verdict.key, blocked_finding(verdict.match, start, end, verdict.method)
     reasons = unfollowed_reads(group, calls, project)
     facts = project.facts.get(key)  # None for a text file: no module facts, no split
@@ -99,6 +101,7 @@ def judge(key: str, offset: int, group: list, project: Project):
             offset,
             offset + length,
             fix=fix,
+            extra={"blocked": tuple(places)},
         )
         return
     if blocked:
