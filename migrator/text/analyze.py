@@ -99,7 +99,7 @@ def scan(text: str, flavor: str, table, host_re, key: str, locate) -> list:
         findings.extend(finding for _, finding in verdict)
     sites = [(op, at) for match, method, at in calls for op in narrow(match.operations, method)]
     sites += [(op, at) for template, at in resolved for op in _v1_operations(template, table, host_re)]
-    findings += field_findings(text, sites, comments)
+    findings += field_findings(text, sites, comments, flavor)
     return dedupe(findings)
 
 
