@@ -27,7 +27,7 @@ def work(text: str, flavor: str = "shell") -> tuple:
     """(findings, ScanStats) of the field analysis of `text`, given the calls the text tier finds."""
     sites = [(op, text.find(url)) for url, op in _calls(text)]
     stats = ScanStats()
-    return field_findings(text, sites, comment_spans(text, flavor), flavor, stats), stats
+    return field_findings(text, sites, comment_spans(text, flavor), flavor, stats=stats), stats
 
 
 def _calls(text: str) -> list:
@@ -65,5 +65,5 @@ def test_a_one_line_bundle_is_read_in_the_same_number_of_passes():
     operations = _calls('curl "https://api.astronomer.io/iam/v1beta1/organizations/o/tokens/t"')
     sites = [(op, at) for at in range(text.find("fetch"), len(text), len(call)) for _, op in operations]
     stats = ScanStats()
-    found = field_findings(text, sites, [], "js", stats)
+    found = field_findings(text, sites, [], "js", stats=stats)
     assert len(found) == 30 and stats.passes <= 10 and stats.lookups == 30

@@ -21,6 +21,8 @@ from functools import lru_cache
 from typing import Optional
 
 from migrator.engine.findings import Endpoint, Finding
+from migrator.engine.match import is_relative_path, read_path
+from migrator.engine.templates import HOLE_CHAR, flatten
 from migrator.text.tokens import inside
 
 # Chain roots whose members are not an API response: CI contexts, Terraform variables, `this`.
@@ -31,6 +33,7 @@ NOT_DATA_ROOTS = frozenset(
 # A dotted chain (`github.event.inputs.type`, `d?.workloadIdentity`); group 1 is its root.
 CHAIN = re.compile(r"(?<![\w$.?-])([A-Za-z_$][\w$-]*)(?:\??\.[A-Za-z_$][\w$-]*)+")
 JSON_CALL = re.compile(r"\bjsonencode\s*\(")
+URL_HOST = re.compile(r"\bhttps?://([^/\s\"'`$<>{}()\\]+)")
 
 
 @dataclass(frozen=True)
@@ -73,9 +76,9 @@ class ScanStats:
 class _Calls:
     """The file's calls, per field change: their offsets in order, for the nearest-before look-up."""
 
-    changes: dict = field(default_factory=dict)  # where -> {name -> [FieldChange]}
-    offsets: dict = field(default_factory=dict)  # change code -> [offset], sorted
-    operations: dict = field(default_factory=dict)  # change code -> [operation], as offsets
+    changes: dict = field(default_factory=dict)  # where -> {name -> {code -> FieldChange}}
+    offsets: dict = field(default_factory=dict)  # (where, code) -> [offset], sorted
+    operations: dict = field(default_factory=dict)  # (where, code) -> [operation], as offsets
 
     @classmethod
     def of(cls, sites: list) -> "_Calls":
@@ -84,8 +87,8 @@ class _Calls:
             for where, changes in op.fields.items():
                 for change in changes:
                     calls.changes.setdefault(where, {}).setdefault(change.old, {})[change.code] = change
-                    calls.offsets.setdefault(change.code, []).append(at)
-                    calls.operations.setdefault(change.code, []).append(op)
+                    calls.offsets.setdefault((where, change.code), []).append(at)
+                    calls.operations.setdefault((where, change.code), []).append(op)
         return calls
 
     def merged(self, wheres: tuple) -> dict:
@@ -96,10 +99,20 @@ class _Calls:
                 out.setdefault(name, {}).update(by_code)
         return out
 
-    def caller(self, change, offset: int):
-        """The operation with `change` whose call comes last before `offset` (else the first)."""
-        index = bisect.bisect_right(self.offsets[change.code], offset) - 1
-        return self.operations[change.code][max(index, 0)]
+    def caller(self, change, offset: int, wheres: tuple) -> tuple:
+        """(operation, offset of its call): of the calls that list `change` under one of `wheres`,
+        the one that comes last before `offset`, else the first; of the operations one call
+        may be, the best fit."""
+        best = None
+        for where in wheres:
+            offsets = self.offsets.get((where, change.code))
+            if not offsets:
+                continue
+            at = offsets[max(bisect.bisect_right(offsets, offset) - 1, 0)]
+            rank = (at <= offset, at if at <= offset else -at)
+            if best is None or rank > best[0]:
+                best = (rank, self.operations[(where, change.code)][bisect.bisect_left(offsets, at)], at)
+        return best[1], best[2]
 
 
 @lru_cache(maxsize=256)
@@ -117,22 +130,36 @@ def _query_pattern(changes: dict) -> re.Pattern:
     return re.compile(rf"(?<![\w.-])(?P<name>{'|'.join(parts)})")
 
 
+def path_sites(uses: list, table, known: set) -> list:
+    """(operation, offset) of host-less `/organizations/…` paths (a Terraform `restapi_object`'s
+    `path`), for a file that also names an Astro base: calls whose base the text joins elsewhere.
+    `known`: offsets of the calls already identified with their base."""
+    found = []
+    for use in uses:
+        if use.start not in known and is_relative_path(use.template):
+            _, _, operations = read_path(flatten(use.template).lstrip(HOLE_CHAR), "", table)
+            found += [(op, use.start) for op in operations]
+    return found
+
+
 def endpoint_of(op) -> Endpoint:
     return Endpoint(op.method, op.path, op.operation_id, op.v1_path)
 
 
 def field_findings(text: str, sites: list, comments: list, flavor: Optional[str] = None,
-                   stats: Optional[ScanStats] = None) -> list:
+                   host_re: Optional[re.Pattern] = None, stats: Optional[ScanStats] = None) -> list:
     """Findings for the field changes of the endpoints the file calls, used in `text`.
 
     `sites` are (operation, offset of the call); a field is credited to the nearest call before
     it that changed that field (`curl …/tokens/$T | jq .type` names GetApiToken, not the file's
-    first token call)."""
+    first token call). With `host_re` (the Astro hosts), a read that comes after a URL of another
+    host, with no Astro call in between, belongs to that other API (`curl api.github.com | jq .type`)."""
     stats = stats if stats is not None else ScanStats()
     calls = _Calls.of(sites)
+    foreign = _foreign_urls(text, host_re, stats) if host_re is not None else []
     findings, seen = [], set()
 
-    def credit(start: int, end: int, name: str, changes: dict) -> None:
+    def credit(start: int, end: int, name: str, changes: dict, wheres: tuple) -> None:
         stats.matches += 1
         if inside(comments, start):
             return
@@ -141,14 +168,16 @@ def field_findings(text: str, sites: list, comments: list, flavor: Optional[str]
                 continue
             seen.add((start, change.code))
             stats.lookups += 1
-            caller = calls.caller(change, start)
+            caller, at = calls.caller(change, start, wheres)
+            if foreign and _after_foreign(foreign, at if at <= start else -1, start):
+                continue
             findings.append(Finding(change.code, f"{change.summary} (this file calls {caller.operation_id})",
                                     start, end, endpoint=endpoint_of(caller)))
 
     if "query" in calls.changes:
         stats.passes += 1
         for found in _query_pattern(calls.changes["query"]).finditer(text):
-            credit(found.start("name"), found.end("name"), found.group("name"), calls.changes["query"])
+            credit(found.start("name"), found.end("name"), found.group("name"), calls.changes["query"], ("query",))
     json_calls, roots = None, None
     for shape in SHAPES:
         changes = calls.merged(shape.wheres)
@@ -167,10 +196,22 @@ def field_findings(text: str, sites: list, comments: list, flavor: Optional[str]
                 continue
             if shape.in_json_call and not inside(json_calls, start):
                 continue
-            credit(start, found.end("name"), found.group("name"), changes)
+            credit(start, found.end("name"), found.group("name"), changes, shape.wheres)
     if flavor == "go":
         _go_field_reads(text, calls.merged(BODY), stats, credit)
     return findings
+
+
+def _foreign_urls(text: str, host_re: re.Pattern, stats: ScanStats) -> list:
+    """Offsets of the URLs in `text` whose host is not an Astro API host, in order."""
+    stats.passes += 1
+    return [m.start() for m in URL_HOST.finditer(text) if not host_re.search(m.group(1) + "/")]
+
+
+def _after_foreign(foreign: list, call: int, read: int) -> bool:
+    """Whether a foreign URL comes after the call (-1: none before) and before the read."""
+    index = bisect.bisect_left(foreign, call + 1)
+    return index < len(foreign) and foreign[index] < read
 
 
 def _foreign_chains(text: str) -> list:
@@ -205,4 +246,4 @@ def _go_field_reads(text: str, changes: dict, stats: ScanStats, credit) -> None:
     stats.passes += 1
     pattern = re.compile(rf"(?<=\.)(?P<go>{'|'.join(map(re.escape, sorted(tagged)))})\b(?![\w(])")
     for found in pattern.finditer(text):
-        credit(found.start("go"), found.end("go"), tagged[found.group("go")], changes)
+        credit(found.start("go"), found.end("go"), tagged[found.group("go")], changes, BODY)
