@@ -35,6 +35,9 @@ class FlowCollector(DataFlows):
         self.stores: dict = {}  # (id(scope), name) -> [key node] of `name["key"] = ...`
         self.targets: set = set()  # id() of subscripts assigned to
         self.pin_in_module = self.pin_header in module_text.lower()
+        self.exported: set = set()  # names of the functions exported so far
+        # Keys the rule table changes: only these are exported (measuring where a key is costs).
+        self.field_words = frozenset(change.old for change in ruletable.load().field_changes.values())
 
     def visit_Assign(self, node: cst.Assign) -> None:
         for target in node.targets:
@@ -144,6 +147,8 @@ class FlowCollector(DataFlows):
             return
         for name, kind in field_shapes.fields_of(node):
             key = literal_key(name) if isinstance(name, cst.SimpleString) else name.value
+            if key not in self.field_words:
+                continue
             start, end = self._name_span(name)
             self.items.append(ModelField(node.name.value, key, start, end, kind))
 
@@ -176,17 +181,40 @@ class FlowCollector(DataFlows):
 
     # -- exports -----------------------------------------------------------------------------
 
+    def visit_Return(self, node: cst.Return) -> None:
+        """A function of the module level, or a method of a class there, is exported: as a
+        FlowExport when what it returns comes from a request, as a BodyExport when a dict."""
+        name = self._exported_name()
+        if name is None or node.value is None or name in self.exported:
+            return
+        found = self.flow(node.value)
+        if found is None:
+            keys = self._dict_keys(node.value)
+            if keys:
+                self.exported.add(name)
+                self._export_body(name, keys)
+            return
+        self.exported.add(name)
+        self.items.append(FlowExport(name, found.call[0], found.call[1], found.certain))
+        returns = self.stack[-1].node.returns
+        if returns is not None:
+            self._feed(field_shapes.annotation_names(returns.annotation), self._data(found))
+
+    def _exported_name(self) -> Optional[str]:
+        """"name" or "Class.name" of the function being visited, if other modules can call it."""
+        scope = self.stack[-1]
+        owner = scope.parent
+        if not isinstance(scope.node, cst.FunctionDef) or owner is None:
+            return None
+        if owner is self.binder.module_scope:
+            return scope.node.name.value
+        if owner.is_class and owner.parent is self.binder.module_scope:
+            return f"{owner.node.name.value}.{scope.node.name.value}"
+        return None
+
     def leave_Module(self, original_node: cst.Module) -> None:
         super().leave_Module(original_node)
-        module = self.binder.module_scope
-        for (parent, name), function in list(self.functions.items()):
-            scope = self.binder.scope_of.get(id(function))
-            owner = scope.parent if scope is not None else None
-            if owner is module:
-                self._export(name, function)
-            elif owner is not None and owner.is_class and owner.parent is module:
-                self._export(f"{owner.node.name.value}.{name}", function)
-        for name, bindings in module.names.items():
+        for name, bindings in self.binder.module_scope.names.items():
             value = bindings[-1].value
             if len(bindings) == 1 and isinstance(value, (cst.Dict, cst.Call)):
                 keys = self._dict_keys(value)
@@ -194,27 +222,9 @@ class FlowCollector(DataFlows):
                     self._export_body(name, keys)
 
     def _export_body(self, name: str, keys: list) -> None:
-        found = tuple((key, *self._name_span(node), text) for key, node, text in self._keys(keys))
-        self.items.append(BodyExport(name, found))
-
-    def _export(self, name: str, function: cst.FunctionDef) -> None:
-        """A FlowExport for a function whose return value comes from a request (its parameters
-        unknown), and a ModelFeed for the classes its return annotation names."""
-        found, body = None, None
-        with self._inside(function, None):
-            for value in self._helper_returns(function):
-                found = self.flow(value)
-                body = body or self._dict_keys(value)
-                if found is not None:
-                    break
-        if body:
-            self._export_body(name, body)
-        if found is None:
-            return
-        template, method = found.call
-        self.items.append(FlowExport(name, template, method, found.certain))
-        if function.returns is not None:
-            self._feed(field_shapes.annotation_names(function.returns.annotation), self._data(found))
+        found = tuple((key, *self._name_span(node), text) for key, node, text in self._keys(keys) if key in self.field_words)
+        if found:
+            self.items.append(BodyExport(name, found))
 
     def _dict_keys(self, node: cst.CSTNode, depth: int = 0) -> Optional[list]:
         """(key node, value node) of a dict the code builds visibly, None where it cannot see one."""
