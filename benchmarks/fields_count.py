@@ -1,12 +1,13 @@
 """Field findings (AM301–AM306) on the project's own fixtures and examples, by language.
 
-    python benchmarks/fields_count.py [--fixed]
+    python benchmarks/fields_count.py [--fixed] [--skip FOLDER]...
 
 Each folder of `tests/fixtures/*` and `examples/` is copied to a temporary folder and checked
 there as a project of its own (a fixture checked in place makes the whole repo its project).
 Prints, per language (the text tier's flavor, or "python"), how many field findings the run
 reports and how many carry a safe fix; `--fixed` also counts what a `--fix` run leaves behind.
-Run it on two commits to compare what the field analysis follows.
+Run it on two commits to compare what the field analysis follows (`--skip` leaves out fixture
+folders one commit lacks, to compare the same files).
 """
 from __future__ import annotations
 
@@ -62,9 +63,10 @@ def count(folder: Path, fix: bool) -> tuple:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fixed", action="store_true", help="also count what `--fix` leaves")
+    parser.add_argument("--skip", action="append", default=[], help="a fixture folder to leave out")
     args = parser.parse_args()
     found, safe, left = Counter(), Counter(), Counter()
-    for folder in folders():
+    for folder in [f for f in folders() if f.name not in args.skip]:
         one, fixable, remaining = count(folder, args.fixed)
         found.update(one)
         safe.update(fixable)

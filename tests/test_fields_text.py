@@ -77,3 +77,18 @@ def test_removed_fields_say_what_to_use_instead(found, tmp_path):
     run = check([str(tmp_path)], Options(select=("AM304", "AM305"), no_cache=True, jobs=1))
     messages = {finding.code: finding.message for _, finding in run.findings}
     assert "productPlans" in messages["AM304"] and "`productPlan`" in messages["AM305"]
+
+
+def test_field_findings_outlive_the_fix_that_moves_their_calls_to_v1(tmp_path):
+    """`${host}/platform/v1beta1/organizations…` becomes `${host}/v1/organizations…`: the calls are
+    still known (the file names the Astro host), so the fields they changed are still reported."""
+    shutil.copy(FIXTURES / "text" / "before" / "fetch.mjs", tmp_path / "fetch.mjs")
+
+    def fields() -> list:
+        run = check([str(tmp_path)], Options(select=FIELD_CODES, no_cache=True, jobs=1))
+        return sorted((r.source.position(f.start)[0], f.code) for r, f in run.findings)
+
+    before = fields()
+    check([str(tmp_path)], Options(fix=True, no_cache=True, jobs=1))
+    assert "/v1/organizations" in (tmp_path / "fetch.mjs").read_text(encoding="utf-8")
+    assert fields() == before == [(4, "AM305"), (5, "AM304"), (5, "AM304"), (6, "AM306")]

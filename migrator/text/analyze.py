@@ -22,7 +22,7 @@ from migrator.policy.messages import blocked_finding, describe
 from migrator.policy.v1paths import path_rewrite
 from migrator.project.filetypes import flavor_of
 from migrator.project.source import SourceText
-from migrator.text.fields import field_findings, path_sites
+from migrator.text.fields import field_findings, names_astro_host, path_sites
 from migrator.text.tokens import (
     Use,
     chains,
@@ -99,8 +99,8 @@ def scan(text: str, flavor: str, table, host_re, key: str, locate) -> list:
         findings.extend(finding for _, finding in verdict)
     sites = [(op, at) for match, method, at in calls for op in narrow(match.operations, method)]
     sites += [(op, at) for template, at in resolved for op in _v1_operations(template, table, host_re)]
-    if verdicts or any(_v1_starts(flatten(template), host_re) for template, _ in resolved):  # names an Astro base
-        sites += path_sites(relative, table, {at for _, at in sites})
+    if verdicts or names_astro_host(text, host_re):
+        sites += path_sites(uses, table, {at for _, at in sites}, comments)
     findings += field_findings(text, sites, comments, flavor, host_re)
     return dedupe(findings)
 

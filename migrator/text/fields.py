@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Optional
 
+from migrator.engine import ruletable
 from migrator.engine.findings import Endpoint, Finding
 from migrator.engine.match import is_relative_path, read_path
 from migrator.engine.templates import HOLE_CHAR, flatten
@@ -33,6 +34,7 @@ NOT_DATA_ROOTS = frozenset(
 # A dotted chain (`github.event.inputs.type`, `d?.workloadIdentity`); group 1 is its root.
 CHAIN = re.compile(r"(?<![\w$.?-])([A-Za-z_$][\w$-]*)(?:\??\.[A-Za-z_$][\w$-]*)+")
 JSON_CALL = re.compile(r"\bjsonencode\s*\(")
+V1_AFTER_HOLE = re.compile(rf"{HOLE_CHAR}+/+{re.escape(ruletable.facts().v1)}(?=/organizations\b)")
 URL_HOST = re.compile(r"\bhttps?://([^/\s\"'`$<>{}()\\]+)")
 
 
@@ -130,14 +132,24 @@ def _query_pattern(changes: dict) -> re.Pattern:
     return re.compile(rf"(?<![\w.-])(?P<name>{'|'.join(parts)})")
 
 
-def path_sites(uses: list, table, known: set) -> list:
+def names_astro_host(text: str, host_re: re.Pattern) -> bool:
+    """Whether `text` holds a URL of an Astro API host (`const host = "https://api.astronomer.io"`)."""
+    return any(host_re.search(m.group(1) + "/") for m in URL_HOST.finditer(text))
+
+
+def path_sites(uses: list, table, known: set, comments: list) -> list:
     """(operation, offset) of host-less `/organizations/…` paths (a Terraform `restapi_object`'s
-    `path`), for a file that also names an Astro base: calls whose base the text joins elsewhere.
+    `path`) and of `${host}/v1/organizations/…`, for a file that also names an Astro base or
+    host: calls whose base or host the text joins elsewhere (after `--fix` too).
     `known`: offsets of the calls already identified with their base."""
     found = []
     for use in uses:
-        if use.start not in known and is_relative_path(use.template):
-            _, _, operations = read_path(flatten(use.template).lstrip(HOLE_CHAR), "", table)
+        if use.start in known or inside(comments, use.start):
+            continue
+        flat = flatten(use.template)
+        v1 = V1_AFTER_HOLE.match(flat)
+        if v1 is not None or is_relative_path(use.template):
+            _, _, operations = read_path(flat[v1.end() if v1 else 0 :].lstrip(HOLE_CHAR), "", table)
             found += [(op, use.start) for op in operations]
     return found
 
