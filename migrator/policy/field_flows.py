@@ -53,8 +53,8 @@ class FlowResolver:
     def _remote(self, ref: FlowRef, key: str, hops: int) -> Optional[Origin]:
         for defining, name, why in self._defining(ref, key):
             export = self.exports.get((defining, name))
-            found = export and self.origin(export.template, export.method, defining, hops + 1)
-            if not found:
+            found = self.origin(export.template, export.method, defining, hops + 1) if export else None
+            if export is None or found is None:
                 return None
             if why:
                 return replace(found, certain=False, why=why)

@@ -58,6 +58,11 @@ def literal_key(node: cst.CSTNode) -> Optional[str]:
     return None
 
 
+def _imported(binding: Optional[Binding]) -> Optional[Ref]:
+    """The imported name a binding stands for, if it is an import."""
+    return binding.value if binding is not None and binding.is_import and isinstance(binding.value, Ref) else None
+
+
 def _returns(function: cst.FunctionDef) -> list:
     """The values a function returns, nested functions left out, last first."""
     found = []
@@ -109,33 +114,32 @@ class DataFlows(UseCollector):
         module (a FlowRef), or None when analysis cannot tell."""
         if isinstance(func, cst.Name):
             found = self.functions.get((id(self.binder.module_scope), func.value))
-            binding = self._lookup(func.value) if found is None else None
-            if binding is not None and binding.is_import and binding.value.name:
-                return FlowRef(binding.value.module, binding.value.name)
-            return found
+            ref = _imported(self._lookup(func.value)) if found is None else None
+            return FlowRef(ref.module, ref.name) if ref is not None and ref.name else found
         if not isinstance(func, cst.Attribute):
             return None
         owner, name = func.value, func.attr.value
         if isinstance(owner, cst.Name) and owner.value in ("self", "cls"):
             scope = self._class_scope()
             return self.functions.get((id(scope), name)) if scope else None
-        binding = self._lookup(owner.value) if isinstance(owner, cst.Name) else None
-        if binding is not None and binding.is_import:  # `client.list_tokens()`, `Client.create()`
-            return FlowRef(module_of(binding.value), name)
+        ref = _imported(self._lookup(owner.value)) if isinstance(owner, cst.Name) else None
+        if ref is not None:  # `client.list_tokens()`, `Client.create()`
+            return FlowRef(module_of(ref), name)
         cls = self._instance_of(owner, depth)
         if isinstance(cls, Ref):
             return FlowRef(cls.module, f"{cls.name}.{name}")
         return self.functions.get((id(cls), name)) if cls is not None else None
 
-    def _instance_of(self, node: cst.BaseExpression, depth: int = 0):
+    def _instance_of(self, node: cst.CSTNode, depth: int = 0):
         """The class `node` is an instance of: a class scope of this module, an imported class
         (Ref), or None. Follows `Client()`, names and `self.attr` bound to such a call."""
         if depth > MAX_DEPTH:
             return None
         if isinstance(node, cst.Call) and isinstance(node.func, cst.Name):
             binding = self._lookup(node.func.value)
-            if binding is not None and binding.is_import and binding.value.name:
-                return binding.value
+            ref = _imported(binding)
+            if ref is not None and ref.name:
+                return ref
             if binding is not None and isinstance(binding.value, cst.ClassDef):
                 return self.binder.scope_of.get(id(binding.value))
             return None
@@ -222,7 +226,7 @@ class DataFlows(UseCollector):
         return (template, method) if worth_keeping(template, self.hosts) else None
 
     def _env(self, name: str) -> Optional[Flow]:
-        scope = self.stack[-1]
+        scope: Optional[Scope] = self.stack[-1]
         while scope is not None:
             if (id(scope), name) in self.env:
                 return self.env[(id(scope), name)]
@@ -347,7 +351,7 @@ class DataFlows(UseCollector):
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         if isinstance(node, COMPREHENSIONS):
-            loop = node.for_in
+            loop: Optional[cst.CompFor] = node.for_in
             while loop is not None:
                 self._bind_loop(loop.target, loop.iter)
                 loop = loop.inner_for_in

@@ -55,7 +55,7 @@ def fields_of(node: cst.ClassDef) -> list:
     kind = model_kind(node)
     if kind is None or not isinstance(node.body, cst.IndentedBlock):
         return []
-    found = []
+    found: list = []
     for statement in node.body.body:
         if not isinstance(statement, cst.SimpleStatementLine):
             continue

@@ -126,9 +126,11 @@ class FlowCollector(DataFlows):
     def visit_Attribute(self, node: cst.Attribute) -> None:
         super().visit_Attribute(node)
         parent = self.parents[-1] if self.parents else None
+        if node.attr.value not in self.field_words or not isinstance(node.value, cst.Name):
+            return  # only a changed key matters; following every attribute's owner costs
         if isinstance(parent, cst.Call) and parent.func is node:
             return
-        found = self._data(self.flow(node.value)) if isinstance(node.value, cst.Name) else None
+        found = self._data(self.flow(node.value))
         if found is not None and found.frame:  # `df.type`: a column
             self._use(found, "response", node.attr.value, node.attr)
 

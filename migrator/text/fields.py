@@ -105,7 +105,7 @@ class _Calls:
         """(operation, offset of its call): of the calls that list `change` under one of `wheres`,
         the one that comes last before `offset`, else the first; of the operations one call
         may be, the best fit."""
-        best = None
+        best: Optional[tuple] = None
         for where in wheres:
             offsets = self.offsets.get((where, change.code))
             if not offsets:
@@ -114,6 +114,7 @@ class _Calls:
             rank = (at <= offset, at if at <= offset else -at)
             if best is None or rank > best[0]:
                 best = (rank, self.operations[(where, change.code)][bisect.bisect_left(offsets, at)], at)
+        assert best is not None, "a change is matched only where a call lists it"
         return best[1], best[2]
 
 
@@ -190,7 +191,8 @@ def field_findings(text: str, sites: list, comments: list, flavor: Optional[str]
         stats.passes += 1
         for found in _query_pattern(calls.changes["query"]).finditer(text):
             credit(found.start("name"), found.end("name"), found.group("name"), calls.changes["query"], ("query",))
-    json_calls, roots = None, None
+    json_calls: Optional[list] = None  # computed once, when a shape needs them
+    roots: Optional[list] = None
     for shape in SHAPES:
         changes = calls.merged(shape.wheres)
         if not changes or (shape.flavors is not None and flavor not in shape.flavors):
@@ -204,9 +206,9 @@ def field_findings(text: str, sites: list, comments: list, flavor: Optional[str]
         stats.passes += 1
         for found in _compiled(shape.pattern, tuple(sorted(changes))).finditer(text):
             start = found.start("name")
-            if shape.dotted and inside(roots, start):
+            if shape.dotted and inside(roots or [], start):
                 continue
-            if shape.in_json_call and not inside(json_calls, start):
+            if shape.in_json_call and not inside(json_calls or [], start):
                 continue
             credit(start, found.end("name"), found.group("name"), changes, shape.wheres)
     if flavor == "go":
