@@ -22,6 +22,8 @@ EXPECTED = {
     ("dags/tokens_dag.py", 12, "AM301", "type", "safe"),
     # AstroClient(org).get_deployment(dep)["workloadIdentity"]: a method of another module's class
     ("dags/tokens_dag.py", 25, "AM302", "workloadIdentity", "safe"),
+    # self.get_deployment(dep) in a subclass of that class
+    ("dags/tokens_dag.py", 52, "AM303", "drWorkloadIdentity", "safe"),
     # pd.DataFrame(list_tokens(org)): df.query("type == …") and df["type"]; the quoted 'type' is a value
     ("dags/tokens_dag.py", 30, "AM301", "type", "safe"),
     ("dags/tokens_dag.py", 31, "AM301", "type", "safe"),
@@ -82,6 +84,7 @@ def test_one_fix_moves_the_bases_and_renames_the_keys_together_and_a_second_chan
     check([str(root)], Options(no_cache=True, jobs=1, fix=True))
     dag = (root / "dags" / "tokens_dag.py").read_text(encoding="utf-8")
     assert 'if t["scope"] == "DEPLOYMENT"' in dag and 'd["effectiveWorkloadIdentity"]' in dag
+    assert 'self.get_deployment(dep)["effectiveDRWorkloadIdentity"]' in dag
     assert "df.query(\"scope == 'DEPLOYMENT' and name != 'type'\")" in dag and 'df["scope"]' in dag
     assert 'kinds["type"]' in dag and 'e["type"] for e in events' in dag and '["spec"]["workloadIdentity"]' in dag
     models = (root / "astro" / "models.py").read_text(encoding="utf-8")

@@ -121,7 +121,8 @@ class DataFlows(UseCollector):
         owner, name = func.value, func.attr.value
         if isinstance(owner, cst.Name) and owner.value in ("self", "cls"):
             scope = self._class_scope()
-            return self.functions.get((id(scope), name)) if scope else None
+            found = self.functions.get((id(scope), name)) if scope else None
+            return found or (self._inherited(scope.node, name) if scope else None)
         ref = _imported(self._lookup(owner.value)) if isinstance(owner, cst.Name) else None
         if ref is not None:  # `client.list_tokens()`, `Client.create()`
             return FlowRef(module_of(ref), name)
@@ -129,6 +130,14 @@ class DataFlows(UseCollector):
         if isinstance(cls, Ref):
             return FlowRef(cls.module, f"{cls.name}.{name}")
         return self.functions.get((id(cls), name)) if cls is not None else None
+
+    def _inherited(self, node, name: str) -> Optional[FlowRef]:
+        """`self.get_deployment()` in a subclass of a class imported from another module."""
+        for base in node.bases if isinstance(node, cst.ClassDef) else ():
+            ref = _imported(self._lookup(base.value.value)) if isinstance(base.value, cst.Name) else None
+            if ref is not None and ref.name:
+                return FlowRef(ref.module, f"{ref.name}.{name}")
+        return None
 
     def _instance_of(self, node: cst.CSTNode, depth: int = 0):
         """The class `node` is an instance of: a class scope of this module, an imported class
@@ -159,18 +168,17 @@ class DataFlows(UseCollector):
         return self.returned[id(function)]
 
     @contextlib.contextmanager
-    def _inside(self, function: cst.FunctionDef, call: Optional[cst.Call]):
-        """Evaluate inside `function`, its parameters bound to the arguments of `call` (None:
-        unknown, as for a function another module calls)."""
+    def _inside(self, function: cst.FunctionDef, call: cst.Call):
+        """Evaluate inside `function`, its parameters bound to the arguments of `call`."""
         caller = tuple(self.stack)
         frame = Scope(None, self.binder.scope_of[id(function)])
         params = [p.name.value for p in function.params.params]
-        if call is not None and params and params[0] in ("self", "cls") and isinstance(call.func, cst.Attribute):
+        if params and params[0] in ("self", "cls") and isinstance(call.func, cst.Attribute):
             params = params[1:]
-        positional = [a.value for a in call.args if a.keyword is None and not a.star] if call else []
+        positional = [a.value for a in call.args if a.keyword is None and not a.star]
         for name, value in zip(params, positional):
             frame.bind(name, Binding(0, Argument(value, caller)))
-        for arg in call.args if call else ():
+        for arg in call.args:
             if arg.keyword is not None:
                 frame.bind(arg.keyword.value, Binding(0, Argument(arg.value, caller)))
         self.stack.append(frame)

@@ -5,8 +5,11 @@ JS reads (`.type`, `select(.type == …)`, `d?.workloadIdentity`), subscripts (`
 object shorthand (`{name, workloadIdentity}`, jq or a JS destructuring), TypeScript members
 (`workloadIdentity?: string`), Go struct tags (`json:"type"`) and the Go fields they tag,
 Terraform bodies (`type = "WORKSPACE"` inside `jsonencode(…)`), JSON body keys, and query
-parameters (`?supportPlan=…`, `astronomerProduct=OBSERVE`). A dotted read whose chain starts
-at a name that never holds API data (`inputs.type`, `var.type`, `this.type`) is left alone.
+parameters (`?supportPlan=…`, `astronomerProduct=OBSERVE`). Left alone: a dotted read whose
+chain starts at a name that never holds API data (`inputs.type`, `var.type`, `this.type`), and a
+read that follows a URL of another host with no Astro call in between (`curl …github… | jq .type`).
+Calls are the text tier's, plus the `/organizations/…` paths of a file that names an Astro base
+or host (`path_sites`: a `restapi_object` path, `${host}/v1/…` after `--fix`).
 
 Linear in the text: each shape is one regex pass over it (all changed names in one pattern),
 however many calls the file makes; a match is credited to the nearest call before it that
