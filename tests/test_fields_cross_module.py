@@ -27,8 +27,8 @@ EXPECTED = {
     # pd.DataFrame(list_tokens(org)): df.query("type == …") and df["type"]; the quoted 'type' is a value
     ("dags/tokens_dag.py", 30, "AM301", "type", "safe"),
     ("dags/tokens_dag.py", 31, "AM301", "type", "safe"),
-    # self.deployment = ….json() in one method, read in another, but also set by a DAG: unsafe
-    ("astro/client.py", 29, "AM302", "workloadIdentity", "unsafe"),
+    # self.deployment = ….json() in one method, read in another, but also set by a DAG: not renamed
+    ("astro/client.py", 29, "AM302", "workloadIdentity", None),
     # self.current, set in one place only
     ("astro/client.py", 37, "AM303", "drWorkloadIdentity", "safe"),
     # ApiToken(**t): a pydantic field named `type` is reported (its reads use the name), not renamed
@@ -37,8 +37,8 @@ EXPECTED = {
     ("astro/models.py", 14, "AM302", "workloadIdentity", "safe"),
     # -> list[TokenDict] on a function returning list_tokens(org): a TypedDict key
     ("astro/models.py", 19, "AM301", "type", "safe"),
-    # token_body() built here, posted to CreateApiToken from a DAG: may be sent elsewhere too
-    ("astro/bodies.py", 5, "AM301", "type", "unsafe"),
+    # token_body() built here, posted to CreateApiToken from a DAG: may be sent elsewhere, not renamed
+    ("astro/bodies.py", 5, "AM301", "type", None),
     # ORG_FILTER sent as params= from a DAG: removed filter and value, never fixed
     ("astro/bodies.py", 8, "AM305", "supportPlan", None),
     ("astro/bodies.py", 8, "AM306", "astronomerProduct", None),
@@ -69,11 +69,12 @@ def test_reads_across_modules_models_frames_and_bodies_and_no_look_alike(finding
     assert set(findings) == EXPECTED
 
 
-def test_uncertain_fixes_say_why_and_removed_fields_say_what_to_use(findings):
+def test_values_that_may_hold_other_data_say_why_and_removed_fields_say_what_to_use(findings):
     by_place = {(Path(key[0]).name, key[1], key[2]): finding for key, finding in findings.items()}
-    attribute = by_place[("client.py", 29, "AM302")].fix.message
-    assert "`deployment` is also set by `cache.deployment = …` in " in attribute and "tokens_dag.py" in attribute
-    body = by_place[("bodies.py", 5, "AM301")].fix.message
+    attribute = by_place[("client.py", 29, "AM302")].message
+    assert "Not renamed: `deployment` is also set by `cache.deployment = …` in " in attribute
+    assert "tokens_dag.py" in attribute
+    body = by_place[("bodies.py", 5, "AM301")].message
     assert "`token_body` is sent to the Astro API from " in body and "provision_dag.py" in body
     assert "Field(alias=\"scope\")" in by_place[("models.py", 9, "AM301")].message
     assert "`productPlan`" in by_place[("bodies.py", 8, "AM305")].message

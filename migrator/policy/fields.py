@@ -108,13 +108,7 @@ def _model(fields: list, origin: Origin, match: BaseMatch):
     for field in fields:
         use = FieldUse(origin.template, origin.method, "response", field.key, field.start, field.end,
                        certain=origin.certain, why=origin.why)
-        for finding in _field(use, match):
-            if field.kind != "attribute" or finding.fix is None:
-                yield finding
-                continue
-            change = finding.fix.edits[0].content
-            yield replace(finding, fix=None, message=f"{finding.message} The model field `{field.key}` reads it "
-                          f"by its name: give it `Field(alias=\"{change}\")` (or rename it and its reads).")
+        yield from _field(use, match, by_name=field.kind == "attribute")
 
 
 def _label(operations) -> str:
@@ -127,8 +121,11 @@ def _applies(change: FieldChange, use: FieldUse) -> bool:
     return change.kind != "removed-value" or (use.value or "").upper() == change.value
 
 
-def _field(use: FieldUse, match: BaseMatch):
-    """AM3xx for one key, if the operations it goes to or comes from changed it."""
+def _field(use: FieldUse, match: BaseMatch, by_name: bool = False):
+    """AM3xx for one key, if the operations it goes to or comes from changed it. A rename is
+    fixed where the value is certainly this request's; unsafe where only the operation is
+    unclear; not at all where the value may hold other data (`use.why`, shown), or where the
+    key is a model field's Python name (`by_name`), which its reads use too."""
     operations = narrow(match.operations, use.method)
     hits = [(op, c) for op in operations for c in op.fields.get(use.where, ()) if _applies(c, use)]
     if not hits:
@@ -142,19 +139,22 @@ def _field(use: FieldUse, match: BaseMatch):
         fix = Fix(
             "safe" if certain else "unsafe",
             f"Rename `{change.old}` to `{change.new}`"
-            + ("" if certain else f" (check that this value comes from or goes to the Astro API{_because(use)})"),
+            + ("" if certain else " (check that this value comes from or goes to the Astro API)"),
             (Edit(use.start, use.end, change.new, use.key),),
         )
         message = f"`{change.old}` is `{change.new}` in v1 {where} of {label}. {change.summary}"
+        if by_name:
+            fix = None
+            message += (f" The model field `{change.old}` reads it by its name: give it "
+                        f"`Field(alias=\"{change.new}\")` (or rename it and its reads).")
+        elif use.why and not use.certain:
+            fix = None
+            message += f" Not renamed: {use.why}."
     else:
         fix = None
         message = f"`{change.old}` in {where} of {label}: {change.summary}"
     extra = {} if match.api == ruletable.facts().v1 else {"base": match.lit.origin and (match.lit.origin[0], match.lit.origin[1] + match.start)}
     yield Finding(change.code, message, use.start, use.end, fix=fix, endpoint=match.endpoint(use.method), extra=extra)
-
-
-def _because(use: FieldUse) -> str:
-    return f": {use.why}" if use.why else ""
 
 
 def _posted_back(use: FieldUse, match: BaseMatch, source: Optional[BaseMatch], source_method: Optional[str]):

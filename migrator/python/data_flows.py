@@ -265,7 +265,7 @@ class DataFlows(UseCollector):
             return self.flow(node.left, depth) or self.flow(node.right, depth)
         if isinstance(node, cst.IfExp):
             found = self.flow(node.body, depth) or self.flow(node.orelse, depth)
-            return found and replace(found, certain=False)
+            return found and replace(found, certain=False, why=found.why or "a conditional may give it other data")
         if isinstance(node, cst.Call):
             return self._call_flow(node, depth)
         return None
