@@ -2,10 +2,13 @@
 and v1 calls that do not pin the API version (AM401, advice).
 
 Two steps, like the URL analysis: `fields_collect.FlowCollector` (the Python pass) records plain
-data (`ApiCall` / `FieldUse`) per module; `judge` runs once every module is known, resolves
-imported names, identifies the endpoint of each URL (v1beta1 or already v1) and asks the rule
-table which fields changed for that operation. The code knows no field names: `rules/fields.toml`
-and the `fields.*` entries of `rules/endpoints.toml` do.
+data per module (`ApiCall`, `FieldUse`, and for values that cross modules `FlowExport`,
+`BodyExport`, `SentBody`, `ModelFeed`/`ModelField`); `judge` runs once every module is known,
+follows values across modules (`field_flows.FlowResolver`), resolves imported names, identifies
+the endpoint of each URL (v1beta1 or already v1) and asks the rule table which fields changed
+for that operation. A finding goes to the file where the key is written (a model or a body built
+in another module gets it there). The code knows no field names: `rules/fields.toml` and the
+`fields.*` entries of `rules/endpoints.toml` do.
 """
 from __future__ import annotations
 
