@@ -11,12 +11,14 @@ from migrator.project import codec
 from migrator.project.source import DecodeError, SourceText
 from migrator.python.facts import (
     ApiCall,
+    ArgFlow,
     BodyExport,
     FieldUse,
     FlowExport,
     FlowRef,
     ModelFeed,
     ModelField,
+    ParamRef,
     PythonFacts,
     SentBody,
     Use,
@@ -32,7 +34,7 @@ class Outcome:
 
 # The one list of what the result cache may hold (project/codec.py refuses every other type).
 codec.RESULTS.allow(Outcome, PythonFacts, Use, ApiCall, FieldUse, Lit, Hole, Ref, Finding, Fix, Edit, Endpoint,
-                    FlowRef, FlowExport, BodyExport, SentBody, ModelField, ModelFeed)
+                    FlowRef, FlowExport, BodyExport, SentBody, ModelField, ModelFeed, ParamRef, ArgFlow)
 
 
 @functools.lru_cache(maxsize=8)

@@ -3,7 +3,8 @@
 tests/fixtures/fields_cross is a small project: `astro/client.py` makes the requests,
 `astro/models.py` declares pydantic models and a TypedDict, `astro/bodies.py` builds bodies
 and filters, and two DAGs read and send them. Each shape has a look-alike that must stay
-silent: GitHub events (their `type`), a Kubernetes manifest's `workloadIdentity`, a Slack body.
+silent: GitHub events (their `type`), a Kubernetes manifest's `workloadIdentity`, a Slack body,
+a task fed with GitHub events.
 """
 from __future__ import annotations
 
@@ -19,14 +20,17 @@ from migrator.options import Options
 FIELD_CODES = ("AM301", "AM302", "AM303", "AM304", "AM305", "AM306")
 EXPECTED = {
     # a function returns resp.json()["tokens"]; the DAG filters t["type"] == "DEPLOYMENT"
-    ("dags/tokens_dag.py", 12, "AM301", "type", "safe"),
+    ("dags/tokens_dag.py", 14, "AM301", "type", "safe"),
     # AstroClient(org).get_deployment(dep)["workloadIdentity"]: a method of another module's class
-    ("dags/tokens_dag.py", 25, "AM302", "workloadIdentity", "safe"),
+    ("dags/tokens_dag.py", 27, "AM302", "workloadIdentity", "safe"),
     # self.get_deployment(dep) in a subclass of that class
-    ("dags/tokens_dag.py", 52, "AM303", "drWorkloadIdentity", "safe"),
+    ("dags/tokens_dag.py", 54, "AM303", "drWorkloadIdentity", "safe"),
+    # an Airflow task's parameter, fed by list_tokens(): reported, not renamed (other callers may
+    # pass other data); the task fed with GitHub events is not flagged
+    ("dags/tokens_dag.py", 59, "AM301", "type", None),
     # pd.DataFrame(list_tokens(org)): df.query("type == …") and df["type"]; the quoted 'type' is a value
-    ("dags/tokens_dag.py", 30, "AM301", "type", "safe"),
-    ("dags/tokens_dag.py", 31, "AM301", "type", "safe"),
+    ("dags/tokens_dag.py", 32, "AM301", "type", "safe"),
+    ("dags/tokens_dag.py", 33, "AM301", "type", "safe"),
     # self.deployment = ….json() in one method, read in another, but also set by a DAG: not renamed
     ("astro/client.py", 29, "AM302", "workloadIdentity", None),
     # self.current, set in one place only

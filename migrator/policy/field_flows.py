@@ -4,15 +4,27 @@ A module that reads the result of a function of another module (`from client imp
 list_tokens`; `AstroClient().get_deployment(id)`) recorded a `FlowRef`; the defining module
 recorded a `FlowExport` for that function. `FlowResolver.origin` follows such references (also
 through several modules) to the request's URL template, resolved where it was written, and says
-whether the value is certainly that request's data. It also finds the model classes a request's
-data fills (`ModelFeed` -> `ModelField`), and judges values held on attributes.
+whether the value is certainly that request's data. A parameter (`ParamRef`) comes from what
+the function's callers pass (`ArgFlow`, in any module; an Airflow task fed by another task's
+result), never certainly. It also finds the model classes a request's data fills (`ModelFeed` ->
+`ModelField`), and judges values held on attributes.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from typing import Optional
 
-from migrator.python.facts import BodyExport, FieldUse, FlowExport, FlowRef, ModelFeed, ModelField, SentBody
+from migrator.python.facts import (
+    ArgFlow,
+    BodyExport,
+    FieldUse,
+    FlowExport,
+    FlowRef,
+    ModelFeed,
+    ModelField,
+    ParamRef,
+    SentBody,
+)
 
 MAX_HOPS = 8  # modules a value is followed through
 
@@ -35,20 +47,44 @@ class FlowResolver:
         self.exports: dict = {}  # (key, name) -> FlowExport
         self.models: dict = {}  # (key, class name) -> [ModelField]
         self.bodies: dict = {}  # (key, name) -> BodyExport
+        self.arguments: dict = {}  # (key, function) -> [(ArgFlow, calling key)]
         for key, facts in facts_by_key.items():
             for item in facts.fields:
                 if isinstance(item, FlowExport):
                     self.exports.setdefault((key, item.name), item)
                 elif isinstance(item, BodyExport):
                     self.bodies.setdefault((key, item.name), item)
+                elif isinstance(item, ArgFlow):
+                    self._argument(item, key)
                 elif isinstance(item, ModelField):
                     self.models.setdefault((key, item.model), []).append(item)
 
+    def _argument(self, item: ArgFlow, key: str) -> None:
+        if not item.module:
+            self.arguments.setdefault((key, item.function), []).append((item, key))
+            return
+        for defining, name, _ in self._defining(FlowRef(item.module, item.function), key):
+            self.arguments.setdefault((defining, name), []).append((item, key))
+
     def origin(self, template: tuple, method: Optional[str], key: str, hops: int = 0) -> Optional[Origin]:
         """Where a value of module `key` comes from; None when it is no request analysis can see."""
+        if template and isinstance(template[0], (FlowRef, ParamRef)) and hops >= MAX_HOPS:
+            return None
         if template and isinstance(template[0], FlowRef):
-            return self._remote(template[0], key, hops) if hops < MAX_HOPS else None
+            return self._remote(template[0], key, hops)
+        if template and isinstance(template[0], ParamRef):
+            return self._passed(template[0], key, hops)
         return Origin(self.index.resolve(template, key), method)
+
+    def _passed(self, ref: ParamRef, key: str, hops: int) -> Optional[Origin]:
+        """What a caller passes to the parameter: the first argument analysis can follow."""
+        for item, caller in self.arguments.get((key, ref.function), ()):
+            if item.index == ref.index or item.keyword == ref.name:
+                found = self.origin(item.template, item.method, caller, hops + 1)
+                if found is not None:
+                    why = f"`{ref.name}` is a parameter of `{ref.function}`, whose callers may pass other data"
+                    return replace(found, certain=False, why=found.why or why)
+        return None
 
     def _remote(self, ref: FlowRef, key: str, hops: int) -> Optional[Origin]:
         for defining, name, why in self._defining(ref, key):

@@ -21,7 +21,7 @@ import libcst as cst
 from migrator.engine.templates import Ref, concat
 from migrator.python import field_shapes
 from migrator.python.evaluate import MAX_DEPTH, module_of
-from migrator.python.facts import FlowRef
+from migrator.python.facts import FlowRef, ParamRef
 from migrator.python.scopes import Binding, Scope, call_name, dotted
 from migrator.python.uses import UseCollector, worth_keeping
 
@@ -256,6 +256,8 @@ class DataFlows(UseCollector):
             if found is not None:
                 return found
             binding = self._lookup(node.value)
+            if binding is not None and binding.opaque and binding.scope is not None:
+                return self._parameter(node.value, binding.scope)
             return None if binding is None or binding.is_import else self.flow(binding.value, depth)
         if isinstance(node, cst.Subscript):
             return self._data(self.flow(node.value, depth))
@@ -269,6 +271,30 @@ class DataFlows(UseCollector):
         if isinstance(node, cst.Call):
             return self._call_flow(node, depth)
         return None
+
+    def function_name(self, scope: Optional[Scope]) -> Optional[str]:
+        """"name" or "Class.name" of a function scope, if other code can call it by that name."""
+        owner = scope.parent if scope is not None else None
+        if scope is None or not isinstance(scope.node, cst.FunctionDef) or owner is None:
+            return None
+        if owner is self.binder.module_scope:
+            return scope.node.name.value
+        if owner.is_class and owner.parent is self.binder.module_scope and isinstance(owner.node, cst.ClassDef):
+            return f"{owner.node.name.value}.{scope.node.name.value}"
+        return None
+
+    def _parameter(self, name: str, scope: Scope) -> Optional[Flow]:
+        """A parameter of a function others call: what its callers pass (`ArgFlow`s), never certain."""
+        function = self.function_name(scope)
+        if function is None or not isinstance(scope.node, cst.FunctionDef):
+            return None
+        names = [p.name.value for p in scope.node.params.params]
+        if "." in function and names and names[0] in ("self", "cls"):
+            names = names[1:]
+        if name not in names:
+            return None
+        why = f"`{name}` is a parameter of `{function}`, whose callers may pass other data"
+        return Flow(((ParamRef(function, name, names.index(name)),), None), "remote", certain=False, why=why)
 
     @staticmethod
     def _data(found: Optional[Flow]) -> Optional[Flow]:

@@ -84,6 +84,27 @@ class FlowRef:
     name: str  # "list_tokens", or "AstroClient.get_deployment" for a method
 
 
+@dataclass(frozen=True)
+class ParamRef:
+    """In a template: a parameter of a function of this module, which its callers fill (`ArgFlow`)."""
+
+    function: str  # "deployment_ids", or "Client.method"
+    name: str
+    index: int  # its position (`self`/`cls` not counted)
+
+
+@dataclass
+class ArgFlow:
+    """A request's data passed to a function of the project: `deployment_ids(get_tokens())`."""
+
+    module: str  # "" for a function of this module, else the module it is imported from
+    function: str
+    index: int  # the argument's position, -1 for a keyword argument
+    keyword: str
+    template: tuple  # URL of the request
+    method: Optional[str]
+
+
 @dataclass
 class FlowExport:
     """A module-level function or method whose return value comes from a request."""

@@ -20,7 +20,18 @@ from migrator.engine.templates import Lit
 from migrator.python import field_shapes
 from migrator.python.data_flows import MEMBER_METHODS, Argument, DataFlows, Flow, literal_key
 from migrator.python.evaluate import MAX_DEPTH, module_of
-from migrator.python.facts import ApiCall, BodyExport, FieldUse, FlowExport, FlowRef, ModelFeed, ModelField, SentBody
+from migrator.python.facts import (
+    ApiCall,
+    ArgFlow,
+    BodyExport,
+    FieldUse,
+    FlowExport,
+    FlowRef,
+    ModelFeed,
+    ModelField,
+    ParamRef,
+    SentBody,
+)
 from migrator.python.scopes import dotted
 
 BODY_KEYWORDS = ("json", "data", "content")
@@ -70,6 +81,8 @@ class FlowCollector(DataFlows):
              **more) -> None:
         """A key read or sent; `offset`: where the key starts inside `node`'s name span."""
         template, method = found.call
+        if template and isinstance(template[0], ParamRef) and key not in self.field_words:
+            return  # a parameter's keys: kept only where a change may apply (there are many)
         start, end = self._name_span(node)
         if offset is not None:
             start, end = start + offset, start + offset + len(key)
@@ -105,6 +118,7 @@ class FlowCollector(DataFlows):
                 return
         if isinstance(func, cst.Attribute) and func.attr.value == "query" and node.args:
             self._frame_query(func.value, node.args[0].value)
+        self._arguments(node)
         model, data = field_shapes.model_of_call(node)
         if model is not None:
             self._feed(field_shapes.annotation_names(model) if isinstance(model, cst.Subscript) else [model],
@@ -122,6 +136,22 @@ class FlowCollector(DataFlows):
                 self._sent(keywords[name], call, "query" if as_query and name == "data" else "request")
         if "params" in keywords:
             self._sent(keywords["params"], call, "query")
+
+    def _arguments(self, node: cst.Call) -> None:
+        """An ArgFlow for each argument that comes from a request, passed to a project function."""
+        callee = self._callee(node.func) if node.args else None
+        if isinstance(callee, cst.FunctionDef):
+            name = self.function_name(self.binder.scope_of.get(id(callee)))
+            target = ("", name) if name else None
+        else:
+            target = (callee.module, callee.name) if isinstance(callee, FlowRef) else None
+        if target is None:
+            return
+        for index, arg in enumerate(a for a in node.args if not a.star):
+            found = self._data(self.flow(arg.value))
+            if found is not None:
+                keyword = arg.keyword.value if arg.keyword is not None else ""
+                self.items.append(ArgFlow(*target, -1 if keyword else index, keyword, *found.call))
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
         super().visit_Attribute(node)
@@ -186,7 +216,7 @@ class FlowCollector(DataFlows):
     def visit_Return(self, node: cst.Return) -> None:
         """A function of the module level, or a method of a class there, is exported: as a
         FlowExport when what it returns comes from a request, as a BodyExport when a dict."""
-        name = self._exported_name()
+        name = self.function_name(self.stack[-1])
         if name is None or node.value is None or name in self.exported:
             return
         found = self.flow(node.value)
@@ -201,18 +231,6 @@ class FlowCollector(DataFlows):
         returns = self.stack[-1].node.returns
         if returns is not None:
             self._feed(field_shapes.annotation_names(returns.annotation), self._data(found))
-
-    def _exported_name(self) -> Optional[str]:
-        """"name" or "Class.name" of the function being visited, if other modules can call it."""
-        scope = self.stack[-1]
-        owner = scope.parent
-        if not isinstance(scope.node, cst.FunctionDef) or owner is None:
-            return None
-        if owner is self.binder.module_scope:
-            return scope.node.name.value
-        if owner.is_class and owner.parent is self.binder.module_scope:
-            return f"{owner.node.name.value}.{scope.node.name.value}"
-        return None
 
     def leave_Module(self, original_node: cst.Module) -> None:
         super().leave_Module(original_node)
