@@ -9,7 +9,20 @@ from migrator.engine.findings import Edit, Endpoint, Finding, Fix
 from migrator.engine.templates import Hole, Lit, Ref
 from migrator.project import codec
 from migrator.project.source import DecodeError, SourceText
-from migrator.python.facts import ApiCall, FieldUse, PythonFacts, Use
+from migrator.python.facts import (
+    ApiCall,
+    ArgFlow,
+    BodyExport,
+    FieldUse,
+    FlowExport,
+    FlowRef,
+    ModelFeed,
+    ModelField,
+    ParamRef,
+    PythonFacts,
+    SentBody,
+    Use,
+)
 
 
 @dataclass
@@ -20,7 +33,8 @@ class Outcome:
 
 
 # The one list of what the result cache may hold (project/codec.py refuses every other type).
-codec.RESULTS.allow(Outcome, PythonFacts, Use, ApiCall, FieldUse, Lit, Hole, Ref, Finding, Fix, Edit, Endpoint)
+codec.RESULTS.allow(Outcome, PythonFacts, Use, ApiCall, FieldUse, Lit, Hole, Ref, Finding, Fix, Edit, Endpoint,
+                    FlowRef, FlowExport, BodyExport, SentBody, ModelField, ModelFeed, ParamRef, ArgFlow)
 
 
 @functools.lru_cache(maxsize=8)

@@ -72,3 +72,86 @@ class FieldUse:
     certain: bool = True
     value: Optional[str] = None  # a literal value, for query parameters
     source: Optional[tuple] = None  # (template, method) of the response a whole body came from
+    why: str = ""  # why the value may not be (only) this request's: shown when not `certain`
+    attribute: str = ""  # "Class.attr" the value was held on, whose other writers make it uncertain
+
+
+@dataclass(frozen=True)
+class FlowRef:
+    """In a template: the request whose data a function of another module returns."""
+
+    module: str  # as the reading module imports it
+    name: str  # "list_tokens", or "AstroClient.get_deployment" for a method
+
+
+@dataclass(frozen=True)
+class ParamRef:
+    """In a template: a parameter of a function of this module, which its callers fill (`ArgFlow`)."""
+
+    function: str  # "deployment_ids", or "Client.method"
+    name: str
+    index: int  # its position (`self`/`cls` not counted)
+
+
+@dataclass
+class ArgFlow:
+    """A request's data passed to a function of the project: `deployment_ids(get_tokens())`."""
+
+    module: str  # "" for a function of this module, else the module it is imported from
+    function: str
+    index: int  # the argument's position, -1 for a keyword argument
+    keyword: str
+    template: tuple  # URL of the request
+    method: Optional[str]
+
+
+@dataclass
+class FlowExport:
+    """A module-level function or method whose return value comes from a request."""
+
+    name: str  # "list_tokens", "AstroClient.get_deployment"
+    template: tuple  # URL of the request (a FlowRef: what a function of another module returns)
+    method: Optional[str]
+    certain: bool = True
+
+
+@dataclass
+class BodyExport:
+    """A module-level dict, or a function returning one, that another module may send as a body."""
+
+    name: str
+    keys: tuple  # (key, start, end, literal value or None) of each key as written
+
+
+@dataclass
+class SentBody:
+    """A body that a dict or function of another module (`body`) builds, sent to a request."""
+
+    template: tuple  # URL of the request
+    method: Optional[str]
+    where: str  # "request" | "query"
+    body: FlowRef
+    start: int  # span of the body expression
+    end: int
+
+
+@dataclass
+class ModelField:
+    """A field of a pydantic model, dataclass or TypedDict, under the JSON name it reads."""
+
+    model: str  # the class name (module level)
+    key: str  # the JSON name: the alias, or the attribute name
+    start: int  # span of that name as written
+    end: int
+    kind: str  # "alias" (a string), "key" (a TypedDict key) or "attribute" (a Python name)
+
+
+@dataclass
+class ModelFeed:
+    """A request's data made into (or declared as) a model class: `Token(**t)`, `x: Token = …`."""
+
+    module: str  # "" for a class of this module, else the module it is imported from
+    model: str
+    template: tuple  # URL of the request
+    method: Optional[str]
+    certain: bool = True

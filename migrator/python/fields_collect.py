@@ -1,284 +1,54 @@
-"""Follow what a call to an Astro endpoint returns and sends, within one module.
+"""Record what goes to, and comes from, a call to an Astro endpoint: plain data, per module.
 
-A `FlowCollector` pass (a `uses.UseCollector` that also follows JSON data) records plain data:
-`ApiCall` for every request whose URL may be an Astro URL, and `FieldUse` for every JSON key
-or query parameter that visibly goes to, or comes from, such a call. Which keys changed is
-not decided here: `migrator.policy.fields.judge` asks the rule table once URLs are resolved.
-
-Flows it follows: `r = client.get(url)`, `r.json()`, `json.loads(r.text)`, `await`, `with`,
-subscripts and `.get()`, `for` loops and comprehensions (also over `enumerate`), and calls to a
-function or method of the same module that returns a request or its JSON (its parameters are
-bound to the call's arguments, so a helper that builds the URL from a path works too).
+A `FlowCollector` pass (`data_flows.DataFlows`, which says where a value comes from, plus the
+recording here) leaves: `ApiCall` for every request whose URL may be an Astro URL; `FieldUse`
+for every JSON key or query parameter that visibly goes to, or comes from, such a call (dict
+subscripts and `.get()`, `in`, request bodies and `params`, pandas columns and `df.query`
+strings); `ModelField` / `ModelFeed` for model classes (pydantic, dataclasses, TypedDict) and
+the data that fills them; `FlowExport` for the functions and methods whose return value comes
+from a request, for the modules that import them. Which keys changed is not decided here:
+`migrator.policy.fields.judge` asks the rule table once URLs are resolved, across modules.
 """
 from __future__ import annotations
 
-import contextlib
-from dataclasses import dataclass, replace
 from typing import Optional
 
 import libcst as cst
 
 from migrator.engine import ruletable
-from migrator.engine.templates import Lit, concat
-from migrator.python.evaluate import MAX_DEPTH
-from migrator.python.facts import ApiCall, FieldUse
-from migrator.python.scopes import Binding, Scope, call_name, dotted
-from migrator.python.uses import UseCollector, worth_keeping
+from migrator.engine.templates import Lit
+from migrator.python import field_shapes
+from migrator.python.data_flows import MEMBER_METHODS, Argument, DataFlows, Flow, literal_key
+from migrator.python.evaluate import MAX_DEPTH, module_of
+from migrator.python.facts import (
+    ApiCall,
+    ArgFlow,
+    BodyExport,
+    FieldUse,
+    FlowExport,
+    FlowRef,
+    ModelFeed,
+    ModelField,
+    ParamRef,
+    SentBody,
+)
+from migrator.python.scopes import dotted
 
 BODY_KEYWORDS = ("json", "data", "content")
-MEMBER_METHODS = {"get", "pop", "setdefault"}
-# Helper calls followed per module: each call site re-evaluates the helper with its arguments,
-# so calls of calls multiply; past this, a helper's result is a value analysis cannot see.
-FOLLOW_BUDGET = 2000
-COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.GeneratorExp, cst.DictComp)
 
 
-@dataclass(frozen=True)
-class Flow:
-    """A value that comes from a request: the response object, or (part of) its JSON."""
-
-    call: tuple  # (template, method)
-    stage: str  # "response" | "data"
-    certain: bool = True
-
-
-@dataclass(frozen=True)
-class _Arg:
-    """A helper's parameter: the caller's argument, evaluated in the caller's scopes."""
-
-    node: cst.CSTNode
-    stack: tuple
-
-
-def _key(node: cst.CSTNode) -> Optional[str]:
-    if isinstance(node, cst.SimpleString) and "f" not in node.prefix.lower():
-        return node.raw_value
-    return None
-
-
-def _returns(function: cst.FunctionDef) -> list:
-    """The values a function returns, nested functions left out, last first."""
-    found = []
-
-    class Returns(cst.CSTVisitor):
-        def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-            return node is function
-
-        def visit_Lambda(self, node: cst.Lambda) -> bool:
-            return False
-
-        def visit_Return(self, node: cst.Return) -> None:
-            if node.value is not None:
-                found.append(node.value)
-
-    function.visit(Returns())
-    return found[::-1]
-
-
-class FlowCollector(UseCollector):
+class FlowCollector(DataFlows):
     def __init__(self, key, source, binder, module_text: str, hosts: Optional[tuple] = None):
         """`hosts`: the Astro API hosts (the table's and `extra-hosts`); None: the table's."""
-        super().__init__(key, source, binder)
-        self.hosts = hosts
+        super().__init__(key, source, binder, hosts)
         self.pin_header = ruletable.facts().pin_header.lower()
         self.items: list = []
-        self.env: dict = {}  # (id(scope), name) -> Flow, for loop and comprehension targets
         self.stores: dict = {}  # (id(scope), name) -> [key node] of `name["key"] = ...`
         self.targets: set = set()  # id() of subscripts assigned to
         self.pin_in_module = self.pin_header in module_text.lower()
-        self.functions: dict = {}  # (id(parent scope), name) -> FunctionDef
-        self.returned: dict = {}
-        self.following: set = set()  # id() of the helpers being followed, innermost included
-        self.followed = 0  # helper calls followed so far in this module
-        for scope in binder.scope_of.values():
-            if isinstance(scope.node, cst.FunctionDef):
-                self.functions[(id(scope.parent), scope.node.name.value)] = scope.node
-
-    # -- helpers of the same module ---------------------------------------------------------
-
-    def _helper(self, func: cst.BaseExpression) -> Optional[cst.FunctionDef]:
-        """The function of this module a call runs, to follow into; None past the budget, or
-        for a function already being followed (recursion)."""
-        found = None
-        if isinstance(func, cst.Name):
-            found = self.functions.get((id(self.binder.module_scope), func.value))
-        elif isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value in ("self", "cls"):
-            owner = self._class_scope()
-            found = self.functions.get((id(owner), func.attr.value)) if owner else None
-        if found is None or id(found) in self.following or self.followed >= FOLLOW_BUDGET:
-            return None
-        self.followed += 1
-        return found
-
-    def _helper_returns(self, function: cst.FunctionDef) -> list:
-        if id(function) not in self.returned:
-            self.returned[id(function)] = _returns(function)
-        return self.returned[id(function)]
-
-    @contextlib.contextmanager
-    def _inside(self, function: cst.FunctionDef, call: cst.Call):
-        """Evaluate inside `function`, its parameters bound to the arguments of `call`."""
-        caller = tuple(self.stack)
-        frame = Scope(None, self.binder.scope_of[id(function)])
-        params = [p.name.value for p in function.params.params]
-        if params and params[0] in ("self", "cls") and isinstance(call.func, cst.Attribute):
-            params = params[1:]
-        positional = [a.value for a in call.args if a.keyword is None and not a.star]
-        for name, value in zip(params, positional):
-            frame.bind(name, Binding(0, _Arg(value, caller)))
-        for arg in call.args:
-            if arg.keyword is not None:
-                frame.bind(arg.keyword.value, Binding(0, _Arg(arg.value, caller)))
-        self.stack.append(frame)
-        self.hints.append(self.binder.top_of.get(id(function)))
-        self.following.add(id(function))
-        try:
-            yield
-        finally:
-            self.following.discard(id(function))
-            self.stack.pop()
-            self.hints.pop()
-
-    @contextlib.contextmanager
-    def _caller(self, arg: _Arg):
-        saved = self.stack
-        self.stack = list(arg.stack)
-        try:
-            yield
-        finally:
-            self.stack = saved
-
-    def evaluate(self, node, depth: int = 0) -> Optional[tuple]:
-        if isinstance(node, _Arg):
-            with self._caller(node):
-                return super().evaluate(node.node, depth)
-        return super().evaluate(node, depth)
-
-    def _call(self, node: cst.Call, depth: int) -> Optional[tuple]:
-        found = super()._call(node, depth)
-        helper = self._helper(node.func) if found is None and self.inline_helpers else None
-        if helper is None:
-            return found
-        with self._inside(helper, node):
-            for value in self._helper_returns(helper):
-                found = self.evaluate(value, depth)
-                if found is not None:
-                    return found
-        return None
-
-    # -- where values come from -------------------------------------------------------------
-
-    def _request(self, node: cst.Call) -> Optional[tuple]:
-        """(URL template, method) of a request call to what may be an Astro URL."""
-        func = node.func
-        name = call_name(func)
-        method, url = self._request_parts(node, name)
-        template = self.evaluate(url) if url is not None else None
-        if template is None:
-            return None
-        client_base = self._client_base(func) if isinstance(func, cst.Attribute) else None
-        if client_base is not None:
-            template = concat(client_base, template)
-        return (template, method) if worth_keeping(template, self.hosts) else None
-
-    def _env(self, name: str) -> Optional[Flow]:
-        scope = self.stack[-1]
-        while scope is not None:
-            if (id(scope), name) in self.env:
-                return self.env[(id(scope), name)]
-            scope = scope.parent
-        return None
-
-    def flow(self, node, depth: int = 0) -> Optional[Flow]:
-        """Where the value of an expression comes from, if from a request."""
-        if depth > MAX_DEPTH:
-            return None
-        depth += 1
-        if isinstance(node, _Arg):
-            with self._caller(node):
-                return self.flow(node.node, depth)
-        if isinstance(node, cst.Await):
-            return self.flow(node.expression, depth)
-        if isinstance(node, cst.Name):
-            found = self._env(node.value)
-            if found is not None:
-                return found
-            binding = self._lookup(node.value)
-            return None if binding is None or binding.is_import else self.flow(binding.value, depth)
-        if isinstance(node, cst.Subscript):
-            return self._data(self.flow(node.value, depth))
-        if isinstance(node, cst.BooleanOperation):
-            return self.flow(node.left, depth) or self.flow(node.right, depth)
-        if isinstance(node, cst.IfExp):
-            found = self.flow(node.body, depth) or self.flow(node.orelse, depth)
-            return found and replace(found, certain=False)
-        if isinstance(node, cst.Call):
-            return self._call_flow(node, depth)
-        return None
-
-    @staticmethod
-    def _data(found: Optional[Flow]) -> Optional[Flow]:
-        return found if found is not None and found.stage == "data" else None
-
-    def _call_flow(self, node: cst.Call, depth: int) -> Optional[Flow]:
-        func = node.func
-        if isinstance(func, cst.Attribute):
-            attr = func.attr.value
-            if attr == "json" and not node.args:
-                owner = self.flow(func.value, depth)
-                return replace(owner, stage="data") if owner and owner.stage == "response" else None
-            if attr in MEMBER_METHODS:
-                owner = self._data(self.flow(func.value, depth))
-                if owner is not None:
-                    return owner
-            if dotted(func) == "json.loads" and node.args:
-                text = node.args[0].value
-                if isinstance(text, cst.Attribute) and text.attr.value in ("text", "content"):
-                    owner = self.flow(text.value, depth)
-                    return replace(owner, stage="data") if owner and owner.stage == "response" else None
-        request = self._request(node)
-        if request is not None:
-            return Flow(request, "response")
-        helper = self._helper(func)
-        if helper is None:
-            return None
-        with self._inside(helper, node):
-            for value in self._helper_returns(helper):
-                found = self.flow(value, depth)
-                if found is not None:
-                    return found
-        return None
-
-    # -- binding loop targets -----------------------------------------------------------------
-
-    def _bind_loop(self, target: cst.BaseExpression, iterable: cst.BaseExpression) -> None:
-        if (
-            isinstance(iterable, cst.Call)
-            and dotted(iterable.func) == "enumerate"
-            and iterable.args
-            and isinstance(target, cst.Tuple)
-            and len(target.elements) == 2
-        ):
-            iterable, target = iterable.args[0].value, target.elements[1].value
-        if not isinstance(target, cst.Name):
-            return
-        found = self._data(self.flow(iterable))
-        slot = (id(self.stack[-1]), target.value)
-        if found is None:
-            self.env.pop(slot, None)
-        else:
-            self.env[slot] = found
-
-    def visit_For(self, node: cst.For) -> None:
-        self._bind_loop(node.target, node.iter)
-
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        if isinstance(node, COMPREHENSIONS):
-            loop = node.for_in
-            while loop is not None:
-                self._bind_loop(loop.target, loop.iter)
-                loop = loop.inner_for_in
-        return super().on_visit(node)
+        self.exported: set = set()  # names of the functions exported so far
+        # Keys the rule table changes: only these are exported (measuring where a key is costs).
+        self.field_words = frozenset(change.old for change in ruletable.load().field_changes.values())
 
     def visit_Assign(self, node: cst.Assign) -> None:
         for target in node.targets:
@@ -297,7 +67,7 @@ class FlowCollector(UseCollector):
     def _subscript_key(node: cst.Subscript) -> Optional[cst.SimpleString]:
         if len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
             value = node.slice[0].slice.value
-            return value if _key(value) is not None else None
+            return value if literal_key(value) is not None else None
         return None
 
     def _name_span(self, node: cst.CSTNode) -> tuple:
@@ -307,11 +77,18 @@ class FlowCollector(UseCollector):
             return start + inner, end - len(node.quote)
         return start, end
 
-    def _use(self, found: Flow, where: str, key: str, node: cst.CSTNode, **more) -> None:
+    def _use(self, found: Flow, where: str, key: str, node: cst.CSTNode, offset: Optional[int] = None,
+             **more) -> None:
+        """A key read or sent; `offset`: where the key starts inside `node`'s name span."""
         template, method = found.call
+        if template and isinstance(template[0], ParamRef) and key not in self.field_words:
+            return  # a parameter's keys: kept only where a change may apply (there are many)
         start, end = self._name_span(node)
+        if offset is not None:
+            start, end = start + offset, start + offset + len(key)
         more.setdefault("certain", found.certain)
-        self.items.append(FieldUse(template, method, where, key, start, end, **more))
+        self.items.append(FieldUse(template, method, where, key, start, end, why=found.why,
+                                   attribute=found.attribute, **more))
 
     def visit_Subscript(self, node: cst.Subscript) -> None:
         key = self._subscript_key(node)
@@ -319,49 +96,167 @@ class FlowCollector(UseCollector):
             return
         found = self._data(self.flow(node.value))
         if found is not None:
-            self._use(found, "response", _key(key), key)
+            self._use(found, "response", literal_key(key), key)
 
     def visit_Comparison(self, node: cst.Comparison) -> None:
         super().visit_Comparison(node)
         for comparison in node.comparisons:
-            if isinstance(comparison.operator, (cst.In, cst.NotIn)) and _key(node.left) is not None:
+            if isinstance(comparison.operator, (cst.In, cst.NotIn)) and literal_key(node.left) is not None:
                 found = self._data(self.flow(comparison.comparator))
                 if found is not None:
-                    self._use(found, "response", _key(node.left), node.left)
+                    self._use(found, "response", literal_key(node.left), node.left)
 
     def visit_Call(self, node: cst.Call) -> None:
         super().visit_Call(node)
         func = node.func
-        if isinstance(func, cst.Attribute) and func.attr.value in MEMBER_METHODS and node.args:
-            key = node.args[0].value
-            found = self._data(self.flow(func.value)) if _key(key) is not None else None
-            if found is not None:
-                self._use(found, "response", _key(key), key)
-                return
         request = self._request(node)
+        if request is None and isinstance(func, cst.Attribute) and func.attr.value in MEMBER_METHODS and node.args:
+            key = node.args[0].value
+            found = self._data(self.flow(func.value)) if literal_key(key) is not None else None
+            if found is not None:
+                self._use(found, "response", literal_key(key), key)
+                return
+        if isinstance(func, cst.Attribute) and func.attr.value == "query" and node.args:
+            self._frame_query(func.value, node.args[0].value)
+        self._arguments(node)
+        model, data = field_shapes.model_of_call(node)
+        if model is not None:
+            self._feed(field_shapes.annotation_names(model) if isinstance(model, cst.Subscript) else [model],
+                       self._data(self.flow(data)))
         if request is None:
             return
         keywords = {a.keyword.value: a.value for a in node.args if a.keyword is not None}
         start, end = self._span(node)
         self.items.append(ApiCall(request[0], request[1], start, end, self._pinned(keywords.get("headers"))))
         call = Flow(request, "data")
+        # An operator's `data` goes into the query string of a GET: HttpOperator(method="GET", data={…}).
+        as_query = "endpoint" in keywords and request[1] in ("GET", "HEAD", "DELETE")
         for name in BODY_KEYWORDS:
             if name in keywords:
-                self._sent(keywords[name], call, "request")
+                self._sent(keywords[name], call, "query" if as_query and name == "data" else "request")
         if "params" in keywords:
             self._sent(keywords["params"], call, "query")
+
+    def _arguments(self, node: cst.Call) -> None:
+        """An ArgFlow for each argument that comes from a request, passed to a project function."""
+        callee = self._callee(node.func) if node.args else None
+        if isinstance(callee, cst.FunctionDef):
+            name = self.function_name(self.binder.scope_of.get(id(callee)))
+            target = ("", name) if name else None
+        else:
+            target = (callee.module, callee.name) if isinstance(callee, FlowRef) else None
+        if target is None:
+            return
+        for index, arg in enumerate(a for a in node.args if not a.star):
+            found = self._data(self.flow(arg.value))
+            if found is not None:
+                keyword = arg.keyword.value if arg.keyword is not None else ""
+                self.items.append(ArgFlow(*target, -1 if keyword else index, keyword, *found.call))
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        super().visit_Attribute(node)
+        parent = self.parents[-1] if self.parents else None
+        if node.attr.value not in self.field_words or not isinstance(node.value, cst.Name):
+            return  # only a changed key matters; following every attribute's owner costs
+        if isinstance(parent, cst.Call) and parent.func is node:
+            return
+        found = self._data(self.flow(node.value))
+        if found is not None and found.frame:  # `df.type`: a column
+            self._use(found, "response", node.attr.value, node.attr)
+
+    def _frame_query(self, frame: cst.BaseExpression, text: cst.BaseExpression) -> None:
+        """`df.query("type == 'DEPLOYMENT'")` on a frame built from a response: its column names."""
+        found = self._data(self.flow(frame)) if isinstance(text, cst.SimpleString) else None
+        if found is None or not found.frame:
+            return
+        for name, offset in field_shapes.query_columns(text):
+            self._use(found, "response", name, text, offset=offset)
+
+    # -- models ------------------------------------------------------------------------------
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        if self.stack[-1] is not self.binder.module_scope:
+            return
+        for name, kind in field_shapes.fields_of(node):
+            key = literal_key(name) if isinstance(name, cst.SimpleString) else name.value
+            if key not in self.field_words:
+                continue
+            start, end = self._name_span(name)
+            self.items.append(ModelField(node.name.value, key, start, end, kind))
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if node.value is not None:
+            self._feed(field_shapes.annotation_names(node.annotation.annotation), self._data(self.flow(node.value)))
+
+    def _feed(self, models: list, found: Optional[Flow]) -> None:
+        """Record that the data of `found` goes into each of `models` (class names or nodes)."""
+        if found is None:
+            return
+        for model in models:
+            where = self._class_named(model)
+            if where is not None:
+                template, method = found.call
+                self.items.append(ModelFeed(where[0], where[1], template, method, found.certain))
+
+    def _class_named(self, model) -> Optional[tuple]:
+        """(module, class name) of a class: ("", name) for one of this module, else where from."""
+        if isinstance(model, cst.Attribute) and isinstance(model.value, cst.Name):
+            binding = self._lookup(model.value.value)
+            return (module_of(binding.value), model.attr.value) if binding is not None and binding.is_import else None
+        name = model.value if isinstance(model, cst.Name) else model
+        binding = self._lookup(name) if isinstance(name, str) else None
+        if binding is None:
+            return None
+        if binding.is_import:
+            return (binding.value.module, binding.value.name) if binding.value.name else None
+        return ("", name) if isinstance(binding.value, cst.ClassDef) else None
+
+    # -- exports -----------------------------------------------------------------------------
+
+    def visit_Return(self, node: cst.Return) -> None:
+        """A function of the module level, or a method of a class there, is exported: as a
+        FlowExport when what it returns comes from a request, as a BodyExport when a dict."""
+        name = self.function_name(self.stack[-1])
+        if name is None or node.value is None or name in self.exported:
+            return
+        found = self.flow(node.value)
+        if found is None:
+            keys = self._dict_keys(node.value)
+            if keys:
+                self.exported.add(name)
+                self._export_body(name, keys)
+            return
+        self.exported.add(name)
+        self.items.append(FlowExport(name, found.call[0], found.call[1], found.certain))
+        returns = self.stack[-1].node.returns
+        if returns is not None:
+            self._feed(field_shapes.annotation_names(returns.annotation), self._data(found))
+
+    def leave_Module(self, original_node: cst.Module) -> None:
+        super().leave_Module(original_node)
+        for name, bindings in self.binder.module_scope.names.items():
+            value = bindings[-1].value
+            if len(bindings) == 1 and isinstance(value, (cst.Dict, cst.Call)):
+                keys = self._dict_keys(value)
+                if keys:
+                    self._export_body(name, keys)
+
+    def _export_body(self, name: str, keys: list) -> None:
+        found = tuple((key, *self._name_span(node), text) for key, node, text in self._keys(keys) if key in self.field_words)
+        if found:
+            self.items.append(BodyExport(name, found))
 
     def _dict_keys(self, node: cst.CSTNode, depth: int = 0) -> Optional[list]:
         """(key node, value node) of a dict the code builds visibly, None where it cannot see one."""
         if depth > MAX_DEPTH:
             return None
         if isinstance(node, cst.Dict):
-            return [(el.key, el.value) for el in node.elements if isinstance(el, cst.DictElement) and _key(el.key)]
+            return [(el.key, el.value) for el in node.elements if isinstance(el, cst.DictElement) and literal_key(el.key)]
         if isinstance(node, cst.Call) and dotted(node.func) == "dict":
             return [(a.keyword, a.value) for a in node.args if a.keyword is not None]
         if isinstance(node, cst.Name):
             binding = self._lookup(node.value)
-            if binding is None or binding.is_import or isinstance(binding.value, _Arg):
+            if binding is None or binding.is_import or isinstance(binding.value, Argument):
                 return None
             keys = self._dict_keys(binding.value, depth + 1)
             stored = [(k, None) for k in self.stores.get((id(self.stack[-1]), node.value), [])]
@@ -377,15 +272,49 @@ class FlowCollector(UseCollector):
             template, method = call.call
             self.items.append(FieldUse(template, method, "request", "*", start, end, False, source=source.call))
             return
-        for key_node, value in self._dict_keys(node) or ():
-            key = key_node.value if isinstance(key_node, cst.Name) else _key(key_node)
+        keys = self._dict_keys(node)
+        if keys is None:
+            self._built_body(node, call, where)
+        for key, key_node, text in self._keys(keys or ()):
+            self._use(call, where, key, key_node, value=text)
+
+    def _keys(self, keys: list) -> list:
+        """(key, key node, literal value or None) of a dict's (key node, value node) pairs."""
+        out = []
+        for key_node, value in keys:
             literal = self.evaluate(value) if value is not None else None
             text = literal[0].text if literal and len(literal) == 1 and isinstance(literal[0], Lit) else None
-            self._use(call, where, key, key_node, value=text)
+            out.append((key_node.value if isinstance(key_node, cst.Name) else literal_key(key_node), key_node, text))
+        return out
+
+    def _built_body(self, node: cst.CSTNode, call: Flow, where: str) -> None:
+        """A body a function builds (`json=token_body("ci")`), or a dict another module defines:
+        the keys of this module's function, or a SentBody for another module's."""
+        if isinstance(node, cst.Name):
+            binding = self._lookup(node.value)
+            if binding is not None and binding.is_import and binding.value.name:
+                callee = FlowRef(binding.value.module, binding.value.name)
+            elif binding is not None and isinstance(binding.value, cst.Call):
+                return self._built_body(binding.value, call, where)
+            else:
+                return None
+        elif isinstance(node, cst.Call):
+            callee = self._callee(node.func)
+        else:
+            return None
+        if isinstance(callee, FlowRef):
+            start, end = self._span(node)
+            self.items.append(SentBody(call.call[0], call.call[1], where, callee, start, end))
+        elif isinstance(callee, cst.FunctionDef) and id(callee) not in self.following:
+            with self._inside(callee, node):
+                for value in self._helper_returns(callee):
+                    for key, key_node, text in self._keys(self._dict_keys(value) or ()):
+                        self._use(call, where, key, key_node, value=text)
+        return None
 
     def _pinned(self, headers: Optional[cst.CSTNode]) -> bool:
         keys = self._dict_keys(headers) if headers is not None else None
         if keys is None:
             return self.pin_in_module
-        names = {(k.value if isinstance(k, cst.Name) else _key(k) or "").lower() for k, _ in keys}
+        names = {(k.value if isinstance(k, cst.Name) else literal_key(k) or "").lower() for k, _ in keys}
         return self.pin_header in names

@@ -23,7 +23,7 @@ from migrator.policy.v1paths import PathRewrite, path_rewrite
 from migrator.project.filetypes import flavor_of
 from migrator.project.source import SourceText
 from migrator.text import joins, prefixes
-from migrator.text.fields import field_findings
+from migrator.text.fields import field_findings, names_astro_host, path_sites
 from migrator.text.languages import language
 from migrator.text.tokens import (
     Use,
@@ -119,7 +119,9 @@ def scan(text: str, flavor: str, table, host_re, key: str, locate) -> list:
         findings.extend(joins.adjust(finding, joined.get(origin)) for _, finding in verdict)
     sites = [(op, at) for match, method, at in calls for op in narrow(match.operations, method)]
     sites += [(op, at) for template, at in resolved for op in _v1_operations(template, table, host_re)]
-    findings += field_findings(text, sites, comments)
+    if verdicts or names_astro_host(text, host_re):
+        sites += path_sites(uses, table, {at for _, at in sites}, comments)
+    findings += field_findings(text, sites, comments, flavor, host_re)
     return dedupe(findings)
 
 
