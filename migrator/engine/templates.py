@@ -107,14 +107,31 @@ def _continues(left: Lit, right: Lit) -> bool:
     return left.origin[0] == right.origin[0] and left.origin[1] + len(left.text) == right.origin[1]
 
 
+def cut(template: tuple, index: int) -> tuple:
+    """(left, right): `template` split at offset `index` of its flat text (a hole is one character)."""
+    left, right, offset = [], [], 0
+    for part in template:
+        size = len(part.text) if isinstance(part, Lit) else 1
+        if offset + size <= index:
+            left.append(part)
+        elif offset >= index:
+            right.append(part)
+        else:  # only a literal is cut
+            left.append(sub_literal(part, 0, index - offset))
+            right.append(sub_literal(part, index - offset, size))
+        offset += size
+    return tuple(left), tuple(right)
+
+
 PERCENT_FIELD = re.compile(r"%%|%(?:\(\w+\))?[-#0 +]*(?:\d+|\*)?(?:\.\d+)?[sdirfxXeEgGcaou]")
 BRACE_FIELD = re.compile(r"\{\{|\}\}|\{([^{}]*)\}")
+DOLLAR_FIELD = re.compile(r"\$\$|\$(?:(\w+)|\{(\w+)\})")  # string.Template
 
 
 def fill_fields(template: tuple, pattern: re.Pattern, substitute) -> tuple:
     """Replace the format fields of a template's literals with what `substitute` gives.
 
-    `substitute(match)` returns the replacement template for one field. `%%`, `{{` and `}}`
+    `substitute(match)` returns the replacement template for one field. `%%`, `{{`, `}}` and `$$`
     become single characters (no longer verbatim source, so they lose their origin).
     """
     out = []
@@ -127,7 +144,7 @@ def fill_fields(template: tuple, pattern: re.Pattern, substitute) -> tuple:
             if match.start() > pos:
                 out.append(sub_literal(part, pos, match.start()))
             token = match.group(0)
-            if token in ("%%", "{{", "}}"):
+            if token in ("%%", "{{", "}}", "$$"):
                 out.append(Lit(token[0]))
             else:
                 out.extend(substitute(match))

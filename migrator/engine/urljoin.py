@@ -11,27 +11,11 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from migrator.engine.templates import HOLE_CHAR, Lit, compact, flatten, sub_literal
+from migrator.engine.templates import HOLE_CHAR, Lit, compact, cut, flatten
 
 FULL_URL = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:")
 # Scheme and host: written out, a host variable first (`{host}:8080`), or network-path `//host`.
 AUTHORITY = re.compile(rf"(?:[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#]*|{HOLE_CHAR}+[^/?#{HOLE_CHAR}]*|//[^/?#]+)")
-
-
-def cut(template: tuple, index: int) -> tuple:
-    """(left, right): `template` split at offset `index` of its flat text (a hole is one character)."""
-    left, right, offset = [], [], 0
-    for part in template:
-        size = len(part.text) if isinstance(part, Lit) else 1
-        if offset + size <= index:
-            left.append(part)
-        elif offset >= index:
-            right.append(part)
-        else:  # only a literal is cut
-            left.append(sub_literal(part, 0, index - offset))
-            right.append(sub_literal(part, index - offset, size))
-        offset += size
-    return tuple(left), tuple(right)
 
 
 def _split(template: tuple, separator: str) -> tuple:

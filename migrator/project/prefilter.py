@@ -1,11 +1,12 @@
 """The cheap first look: bytes that cannot lead to a finding are never decoded or parsed.
 
-A finding needs a v1beta1 base of the rule table (also JSON-escaped, `iam\\/v1beta1`), or, for
-the field analysis of code already on v1, an Astro API host together with one of the field
-names the rule table lists. Only `api.toml` is read here; the whole table waits for a match.
+A finding needs a v1beta1 base of the rule table (also JSON-escaped, `iam\\/v1beta1`) or its parts
+apart (the version beside an api word or a host), or, for the field analysis of code already on
+v1, an Astro API host together with one of the field names the rule table lists. Only `api.toml` is read here; the whole table waits for a match.
 """
 from __future__ import annotations
 
+import re
 from typing import Callable, Optional
 
 from migrator.engine import ruletable
@@ -18,11 +19,15 @@ class Prefilter:
         self.hosts = tuple(h.encode() for h in hosts)
         self.versions = tuple(v.encode() for v in facts.versions)
         self.base = facts.marker_bytes
+        apis = b"|".join(re.escape(base.api.encode()) for base in facts.bases)
+        self.api_word = re.compile(rb"(?<![\w.-])(?:" + apis + rb")(?![\w.-])")  # "platform", /iam/, not iam.cnrm
         self._field_words = field_words
         self._words: Optional[tuple] = None
 
     def may_match(self, data: bytes) -> bool:
-        if any(version in data for version in self.versions) and self.base.search(data):
+        if any(version in data for version in self.versions) and (
+            self.base.search(data) or any(host in data for host in self.hosts) or self.api_word.search(data)
+        ):  # a base, or its parts apart (`GROUP = "platform"`, `f"{ASTRO_API}/v1beta1/…"`)
             return True
         if not any(host in data for host in self.hosts):
             return False

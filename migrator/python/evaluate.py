@@ -2,9 +2,12 @@
 
 `Evaluator` is the base of the one-pass visitor (`uses.UseCollector`): while the visit walks the
 module it keeps the scopes in sight (classes, functions, lambdas, comprehensions) and evaluates
-literals, concatenations, f-strings, `%` and `.format`, `urljoin`, path joins, environment
-defaults, names and attributes (through their bindings, see `scopes`) and the base URL a client
-was built with. What it cannot see is a `Hole`; a name imported from another module is a `Ref`.
+literals, concatenations, f-strings, `%`, `.format` and `string.Template`, `urljoin` (as the
+standard library resolves it), `urlunsplit`, path and string joins, environment defaults, names
+and attributes (through their bindings, see `scopes`) and the base URL a client was built with.
+A base joined from parts of one expression becomes one literal (see `joins`). What it cannot see
+is a `Hole` (a shared one for an environment variable or an Airflow Variable or Connection); a
+name imported from another module is a `Ref`.
 """
 from __future__ import annotations
 
@@ -16,15 +19,19 @@ import libcst as cst
 from migrator.engine import ruletable
 from migrator.engine.templates import (
     BRACE_FIELD,
+    DOLLAR_FIELD,
     PERCENT_FIELD,
     Hole,
     Lit,
     Ref,
     concat,
     fill_fields,
+    flatten,
     reached_via,
 )
+from migrator.engine.urljoin import url_join
 from migrator.project.source import SourceText
+from migrator.python.joins import Item, merge_bases, operands, shared_read
 from migrator.python.positions import Positions
 from migrator.python.reads import is_base_keyword
 from migrator.python.scopes import (
@@ -148,12 +155,12 @@ class Evaluator(cst.CSTVisitor):
             text = node.value[skip : len(node.value) - len(node.quote)]
             return (Lit(text, self._origin(node, text, skip)),)
         if isinstance(node, cst.ConcatenatedString):
-            return self._join(node.left, node.right, depth)
+            return self._chain(node, depth)
         if isinstance(node, cst.FormattedString):
             return self._fstring(node, depth)
         if isinstance(node, cst.BinaryOperation):
             if isinstance(node.operator, cst.Add):
-                return self._join(node.left, node.right, depth)
+                return self._chain(node, depth)
             if isinstance(node.operator, cst.Modulo):
                 return self._percent(node, depth)
             if isinstance(node.operator, cst.Divide):  # pathlib (a file path) or yarl (a URL)
@@ -167,6 +174,10 @@ class Evaluator(cst.CSTVisitor):
             return None
         if isinstance(node, cst.Call):
             return self._call(node, depth)
+        if isinstance(node, (cst.Subscript, cst.Attribute)):
+            outside = shared_read(node)
+            if outside is not None:
+                return (outside,)
         if isinstance(node, cst.Name):
             binding = self._lookup(node.value)
             template = self._bound(binding, depth)
@@ -185,8 +196,11 @@ class Evaluator(cst.CSTVisitor):
             if owner is not None and owner.is_import:
                 return (Ref(module_of(owner.value), node.attr.value),)
             return None
-        if isinstance(node, cst.BooleanOperation):
-            return self.evaluate(node.left, depth) or self.evaluate(node.right, depth)
+        if isinstance(node, cst.BooleanOperation):  # `os.getenv("URL") or "https://…"`: the text in sight
+            left = self.evaluate(node.left, depth)
+            if left is None or all(isinstance(p, Hole) for p in left):
+                return self.evaluate(node.right, depth) or left
+            return left
         if isinstance(node, cst.IfExp):
             return self.evaluate(node.body, depth) or self.evaluate(node.orelse, depth)
         return None
@@ -243,20 +257,24 @@ class Evaluator(cst.CSTVisitor):
     def _or_hole(self, node: cst.CSTNode, depth: int) -> tuple:
         return self.evaluate(node, depth) or (Hole(),)
 
-    def _join(self, left, right, depth) -> Optional[tuple]:
-        left_t, right_t = self.evaluate(left, depth), self.evaluate(right, depth)
-        if left_t is None and right_t is None:
+    def _merged(self, items: list, quoted: bool = True) -> tuple:
+        return merge_bases(items, self._span, self.key, self.source.text, quoted)
+
+    def _chain(self, node: cst.CSTNode, depth: int) -> Optional[tuple]:
+        """`a + b + c` or `"a" "b"`: the operands joined."""
+        values = [(part, self.evaluate(part, depth)) for part in operands(node)]
+        if all(template is None for _, template in values):
             return None
-        return concat(left_t or (Hole(),), right_t or (Hole(),))
+        return self._merged([Item(template or (Hole(),), part) for part, template in values])
 
     def _fstring(self, node: cst.FormattedString, depth: int) -> tuple:
-        parts = []
+        items = []
         for part in node.parts:
             if isinstance(part, cst.FormattedStringText):
-                parts.append(Lit(part.value, self._origin(part, part.value)))
+                items.append(Item((Lit(part.value, self._origin(part, part.value)),), part))
             else:
-                parts.extend(self._or_hole(part.expression, depth))
-        return tuple(parts)
+                items.append(Item(self._or_hole(part.expression, depth), part))
+        return self._merged(items, quoted=False)
 
     def _percent(self, node: cst.BinaryOperation, depth: int) -> Optional[tuple]:
         template = self.evaluate(node.left, depth)
@@ -296,8 +314,15 @@ class Evaluator(cst.CSTVisitor):
             return self.evaluate(positional[1], depth)
         if name == "getenv" and "default" in keywords:
             return self.evaluate(keywords["default"], depth)
+        outside = shared_read(node)
+        if outside is not None:
+            return (outside,)
         if name == "urljoin" and len(positional) == 2:
-            return self._join(positional[0], positional[1], depth)
+            return self._urljoin(positional[0], positional[1], depth)
+        if name in ("urlunsplit", "urlunparse") and len(positional) == 1:
+            return self._unsplit(positional[0], name == "urlunparse", depth)
+        if name in ("substitute", "safe_substitute") and isinstance(func, cst.Attribute):
+            return self._substitute(func.value, positional, keywords, depth)
         if dotted(func) in PATH_JOINS and positional:
             return self._path_join(positional, depth)
         if name == "join" and isinstance(func, cst.Attribute) and positional:
@@ -334,29 +359,79 @@ class Evaluator(cst.CSTVisitor):
 
         return fill_fields(template, BRACE_FIELD, substitute)
 
-    def _path_join(self, items: list, depth: int) -> tuple:
-        """`os.path.join(a, b)` / `posixpath.join(a, b)`: the parts with one "/" between them."""
-        parts: list = []
-        for item in items:
-            template = self._or_hole(item, depth)
-            last = parts[-1] if parts else None
-            if parts and not (isinstance(last, Lit) and last.text.endswith("/")):
-                first = template[0]
-                if not (isinstance(first, Lit) and first.text.startswith("/")):
-                    parts.append(Lit("/"))
-            parts.extend(template)
-        return tuple(parts)
+    def _path_join(self, nodes: list, depth: int) -> tuple:
+        """`os.path.join(a, b)` / `posixpath.join(a, b)` as on POSIX: one "/" between the parts;
+        a part that starts with "/" drops those before it."""
+        items: list = []
+        for node in nodes:
+            template = self._or_hole(node, depth)
+            text = flatten(template)
+            if text.startswith("/"):
+                items = []
+            elif items and not flatten(items[-1].template).endswith("/"):
+                items.append(Item((Lit("/"),), None))
+            items.append(Item(template, node))
+        return self._merged(items)
 
     def _str_join(self, separator_node, items_node, depth) -> Optional[tuple]:
         separator = self.evaluate(separator_node, depth)
         if separator is None or not isinstance(items_node, (cst.List, cst.Tuple)):
             return None
-        parts: list = []
+        items: list = []
         for index, element in enumerate(items_node.elements):
             if index:
-                parts.extend(separator)
-            parts.extend(self._or_hole(element.value, depth))
-        return tuple(parts)
+                items.append(Item(separator, None))
+            items.append(Item(self._or_hole(element.value, depth), element.value))
+        return self._merged(items)
+
+    def _urljoin(self, base_node, url_node, depth) -> Optional[tuple]:
+        """`urljoin(base, url)` as `urllib.parse` resolves it; joined end to end where the url's
+        kind is out of sight."""
+        base, url = self.evaluate(base_node, depth), self.evaluate(url_node, depth)
+        if base is None and url is None:
+            return None
+        joined = url_join(base, url) if base is not None and url is not None else None
+        return joined if joined is not None else concat(base or (Hole(),), url or (Hole(),))
+
+    def _unsplit(self, parts_node, with_params: bool, depth) -> Optional[tuple]:
+        """`urlunsplit((scheme, host, path, query, fragment))` (`urlunparse` has params too)."""
+        if not isinstance(parts_node, (cst.Tuple, cst.List)) or len(parts_node.elements) != 5 + with_params:
+            return None
+        values = [self._or_hole(element.value, depth) for element in parts_node.elements]
+        if with_params:
+            path, params = values[2], values[3]
+            values = values[:2] + [concat(path, (Lit(";"),), params) if flatten(params) else path] + values[4:]
+        scheme, host, path, query, fragment = values
+        out = concat(scheme, (Lit("://"),), host)
+        if flatten(path) and not flatten(path).startswith("/"):
+            out = concat(out, (Lit("/"),))
+        out = concat(out, path)
+        for mark, value in (("?", query), ("#", fragment)):
+            if flatten(value):
+                out = concat(out, (Lit(mark),), value)
+        return out
+
+    def _substitute(self, template_node, positional, keywords, depth) -> Optional[tuple]:
+        """`string.Template(text).substitute(name=…)` or with a dict of values."""
+        if not (isinstance(template_node, cst.Call) and call_name(template_node.func) == "Template"
+                and template_node.args):
+            return None
+        template = self.evaluate(template_node.args[0].value, depth)
+        if template is None:
+            return None
+        named = dict(keywords)
+        if positional and isinstance(positional[0], cst.Dict):
+            named.update({
+                el.key.raw_value: el.value
+                for el in positional[0].elements
+                if isinstance(el, cst.DictElement) and isinstance(el.key, cst.SimpleString)
+            })
+
+        def substitute(match):
+            value = named.get(match.group(1) or match.group(2))
+            return self._or_hole(value, depth) if value is not None else (Hole(),)
+
+        return fill_fields(template, DOLLAR_FIELD, substitute)
 
     # -- client bases ----------------------------------------------------------------------
 
