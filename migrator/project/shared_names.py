@@ -70,8 +70,10 @@ def _connection(path: str, conn_id: str, value: str, offset: int) -> Iterator[De
             return
         for field in ("host", "schema"):
             text = fields.get(field) if isinstance(fields, dict) else None
-            at = value.find(json.dumps(text)) if isinstance(text, str) else -1
-            if at >= 0 and "\\" not in text:
+            if not isinstance(text, str) or "\\" in text:
+                continue
+            at = value.find(json.dumps(text))
+            if at >= 0:
                 yield Definition("connection", f"{conn_id}.{field}", text, path, offset + at + 1)
     else:
         yield Definition("connection", f"{conn_id}.uri", value, path, offset)
