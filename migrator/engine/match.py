@@ -208,11 +208,13 @@ def scan(template: tuple, pattern: re.Pattern):
         offset += len(part.text)
 
 
-def find_bases(template: tuple, table: RuleTable, host_re: re.Pattern, tail: str = "") -> list:
+def find_bases(template: tuple, table: RuleTable, host_re: re.Pattern, tail: str = "", joined: bool = False) -> list:
     """Every v1beta1 base in `template` that is not a look-alike.
 
     `tail` is the text that follows the template where the URL may go on (the rest of the line,
-    for a token cut at a character the tokenizer treats as a delimiter).
+    for a token cut at a character the tokenizer treats as a delimiter). `joined`: also the bases
+    joined from several literals (`BaseMatch.pieces`), for callers that fix them piece by piece
+    (see `policy.parts`); a caller that rewrites `lit[start:end]` alone must not ask for them.
     """
     found = []
     for part, marker, start, end, flat in scan(template, table.marker):
@@ -221,7 +223,7 @@ def find_bases(template: tuple, table: RuleTable, host_re: re.Pattern, tail: str
             kind, path, query, operations = judged
             found.append(BaseMatch(kind, marker.group(1), part, marker.start(), marker.end(), path, query, operations))
     flat = flatten(template)
-    if any(v in flat for v in ruletable.facts().versions):
+    if joined and any(v in flat for v in ruletable.facts().versions):
         for marker in table.marker.finditer(flat):
             pieces = _pieces(template, marker.start(), marker.end())
             judged = _judged(flat, marker.start(), marker.end(), marker.group(0), marker.group(1), table, host_re,

@@ -50,7 +50,7 @@ def link(facts_by_key: dict, table: RuleTable, host_re, locate, resolve_module, 
             break
     index.outside_reads(notebook_reads)
     for template, defining, key, start, end, why in index.unfollowed:
-        for match in find_bases(template, table, host_re):
+        for match in find_bases(template, table, host_re, joined=True):
             if match.lit.origin is not None and match.lit.origin[0] == defining:
                 origin = (defining, match.lit.origin[1] + match.start)
                 verdicts[origin].append(Verdict(match, key, start, end, None, False, escape=why))
@@ -77,7 +77,10 @@ def link(facts_by_key: dict, table: RuleTable, host_re, locate, resolve_module, 
         for name, bases in facts.class_bases.items():
             for base in bases:
                 subclasses[base].add(name)
-    project = Project(table, locate, facts_by_key, readers, writers, subclasses, piece_caveats(verdicts, reads, locate))
+    caveats = piece_caveats(verdicts, reads, locate)
+    for origin, why in shared.outside_readers(verdicts, config_files, table, locate).items():
+        caveats.setdefault(origin, []).append(why)
+    project = Project(table, locate, facts_by_key, readers, writers, subclasses, caveats)
     for (key, offset), group in verdicts.items():
         group = _prefer_methods(group)
         if key in config_files and all(v.match.blocked for v in group if not v.inert):
@@ -107,7 +110,7 @@ def _judge_use(key: str, use, template: tuple, table: RuleTable, host_re, reads:
     for match in fields.find_v1_bases(template, table, host_re):
         if match.blocked and not use.inert:
             v1_blocked[key].append(v1_blocked_finding(match, use.start, use.end, use.method))
-    for match in find_bases(template, table, host_re):
+    for match in find_bases(template, table, host_re, joined=True):
         found = parts.spot(match)
         if found is None and not match.pieces:
             continue

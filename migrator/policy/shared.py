@@ -15,6 +15,7 @@ from migrator.engine.findings import Finding
 from migrator.engine.templates import Lit, shared_name
 from migrator.policy import parts
 from migrator.policy.messages import describe
+from migrator.policy.reach import blocked_reach
 
 MAX_ALTERNATIVES = 8  # a use reading several names, each set in several files
 
@@ -46,6 +47,18 @@ def alternatives(template: tuple, defined: dict) -> list:
 def readers(definitions) -> set:
     """The names whose mention makes a Python module a possible reader of a definition."""
     return {d.name.split(".")[0] if d.kind == "connection" else d.name for d in definitions}
+
+
+def outside_readers(verdicts: dict, config_files: set, table, locate) -> dict:
+    """(file key, offset) -> why a value a configuration file sets is not safe to rewrite: other
+    processes, scripts and CI steps may read it too, and append a path to an endpoint v1 lacks."""
+    out = {}
+    for (key, offset), group in verdicts.items():
+        lost = blocked_reach(group[0].match.api, "", table) if key in config_files else ()
+        if lost:
+            out[(key, offset)] = (f"{locate(key, offset)}: processes outside the project may read this value too, "
+                                  f"and from there reach {', '.join(lost[:3])}, which v1 lacks")
+    return out
 
 
 BASE_CODES = ("AM101", "AM102", "AM103", "AM105", "AM202")

@@ -6,9 +6,9 @@ literals, concatenations, f-strings, `%`, `.format` and `string.Template`, `urlj
 standard library resolves it), `urlunsplit`, path and string joins, environment defaults, names
 and attributes (through their bindings, see `scopes`) and the base URL a client was built with.
 A base joined from parts of one expression becomes one literal (see `joins`); formatting and
-URL-building calls are in `formats`. What it cannot see
-is a `Hole` (a shared one for an environment variable or an Airflow Variable or Connection); a
-name imported from another module is a `Ref`.
+URL-building calls are in `formats`. What it cannot see is a `Hole` (a shared one for an
+environment variable or an Airflow Variable or Connection); a name imported from another module
+is a `Ref`.
 """
 from __future__ import annotations
 
