@@ -70,3 +70,14 @@ def test_values_read_by_blocked_calls_are_never_fixed_and_say_why(tmp_path):
     for name in CONFIG + ("dags/astro_sync.py",):
         assert (root / name).read_bytes() == (PROJECT / "after" / name).read_bytes(), name
     assert "ASTRO_ALERTS_BASE=https://api.astronomer.io/platform/v1beta1" in (root / ".env").read_text()
+
+
+def test_a_variable_default_is_the_value_the_call_is_judged_on(tmp_path):
+    module = tmp_path / "dag.py"
+    module.write_text(
+        "import requests\nfrom airflow.models import Variable\n\n\ndef workspaces(org):\n"
+        '    base = Variable.get("astro_url", default_var="https://api.astronomer.io/platform/v1beta1")\n'
+        '    return requests.get(f"{base}/organizations/{org}/workspaces")\n'
+    )
+    (finding,) = check_json(module)
+    assert finding["endpoint"]["path"] == "/organizations/{organizationId}/workspaces"

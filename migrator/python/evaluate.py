@@ -284,6 +284,8 @@ class Evaluator(Formatting, cst.CSTVisitor):
             return self.evaluate(positional[1], depth)
         if name == "getenv" and "default" in keywords:
             return self.evaluate(keywords["default"], depth)
+        if dotted(func) == "Variable.get" and "default_var" in keywords:  # Airflow's Variable
+            return self.evaluate(keywords["default_var"], depth)
         outside = shared_read(node)
         if outside is not None:
             return (outside,)
