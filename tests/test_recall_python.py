@@ -156,3 +156,19 @@ def test_url_join_keeps_a_kept_base_fixable():
     (match,) = find_bases(joined, table, host_pattern(table.hosts))
     assert match.lit.origin[1] + match.start == 10 + base.index("platform/v1beta1")
     assert match.path == "/organizations/o1/workspaces"
+
+
+def test_a_part_another_module_sets_makes_the_joined_fix_unsafe(tmp_path):
+    """The fix writes `v1` where the f-string read `{GROUP}/{VER}`: a module that sets `api.VER`
+    would no longer be followed, so the fix says so and waits for --unsafe-fixes."""
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "api.py").write_text(
+        'GROUP = "platform"\nVER = "v1beta1"\nHOST = "https://api.astronomer.io"\n\n\ndef url(org):\n'
+        '    return f"{HOST}/{GROUP}/{VER}/organizations/{org}/workspaces"\n'
+    )
+    (package / "other.py").write_text('from pkg import api\n\napi.VER = "v1beta1"\n')
+    (finding,) = check_json(".", cwd=tmp_path)
+    assert finding["fix"]["applicability"] == "unsafe"
+    assert "reads `VER`, which is also set as `api.VER = …` in pkg/other.py" in finding["fix"]["message"]

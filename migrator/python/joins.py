@@ -59,9 +59,11 @@ def merge_bases(items: list, span_of: Callable, key: str, text: str, quoted: boo
         (begin, head_node), (end, tail_node) = head, tail
         quote = '"' if quoted else ""
         content = (quote if head_node else "") + facts.v1 + (quote if tail_node else "")
-        merged = Lit(found.group(0), (key, begin), (), (text[begin:end], content))
-        before, _ = cut(joined, found.start())
-        _, after = cut(joined, found.end())
+        before, rest = cut(joined, found.start())
+        inside, after = cut(rest, found.end() - found.start())
+        # the names the parts were read through: another module may set them (`settings.GROUP = …`)
+        via = tuple(dict.fromkeys(ref for part in inside if isinstance(part, Lit) for ref in part.via))
+        merged = Lit(found.group(0), (key, begin), via, (text[begin:end], content))
         joined = concat(before, (merged,), after)
     return joined
 
