@@ -172,3 +172,15 @@ def test_a_part_another_module_sets_makes_the_joined_fix_unsafe(tmp_path):
     (finding,) = check_json(".", cwd=tmp_path)
     assert finding["fix"]["applicability"] == "unsafe"
     assert "reads `VER`, which is also set as `api.VER = …` in pkg/other.py" in finding["fix"]["message"]
+
+
+def test_a_part_chosen_at_run_time_is_left_to_a_person(tmp_path):
+    """`{os.getenv("V") or VER}` may be another version at run time: writing `v1` in its place
+    would drop that choice, so the base is reported without a fix."""
+    target = tmp_path / "module.py"
+    target.write_text(
+        'import os\n\nHOST = "https://api.astronomer.io"\nVER = "v1beta1"\n\n\ndef url(org):\n'
+        '    return f"{HOST}/platform/{os.getenv(\'V\') or VER}/organizations/{org}/workspaces"\n'
+    )
+    (finding,) = check_json(target)
+    assert finding["fix"] is None and "by hand" in finding["message"]

@@ -17,7 +17,7 @@ from migrator.engine import ruletable
 from migrator.engine.findings import Edit
 from migrator.engine.match import BaseMatch
 
-BY_HAND = ("the version is joined from values the fix cannot reach (a `%`/`.format` argument, a name of "
+BY_HAND = ("the version is joined from values the fix cannot reach (a `%`/`.format` argument, a choice, a name of "
            "another file or scope): rewrite the parts by hand so the URL reads `/{v1}/`")
 
 

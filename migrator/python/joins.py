@@ -89,11 +89,24 @@ def _boundary(item: Item, inner: int, span_of: Callable, text: str, start: bool)
         if text[node_start + skip : node_start + skip + len(value)] != value:  # escapes, line continuations
             return None
         return node_start + skip + inner, False
+    if not _plain(item.node):
+        return None
     if start and inner == 0:
         return node_start, True
     if not start and inner == len(value):
         return node_end, True
     return None
+
+
+def _plain(node: cst.CSTNode) -> bool:
+    """A name or an attribute (`{GROUP}` in an f-string, without conversion or format spec): its
+    value is the binding's, which analysis follows. A choice (`a if x else b`, `a or b`) or a call
+    may give another value at run time, which writing `v1` in its place would drop."""
+    if isinstance(node, cst.FormattedStringExpression):
+        if node.conversion is not None or node.format_spec is not None:
+            return False
+        node = node.expression
+    return isinstance(node, (cst.Name, cst.Attribute))
 
 
 def operands(node: cst.CSTNode) -> list:
