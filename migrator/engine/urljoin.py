@@ -65,6 +65,20 @@ def _resolve_dots(segments: list, separators: list) -> tuple:
     return tuple(out) or (Lit("/"),)
 
 
+def _relative(base_path: tuple, path: tuple) -> tuple:
+    """(segments, the separator after each as the source has it or None) of a relative `path`
+    joined to the base's directory, empty segments inside dropped, as urljoin does."""
+    base_segments, base_separators = _split(base_path, "/")
+    if flatten(base_segments[-1]) != "":  # the last segment is not a directory: it goes
+        base_segments = base_segments[:-1]
+    own, own_separators = _split(path, "/")
+    pairs = [(s, base_separators[i] if i < len(base_separators) else None) for i, s in enumerate(base_segments)]
+    pairs += [(s, own_separators[i] if i < len(own_separators) else None) for i, s in enumerate(own)]
+    if len(pairs) > 2:
+        pairs = pairs[:1] + [pair for pair in pairs[1:-1] if flatten(pair[0])] + pairs[-1:]
+    return [s for s, _ in pairs], [separator for _, separator in pairs]
+
+
 def url_join(base: tuple, url: tuple) -> Optional[tuple]:
     """What `urljoin(base, url)` evaluates to; None when the url's kind is out of sight (a hole
     first: it may be a full URL, a path or a name, so the base may or may not stay)."""
@@ -86,21 +100,10 @@ def url_join(base: tuple, url: tuple) -> Optional[tuple]:
     _, path, query, fragment = _parts(url, host=False)
     if not flatten(path):
         return concat_all(authority, base_path, query or base_query, fragment)
-    if flatten(path).startswith("/"):
+    if flatten(path).startswith("/"):  # an absolute path replaces the base's
         segments, separators = _split(path, "/")
     else:
-        base_segments, base_separators = _split(base_path, "/")
-        if flatten(base_segments[-1]) != "":
-            base_segments, base_separators = base_segments[:-1], base_separators[: len(base_segments) - 1]
-        own, own_separators = _split(path, "/")
-        segments = base_segments + own
-        separators = base_separators[: len(base_segments)] + [None] * (len(base_segments) - len(base_separators))
-        separators += own_separators
-        inner = [(s, separators[i] if i < len(separators) else None) for i, s in enumerate(segments)]
-        middle = [pair for pair in inner[1:-1] if flatten(pair[0])]
-        pairs = inner[:1] + middle + inner[-1:] if len(inner) > 1 else inner
-        segments = [s for s, _ in pairs]
-        separators = [sep for _, sep in pairs]
+        segments, separators = _relative(base_path, path)
     resolved = _resolve_dots(segments, separators)
     if flatten(authority) and not flatten(resolved).startswith("/"):
         resolved = (Lit("/"),) + resolved
