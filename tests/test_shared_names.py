@@ -81,3 +81,30 @@ def test_a_variable_default_is_the_value_the_call_is_judged_on(tmp_path):
     )
     (finding,) = check_json(module)
     assert finding["endpoint"]["path"] == "/organizations/{organizationId}/workspaces"
+
+
+def test_http_operators_reach_the_host_of_their_connection(tmp_path):
+    """`HttpOperator(http_conn_id=…, endpoint=…)` sends the endpoint to the connection's host:
+    the migratable call names its endpoint, and the connection an alerts call uses stays."""
+    (tmp_path / "dags").mkdir()
+    (tmp_path / "airflow_settings.yaml").write_text(
+        "airflow:\n  connections:\n"
+        "    - conn_id: astro_api\n      conn_type: http\n      conn_host: https://api.astronomer.io/platform/v1beta1\n"
+        "    - conn_id: astro_alerts\n      conn_type: http\n      conn_host: https://api.astronomer.io/platform/v1beta1\n"
+    )
+    (tmp_path / "dags" / "ops.py").write_text(
+        "from airflow.providers.http.operators.http import HttpOperator\n\n"
+        'workspaces = HttpOperator(task_id="ws", http_conn_id="astro_api", method="GET",\n'
+        '                          endpoint="organizations/{{ var.value.org }}/workspaces")\n'
+        'alerts = HttpOperator(task_id="alerts", http_conn_id="astro_alerts", method="GET",\n'
+        '                      endpoint="organizations/{{ var.value.org }}/alerts")\n'
+    )
+    findings = check_json(".", cwd=tmp_path)
+    dag = {f["location"]["row"]: f for f in findings if f["filename"].endswith("ops.py")}
+    assert dag[4]["endpoint"]["operation_id"] == "ListWorkspaces"
+    assert "defined at airflow_settings.yaml:5" in dag[4]["message"]
+    assert dag[6]["code"] == "AM201"
+    check_json("--fix", "--unsafe-fixes", ".", cwd=tmp_path)
+    settings = (tmp_path / "airflow_settings.yaml").read_text().splitlines()
+    assert settings[4].endswith("https://api.astronomer.io/v1")
+    assert settings[7].endswith("https://api.astronomer.io/platform/v1beta1")

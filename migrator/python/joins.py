@@ -118,6 +118,19 @@ def operands(node: cst.CSTNode) -> list:
     return [node]
 
 
+def connection_base(call: cst.Call, endpoint: tuple) -> tuple:
+    """`endpoint` as Airflow's HTTP operators send it: joined to the host of the connection the
+    call names (`HttpOperator(http_conn_id="astro_api", endpoint="organizations/…")`) with one
+    "/" between, as `HttpHook.url_from_endpoint` does; unchanged for a call without one."""
+    conn_id = next((_literal(arg.value) for arg in call.args
+                    if arg.keyword is not None and arg.keyword.value == "http_conn_id"), None)
+    if conn_id is None:
+        return endpoint
+    first = endpoint[0] if endpoint else None
+    slash = () if isinstance(first, Lit) and first.text.startswith("/") else (Lit("/"),)
+    return concat((shared("connection", f"{conn_id}.host"),), slash, endpoint)
+
+
 CONNECTION_PARTS = {"host": "host", "schema": "schema", "get_uri": "uri", "uri": "uri"}
 CONNECTION_CALLS = {"get_connection", "get_connection_from_secrets"}
 

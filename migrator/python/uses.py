@@ -16,6 +16,7 @@ from migrator.engine.templates import Lit, Ref, concat, holds_base, shared_name
 from migrator.project.source import NEWLINE, SourceText
 from migrator.python.evaluate import PATH_TYPES, TRIMS, Evaluator
 from migrator.python.facts import PythonFacts, Use
+from migrator.python.joins import connection_base
 from migrator.python.reads import INERT_METHODS, Sink, is_load, sink
 from migrator.python.scopes import Binder, Binding, call_name, dotted
 
@@ -223,6 +224,7 @@ class UseCollector(Evaluator):
             if client_base is not None and template is not None:
                 template = concat(client_base, template)
             if template is not None:
+                template = connection_base(node, template)
                 self._record(url, method, template, request=True)
                 self.handled.add(id(url))
 
