@@ -13,7 +13,8 @@ from migrator import analysis
 from migrator.engine import deadline
 from migrator.engine.findings import Finding
 from migrator.options import OFF_BY_DEFAULT, Options, RunStats, selected
-from migrator.project import reading
+from migrator.policy import shared
+from migrator.project import reading, shared_names
 from migrator.project.discover import Candidate, discover
 from migrator.project.filetypes import flavor_of
 from migrator.project.model import Project
@@ -56,6 +57,7 @@ class Pipeline:
         self.overlay = overlay
         self.results: dict = {}  # path -> FileResult
         self.context: set = set()  # paths of the project's modules read for their facts only
+        self.definitions: list = []  # values configuration files give shared names (project.shared_names)
         self._table = None
         self.use_cache = not options.no_cache
         self.stats = (options.stats if overlay is None else None) or RunStats()  # a fix pass counts nothing
@@ -119,6 +121,8 @@ class Pipeline:
         self.stats.lap("read")
         self._analyse_all(matching, python_facts)
         matching.clear()  # the bytes: from here on each file lives as its decoded text
+        self.definitions = shared_names.collect(
+            {path: r.source.text for path, r in self.results.items() if r.kind != "python" and r.source is not None})
         self._analyse_importers(unread_python, python_facts)
         unread_python.clear()
         self.stats.lap("analyse")
@@ -220,7 +224,7 @@ class Pipeline:
         pending = unread
         searched: set = set()
         while pending:
-            names = self._importer_names(facts) - searched
+            names = (self._importer_names(facts) | shared.readers(self.definitions)) - searched
             if not names:
                 return
             searched |= names
@@ -264,9 +268,9 @@ class Pipeline:
 
         host_re = analysis.host_re(self.options.hosts)
         reported = {path for path in facts if path not in self.context}
-        found = link(facts, self.table, host_re, locate, project.resolve, reported, notebook_reads)
+        found = link(facts, self.table, host_re, locate, project.resolve, reported, notebook_reads, self.definitions)
         for path, findings in found.items():
-            self.results[path].findings.extend(findings)
+            self.results[path].findings = shared.merge(self.results[path].findings, findings)
 
 
 def _mentions(names: set) -> re.Pattern:

@@ -5,6 +5,8 @@ Used by every analyser (Python and text), so precision rules live in one place:
   after the spec prefix on that host (spec URLs), or where the host is out of sight: at the start
   of the text or right after a variable (`{host}/iam/v1beta1`);
 - anything else in front of it (another host, `docs/`, `iam.cnrm.cloud.google.com`) is a look-alike.
+A base may be joined from several literals (`ASTRO_API = "…/platform"` then `f"{ASTRO_API}/v1beta1/…"`):
+the match then names each piece (`BaseMatch.pieces`), judged on the joined text.
 """
 from __future__ import annotations
 
@@ -42,6 +44,9 @@ class BaseMatch:
     path: str  # what follows the base up to ?/#, holes shown as {…}
     query: str
     operations: tuple  # rule-table candidates for `path`, () when unknown
+    # A base joined from several literals: (literal, start, end) of each piece, in order; the first
+    # is `lit`, `start`, `end`. () for a base inside one literal.
+    pieces: tuple = ()
 
     @property
     def blocked(self) -> bool:
@@ -203,22 +208,49 @@ def scan(template: tuple, pattern: re.Pattern):
         offset += len(part.text)
 
 
-def find_bases(template: tuple, table: RuleTable, host_re: re.Pattern, tail: str = "") -> list:
+def find_bases(template: tuple, table: RuleTable, host_re: re.Pattern, tail: str = "", joined: bool = False) -> list:
     """Every v1beta1 base in `template` that is not a look-alike.
 
     `tail` is the text that follows the template where the URL may go on (the rest of the line,
-    for a token cut at a character the tokenizer treats as a delimiter).
+    for a token cut at a character the tokenizer treats as a delimiter). `joined`: also the bases
+    joined from several literals (`BaseMatch.pieces`), for callers that fix them piece by piece
+    (see `policy.parts`); a caller that rewrites `lit[start:end]` alone must not ask for them.
     """
     found = []
     for part, marker, start, end, flat in scan(template, table.marker):
-        kind = classify(flat[:start], host_re)
-        if kind is None or marker.group(0) not in table.base_map or not AFTER_OK.match(flat, end):
-            continue
-        path, query, operations = read_path(flat[end:] + tail, marker.group(1), table)
-        found.append(
-            BaseMatch(
-                kind, marker.group(1), part, marker.start(), marker.end(), path.replace(HOLE_CHAR, "{…}"),
-                query, () if kind == "spec" else operations,
-            )
-        )
+        judged = _judged(flat, start, end, marker.group(0), marker.group(1), table, host_re, tail)
+        if judged is not None:
+            kind, path, query, operations = judged
+            found.append(BaseMatch(kind, marker.group(1), part, marker.start(), marker.end(), path, query, operations))
+    flat = flatten(template)
+    if joined and any(v in flat for v in ruletable.facts().versions):
+        for marker in table.marker.finditer(flat):
+            pieces = _pieces(template, marker.start(), marker.end())
+            judged = _judged(flat, marker.start(), marker.end(), marker.group(0), marker.group(1), table, host_re,
+                             tail)
+            if len(pieces) > 1 and judged is not None:
+                kind, path, query, operations = judged
+                lit, start, end = pieces[0]
+                found.append(BaseMatch(kind, marker.group(1), lit, start, end, path, query, operations, pieces))
     return found
+
+
+def _judged(flat: str, start: int, end: int, base: str, api: str, table: RuleTable, host_re, tail: str):
+    """(kind, path, query, operations) of the base at flat[start:end], None for a look-alike."""
+    kind = classify(flat[:start], host_re)
+    if kind is None or base not in table.base_map or not AFTER_OK.match(flat, end):
+        return None
+    path, query, operations = read_path(flat[end:] + tail, api, table)
+    return kind, path.replace(HOLE_CHAR, "{…}"), query, () if kind == "spec" else operations
+
+
+def _pieces(template: tuple, start: int, end: int) -> tuple:
+    """(literal, start, end) of each literal holding part of the template's flat text[start:end]."""
+    pieces, offset = [], 0
+    for part in template:
+        size = len(part.text) if isinstance(part, Lit) else 1
+        low, high = max(start, offset), min(end, offset + size)
+        if low < high and isinstance(part, Lit):
+            pieces.append((part, low - offset, high - offset))
+        offset += size
+    return tuple(pieces)

@@ -7,13 +7,14 @@ base was followed (`unfollowed_reads`): unknown is never safe.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Optional
 
 from migrator.engine import ruletable
 from migrator.engine.findings import Edit, Finding, Fix
 from migrator.engine.match import BaseMatch, narrow
 from migrator.engine.ruletable import RuleTable
+from migrator.policy import parts
 from migrator.policy.messages import base_finding, base_text, blocked_finding
 from migrator.policy.reach import blocked_reach
 from migrator.policy.v1paths import NONE as NO_REWRITE
@@ -51,6 +52,8 @@ class Project:
     attribute_readers: dict  # attribute name -> file keys that read it on an object analysis cannot tell
     attribute_writers: dict  # attribute name -> {(class or "" for an instance or constructor, what sets it)}
     subclasses: dict  # class name -> the classes that name it as a base
+    # (file key, offset) of a base -> why a rewrite there is unsafe whatever it reaches (see `parts`)
+    caveats: dict = field(default_factory=dict)
 
     def overriders(self, qualified: str) -> list:
         """What else may set `Class.attr` on an instance of Class: its subclasses (at any depth)
@@ -69,7 +72,8 @@ def judge(key: str, offset: int, group: list, project: Project):
     if not group:
         return
     locate = project.locate
-    length = group[0].match.end - group[0].match.start
+    found = parts.spot(group[0].match)
+    length = len(found.text) if found is not None else group[0].end - group[0].start
     blocked = [v for v in group if v.match.blocked and not v.inert]
     compared = [v for v in group if v.inert]
     calls = [v for v in group if not v.definition and not v.inert]
@@ -83,7 +87,7 @@ def judge(key: str, offset: int, group: list, project: Project):
         start, end = (offset, offset + length) if inline else (verdict.start, verdict.end)
         places.append((verdict.key, start, end))
         yield verdict.key, blocked_finding(verdict.match, start, end, verdict.method)
-    reasons = unfollowed_reads(group, calls, project)
+    reasons = unfollowed_reads(group, calls, project) + list(project.caveats.get((key, offset), ()))
     facts = project.facts.get(key)  # None for a text file: no module facts, no split
     if blocked and serving:
         where = ", ".join(sorted({locate(v.key, v.start) for v in blocked}))
@@ -123,9 +127,21 @@ def judge(key: str, offset: int, group: list, project: Project):
     if compared:
         where = ", ".join(sorted({locate(v.key, v.start) for v in compared}))
         reasons.append(f"the code also compares or replaces it at {where}: rewriting changes those checks")
+    finding = _respelled(finding, group)
     if reasons:
         finding = _unsafe(finding, "; ".join(reasons))
     yield key, finding
+
+
+def _respelled(finding: Finding, group: list) -> Finding:
+    """`finding` with the edits that make the base read `v1` as the source spells it (see `parts`),
+    or without a fix, and why, when some part of it is out of reach."""
+    if finding.fix is None:
+        return finding
+    edits, why = parts.group_edits([v.match for v in group])
+    if why:
+        return replace(finding, fix=None, message=f"{finding.message}; {why}")
+    return replace(finding, fix=replace(finding.fix, edits=tuple(dict.fromkeys(edits + finding.fix.edits[1:]))))
 
 
 def unfollowed_reads(group: list, calls: list, project: Project) -> list:
@@ -220,6 +236,8 @@ def split_fix(key: str, offset: int, length: int, blocked: list, serving: list, 
     Only where every blocked call names the constant directly, in the module that defines it
     once (`NAME = value`); anything else is left to a person.
     """
+    if any(v.match.pieces or v.match.lit.spelled for v in blocked + serving):
+        return None  # a base joined from parts: its parts are left to a person
     references = {v.match.lit.via[-1] if len(v.match.lit.via) == 1 else None for v in blocked}
     names = {ref[3] for ref in references if ref is not None}
     if None in references or len(names) != 1 or any(ref[0] != key for ref in references):

@@ -15,7 +15,7 @@ from migrator.engine.findings import Finding, dedupe
 from migrator.engine.match import BaseMatch, blocked_words, find_bases, is_relative_path, read_path
 from migrator.engine.ruletable import RuleTable
 from migrator.engine.templates import HOLE_CHAR, Lit, flatten
-from migrator.policy import fields
+from migrator.policy import fields, parts, shared
 from migrator.policy.imports import ModuleIndex
 from migrator.policy.judge import Project, Verdict, judge
 from migrator.policy.messages import blocked_finding, describe, v1_blocked_finding
@@ -23,32 +23,26 @@ from migrator.policy.v1paths import path_rewrite
 
 
 def link(facts_by_key: dict, table: RuleTable, host_re, locate, resolve_module, reported=None,
-         notebook_reads: Sequence = ()) -> dict:
+         notebook_reads: Sequence = (), definitions: Sequence = ()) -> dict:
     """Findings per file key for a set of analysed Python modules.
 
     `locate(key, offset)` names a place for messages, e.g. "client.py:12"; `resolve_module`
     resolves imports (see ModuleIndex); `reported` (default: all) are the files findings are
     for: a base defined in another file is reported at the named file's uses of it.
+    `definitions` (see `project.shared_names`) are the values configuration files give the names
+    the code reads (`os.getenv("X")`): a value is judged by the calls that read it, and findings
+    about it are returned for its file too (see `shared.merge`).
     """
+    defined = shared.index(definitions)
+    config_files = {d.path for d in definitions}
     index = ModuleIndex(facts_by_key, resolve_module)
     verdicts = defaultdict(list)  # (file key, offset of base text) -> [Verdict]
     v1_blocked = defaultdict(list)
+    reads = []  # (file key, Use, resolved template) of every use
     for key, facts in facts_by_key.items():
         for use in facts.uses:
-            template = index.resolve_use(use.template, key, use.start, use.end)
-            for match in fields.find_v1_bases(template, table, host_re):
-                if match.blocked and not use.inert:
-                    v1_blocked[key].append(v1_blocked_finding(match, use.start, use.end, use.method))
-            for match in find_bases(template, table, host_re):
-                if match.lit.origin is None:
-                    continue
-                origin = (match.lit.origin[0], match.lit.origin[1] + match.start)
-                verdicts[origin].append(
-                    Verdict(match, key, use.start, use.end, use.method, use.docstring, use.assigned, use.inert,
-                            use.escape, use.attribute, use.binds, path_rewrite(template, match, use.method),
-                            use.attributes, use.reshaped,
-                            tuple(sorted({ref[3] for p in template if isinstance(p, Lit) for ref in p.via})))
-                )
+            for template in shared.alternatives(index.resolve_use(use.template, key, use.start, use.end), defined):
+                _judge_use(key, use, template, table, host_re, reads, v1_blocked, verdicts)
     index.star_reads()
     for key, facts in facts_by_key.items():
         if facts.dynamic_imports:
@@ -56,7 +50,7 @@ def link(facts_by_key: dict, table: RuleTable, host_re, locate, resolve_module, 
             break
     index.outside_reads(notebook_reads)
     for template, defining, key, start, end, why in index.unfollowed:
-        for match in find_bases(template, table, host_re):
+        for match in find_bases(template, table, host_re, joined=True):
             if match.lit.origin is not None and match.lit.origin[0] == defining:
                 origin = (defining, match.lit.origin[1] + match.start)
                 verdicts[origin].append(Verdict(match, key, start, end, None, False, escape=why))
@@ -83,13 +77,18 @@ def link(facts_by_key: dict, table: RuleTable, host_re, locate, resolve_module, 
         for name, bases in facts.class_bases.items():
             for base in bases:
                 subclasses[base].add(name)
-    project = Project(table, locate, facts_by_key, readers, writers, subclasses)
+    caveats = piece_caveats(verdicts, reads, locate)
+    for origin, why in shared.outside_readers(verdicts, config_files, table, locate).items():
+        caveats.setdefault(origin, []).append(why)
+    project = Project(table, locate, facts_by_key, readers, writers, subclasses, caveats)
     for (key, offset), group in verdicts.items():
         group = _prefer_methods(group)
+        if key in config_files and all(v.match.blocked for v in group if not v.inert):
+            findings[key].append(shared.kept_for_blocked(group, offset, locate))
         for finding_key, finding in judge(key, offset, group, project):
-            if reported is None or finding_key in reported:
+            if reported is None or finding_key in reported or finding_key in config_files:
                 findings[finding_key].append(finding)
-            elif finding.code != "AM201":
+            if reported is not None and finding_key not in reported and finding.code != "AM201":
                 for verdict in group:
                     if verdict.key in reported and not verdict.definition:
                         findings[verdict.key].append(remote_finding(finding, verdict, locate(key, offset)))
@@ -103,6 +102,49 @@ def link(facts_by_key: dict, table: RuleTable, host_re, locate, resolve_module, 
     for key, items in fields.judge(facts_by_key, index, table, host_re).items():
         findings[key].extend(items)
     return {key: dedupe(items) for key, items in findings.items()}
+
+
+def _judge_use(key: str, use, template: tuple, table: RuleTable, host_re, reads: list, v1_blocked, verdicts) -> None:
+    """Record one use's bases as verdicts (and its calls to v1 endpoints v1 lacks)."""
+    reads.append((key, use, template))
+    for match in fields.find_v1_bases(template, table, host_re):
+        if match.blocked and not use.inert:
+            v1_blocked[key].append(v1_blocked_finding(match, use.start, use.end, use.method))
+    for match in find_bases(template, table, host_re, joined=True):
+        found = parts.spot(match)
+        if found is None and not match.pieces:
+            continue
+        origin = (found.key, found.offset) if found is not None else (key, use.start)
+        verdicts[origin].append(
+            Verdict(match, key, use.start, use.end, use.method, use.docstring, use.assigned, use.inert,
+                    use.escape, use.attribute, use.binds, path_rewrite(template, match, use.method),
+                    use.attributes, use.reshaped,
+                    tuple(sorted({ref[3] for p in template if isinstance(p, Lit) for ref in p.via})))
+        )
+
+
+def piece_caveats(verdicts: dict, reads: list, locate) -> dict:
+    """(file key, offset) -> why a fix of a base joined from pieces of several places is unsafe:
+    a piece defined elsewhere (`ASTRO_API = "…/platform"`) is also read where the base is not
+    formed, or its reads are not recorded at all."""
+    caveats = defaultdict(list)
+    for origin, group in verdicts.items():
+        seen = {(v.key, v.start, v.end) for v in group}
+        for verdict in group:
+            for lit, start, end in parts.defined_pieces(verdict.match, verdict.key, verdict.start, verdict.end):
+                file, at = lit.origin[0], lit.origin[1] + start
+                text = lit.text[start:end]
+                if not any(key == file and use.start <= at < use.end for key, use, _ in reads):
+                    caveats[origin].append(f"{locate(file, at)}: the reads of `{lit.text}` are not followed "
+                                           "(its value holds no host or version), and the fix changes it")
+                for key, use, template in reads:
+                    if (key, use.start, use.end) in seen or (key == file and use.start <= at < use.end):
+                        continue
+                    if any(isinstance(p, Lit) and p.origin is not None and p.origin[0] == file
+                           and p.origin[1] <= at < p.origin[1] + len(p.text) for p in template):
+                        caveats[origin].append(f"{locate(key, use.start)} also reads the `{text}` the fix "
+                                               "removes or rewrites, without the version after it")
+    return {origin: list(dict.fromkeys(items)) for origin, items in caveats.items()}
 
 
 def _blocked_relative_paths(facts_by_key: dict, table: RuleTable, base_files: set) -> dict:

@@ -1,8 +1,8 @@
 """The cheap first look: bytes that cannot lead to a finding are never decoded or parsed.
 
-A finding needs a v1beta1 base of the rule table (also JSON-escaped, `iam\\/v1beta1`, or its api and
-version apart: `VER=v1beta1` and `/iam/$VER`), or, for
-the field analysis of code already on v1, an Astro API host together with one of the field
+A finding needs a v1beta1 base of the rule table (also JSON-escaped, `iam\\/v1beta1`) or its parts
+apart (the version beside an api word or a host: `VER=v1beta1` and `/iam/$VER`, `f"{ASTRO_API}/v1beta1/…"`),
+or, for the field analysis of code already on v1, an Astro API host together with one of the field
 names the rule table lists. Only `api.toml` is read here; the whole table waits for a match.
 """
 from __future__ import annotations
@@ -27,7 +27,8 @@ class Prefilter:
 
     def may_match(self, data: bytes) -> bool:
         if any(version in data for version in self.versions) and (
-                self.base.search(data) or self.api_word.search(data)):  # a base joined from parts
+            self.base.search(data) or any(host in data for host in self.hosts) or self.api_word.search(data)
+        ):  # a base, or its parts apart (`GROUP = "platform"`, `f"{ASTRO_API}/v1beta1/…"`)
             return True
         if not any(host in data for host in self.hosts):
             return False

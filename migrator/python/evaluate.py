@@ -2,9 +2,13 @@
 
 `Evaluator` is the base of the one-pass visitor (`uses.UseCollector`): while the visit walks the
 module it keeps the scopes in sight (classes, functions, lambdas, comprehensions) and evaluates
-literals, concatenations, f-strings, `%` and `.format`, `urljoin`, path joins, environment
-defaults, names and attributes (through their bindings, see `scopes`) and the base URL a client
-was built with. What it cannot see is a `Hole`; a name imported from another module is a `Ref`.
+literals, concatenations, f-strings, `%`, `.format` and `string.Template`, `urljoin` (as the
+standard library resolves it), `urlunsplit`, path and string joins, environment defaults, names
+and attributes (through their bindings, see `scopes`) and the base URL a client was built with.
+A base joined from parts of one expression becomes one literal (see `joins`); formatting and
+URL-building calls are in `formats`. What it cannot see is a `Hole` (a shared one for an
+environment variable or an Airflow Variable or Connection); a name imported from another module
+is a `Ref`.
 """
 from __future__ import annotations
 
@@ -15,16 +19,16 @@ import libcst as cst
 
 from migrator.engine import ruletable
 from migrator.engine.templates import (
-    BRACE_FIELD,
-    PERCENT_FIELD,
     Hole,
     Lit,
     Ref,
     concat,
-    fill_fields,
+    flatten,
     reached_via,
 )
 from migrator.project.source import SourceText
+from migrator.python.formats import Formatting
+from migrator.python.joins import Item, merge_bases, operands, shared_read
 from migrator.python.positions import Positions
 from migrator.python.reads import is_base_keyword
 from migrator.python.scopes import (
@@ -53,7 +57,7 @@ def module_of(ref: Ref) -> str:
     return ref.module + ref.name if ref.module.endswith(".") else f"{ref.module}.{ref.name}"
 
 
-class Evaluator(cst.CSTVisitor):
+class Evaluator(Formatting, cst.CSTVisitor):
     """Evaluate string expressions to templates, in the scopes the visit is in."""
 
     def __init__(self, key: str, source: SourceText, binder: Binder):
@@ -148,12 +152,12 @@ class Evaluator(cst.CSTVisitor):
             text = node.value[skip : len(node.value) - len(node.quote)]
             return (Lit(text, self._origin(node, text, skip)),)
         if isinstance(node, cst.ConcatenatedString):
-            return self._join(node.left, node.right, depth)
+            return self._chain(node, depth)
         if isinstance(node, cst.FormattedString):
             return self._fstring(node, depth)
         if isinstance(node, cst.BinaryOperation):
             if isinstance(node.operator, cst.Add):
-                return self._join(node.left, node.right, depth)
+                return self._chain(node, depth)
             if isinstance(node.operator, cst.Modulo):
                 return self._percent(node, depth)
             if isinstance(node.operator, cst.Divide):  # pathlib (a file path) or yarl (a URL)
@@ -167,6 +171,10 @@ class Evaluator(cst.CSTVisitor):
             return None
         if isinstance(node, cst.Call):
             return self._call(node, depth)
+        if isinstance(node, (cst.Subscript, cst.Attribute)):
+            outside = shared_read(node)
+            if outside is not None:
+                return (outside,)
         if isinstance(node, cst.Name):
             binding = self._lookup(node.value)
             template = self._bound(binding, depth)
@@ -185,8 +193,11 @@ class Evaluator(cst.CSTVisitor):
             if owner is not None and owner.is_import:
                 return (Ref(module_of(owner.value), node.attr.value),)
             return None
-        if isinstance(node, cst.BooleanOperation):
-            return self.evaluate(node.left, depth) or self.evaluate(node.right, depth)
+        if isinstance(node, cst.BooleanOperation):  # `os.getenv("URL") or "https://…"`: the text in sight
+            left = self.evaluate(node.left, depth)
+            if left is None or all(isinstance(p, Hole) for p in left):
+                return self.evaluate(node.right, depth) or left
+            return left
         if isinstance(node, cst.IfExp):
             return self.evaluate(node.body, depth) or self.evaluate(node.orelse, depth)
         return None
@@ -243,47 +254,24 @@ class Evaluator(cst.CSTVisitor):
     def _or_hole(self, node: cst.CSTNode, depth: int) -> tuple:
         return self.evaluate(node, depth) or (Hole(),)
 
-    def _join(self, left, right, depth) -> Optional[tuple]:
-        left_t, right_t = self.evaluate(left, depth), self.evaluate(right, depth)
-        if left_t is None and right_t is None:
+    def _merged(self, items: list, quoted: bool = True) -> tuple:
+        return merge_bases(items, self._span, self.key, self.source.text, quoted)
+
+    def _chain(self, node: cst.CSTNode, depth: int) -> Optional[tuple]:
+        """`a + b + c` or `"a" "b"`: the operands joined."""
+        values = [(part, self.evaluate(part, depth)) for part in operands(node)]
+        if all(template is None for _, template in values):
             return None
-        return concat(left_t or (Hole(),), right_t or (Hole(),))
+        return self._merged([Item(template or (Hole(),), part) for part, template in values])
 
     def _fstring(self, node: cst.FormattedString, depth: int) -> tuple:
-        parts = []
+        items = []
         for part in node.parts:
             if isinstance(part, cst.FormattedStringText):
-                parts.append(Lit(part.value, self._origin(part, part.value)))
+                items.append(Item((Lit(part.value, self._origin(part, part.value)),), part))
             else:
-                parts.extend(self._or_hole(part.expression, depth))
-        return tuple(parts)
-
-    def _percent(self, node: cst.BinaryOperation, depth: int) -> Optional[tuple]:
-        template = self.evaluate(node.left, depth)
-        if template is None:
-            return None
-        right = node.right
-        if isinstance(right, cst.Tuple):
-            values = iter([el.value for el in right.elements])
-        else:
-            values = iter([right])
-        named = {}
-        if isinstance(right, cst.Dict):
-            named = {
-                el.key.raw_value: el.value
-                for el in right.elements
-                if isinstance(el, cst.DictElement) and isinstance(el.key, cst.SimpleString)
-            }
-
-        def substitute(match):
-            key = match.group(0)
-            if key.startswith("%("):
-                value = named.get(key[2 : key.index(")")])
-            else:
-                value = next(values, None)
-            return self._or_hole(value, depth) if value is not None else (Hole(),)
-
-        return fill_fields(template, PERCENT_FIELD, substitute)
+                items.append(Item(self._or_hole(part.expression, depth), part))
+        return self._merged(items, quoted=False)
 
     def _call(self, node: cst.Call, depth: int) -> Optional[tuple]:
         func = node.func
@@ -296,8 +284,17 @@ class Evaluator(cst.CSTVisitor):
             return self.evaluate(positional[1], depth)
         if name == "getenv" and "default" in keywords:
             return self.evaluate(keywords["default"], depth)
+        if dotted(func) == "Variable.get" and "default_var" in keywords:  # Airflow's Variable
+            return self.evaluate(keywords["default_var"], depth)
+        outside = shared_read(node)
+        if outside is not None:
+            return (outside,)
         if name == "urljoin" and len(positional) == 2:
-            return self._join(positional[0], positional[1], depth)
+            return self._urljoin(positional[0], positional[1], depth)
+        if name in ("urlunsplit", "urlunparse") and len(positional) == 1:
+            return self._unsplit(positional[0], name == "urlunparse", depth)
+        if name in ("substitute", "safe_substitute") and isinstance(func, cst.Attribute):
+            return self._substitute(func.value, positional, keywords, depth)
         if dotted(func) in PATH_JOINS and positional:
             return self._path_join(positional, depth)
         if name == "join" and isinstance(func, cst.Attribute) and positional:
@@ -314,49 +311,30 @@ class Evaluator(cst.CSTVisitor):
     def _is_environ(func: cst.BaseExpression) -> bool:
         return dotted(func).split(".")[-2:-1] in (["environ"], ["os"]) or dotted(func) == "getenv"
 
-    def _format(self, template_node, positional, keywords, depth) -> Optional[tuple]:
-        template = self.evaluate(template_node, depth)
-        if template is None:
-            return None
-        auto = iter(positional)
-
-        def substitute(match):
-            field_name = match.group(1).split("!")[0].split(":")[0]
-            head = field_name.split(".")[0].split("[")[0]
-            if head == "":
-                value = next(auto, None)
-            elif head.isdigit():
-                index = int(head)
-                value = positional[index] if index < len(positional) else None
-            else:
-                value = keywords.get(head)
-            return self._or_hole(value, depth) if value is not None else (Hole(head),)
-
-        return fill_fields(template, BRACE_FIELD, substitute)
-
-    def _path_join(self, items: list, depth: int) -> tuple:
-        """`os.path.join(a, b)` / `posixpath.join(a, b)`: the parts with one "/" between them."""
-        parts: list = []
-        for item in items:
-            template = self._or_hole(item, depth)
-            last = parts[-1] if parts else None
-            if parts and not (isinstance(last, Lit) and last.text.endswith("/")):
-                first = template[0]
-                if not (isinstance(first, Lit) and first.text.startswith("/")):
-                    parts.append(Lit("/"))
-            parts.extend(template)
-        return tuple(parts)
+    def _path_join(self, nodes: list, depth: int) -> tuple:
+        """`os.path.join(a, b)` / `posixpath.join(a, b)` as on POSIX: one "/" between the parts;
+        a part that starts with "/" drops those before it."""
+        items: list = []
+        for node in nodes:
+            template = self._or_hole(node, depth)
+            text = flatten(template)
+            if text.startswith("/"):
+                items = []
+            elif items and not flatten(items[-1].template).endswith("/"):
+                items.append(Item((Lit("/"),), None))
+            items.append(Item(template, node))
+        return self._merged(items)
 
     def _str_join(self, separator_node, items_node, depth) -> Optional[tuple]:
         separator = self.evaluate(separator_node, depth)
         if separator is None or not isinstance(items_node, (cst.List, cst.Tuple)):
             return None
-        parts: list = []
+        items: list = []
         for index, element in enumerate(items_node.elements):
             if index:
-                parts.extend(separator)
-            parts.extend(self._or_hole(element.value, depth))
-        return tuple(parts)
+                items.append(Item(separator, None))
+            items.append(Item(self._or_hole(element.value, depth), element.value))
+        return self._merged(items)
 
     # -- client bases ----------------------------------------------------------------------
 

@@ -12,10 +12,11 @@ from typing import Optional
 import libcst as cst
 
 from migrator.engine.match import is_relative_path
-from migrator.engine.templates import Lit, Ref, concat, holds_base
+from migrator.engine.templates import Lit, Ref, concat, holds_base, shared_name
 from migrator.project.source import NEWLINE, SourceText
 from migrator.python.evaluate import PATH_TYPES, TRIMS, Evaluator
 from migrator.python.facts import PythonFacts, Use
+from migrator.python.joins import connection_base
 from migrator.python.reads import INERT_METHODS, Sink, is_load, sink
 from migrator.python.scopes import Binder, Binding, call_name, dotted
 
@@ -138,7 +139,8 @@ class UseCollector(Evaluator):
         return owner is not None and owner.is_import
 
     STRINGISH = (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString, cst.BinaryOperation)
-    STRING_CALLS = {"format", "urljoin", "join", "getenv", "get", "str"} | PATH_TYPES | TRIMS
+    STRING_CALLS = {"format", "urljoin", "join", "getenv", "get", "str", "urlunsplit", "urlunparse", "substitute",
+                    "safe_substitute"} | PATH_TYPES | TRIMS
 
     def _is_string_root(self, node: cst.CSTNode) -> bool:
         if isinstance(node, cst.Call):
@@ -222,6 +224,7 @@ class UseCollector(Evaluator):
             if client_base is not None and template is not None:
                 template = concat(client_base, template)
             if template is not None:
+                template = connection_base(node, template)
                 self._record(url, method, template, request=True)
                 self.handled.add(id(url))
 
@@ -350,6 +353,7 @@ def _method(node) -> Optional[str]:
 
 
 def worth_keeping(template: tuple, hosts: Optional[tuple] = None) -> bool:
-    """A template that can hold an Astro URL: a v1beta1 base, an Astro host, or an import."""
-    return holds_base(template, hosts) or any(isinstance(p, Ref) for p in template)
+    """A template that can hold an Astro URL: a v1beta1 base, an Astro host, an import, or a value
+    set outside the code (which the project's configuration may define)."""
+    return holds_base(template, hosts) or any(isinstance(p, Ref) or shared_name(p) for p in template)
 
