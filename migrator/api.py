@@ -192,7 +192,7 @@ class Pipeline:
         self.results[candidate.path] = result
         result.error = outcome.error
         result.findings.extend(outcome.findings)
-        if outcome.error is None or outcome.facts is not None:
+        if outcome.error is None or outcome.facts is not None or outcome.findings:
             try:
                 result.source = SourceText.decode(data, python=candidate.kind == "python")
             except DecodeError:

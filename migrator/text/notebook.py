@@ -154,10 +154,9 @@ def _python(cells: list, table, host_re, path: str, run_text) -> list:
     """The code cells as one module through the Python pass; cell by cell if that fails."""
     if not cells:
         return []
-    from libcst import ParserSyntaxError
-
     from migrator.policy.link import link
     from migrator.python.analyze import analyze as analyze_python
+    from migrator.python.guard import Unparsable
 
     starts, pieces, total = [], [], 0
     for cell, code in cells:
@@ -177,7 +176,7 @@ def _python(cells: list, table, host_re, path: str, run_text) -> list:
 
     try:
         facts = analyze_python(path, SourceText(module))
-    except (ParserSyntaxError, RecursionError):
+    except Unparsable:
         if len(cells) == 1:
             cell, code = cells[0]
             return run_text(cell, code, "plain")
