@@ -43,7 +43,12 @@ def analyse(path: str, kind: str, data: bytes, hosts: tuple) -> Outcome:
             return Outcome(facts=analyze(path, source, hosts))
         except Unparsable as problem:
             return _unparsed(path, source, hosts, problem)
-    return Outcome(findings=_text_findings(path, source, hosts))
+    from migrator.text.notebook import NotANotebook
+
+    try:
+        return Outcome(findings=_text_findings(path, source, hosts))
+    except NotANotebook as error:
+        return Outcome(error=str(error), findings=[Finding("AM901", f"not read as a notebook: {error}", 0, 0)])
 
 
 def _text_findings(path: str, source: SourceText, hosts: tuple) -> list:
