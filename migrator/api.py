@@ -40,6 +40,7 @@ class RunResult:
     checked: int  # files looked at
     problems: list  # discover.Problem: paths that could not be walked
     dirty: list = field(default_factory=list)  # files --fix refused to write: uncommitted changes
+    root: str = "."  # the project root: --fix never writes a file whose real path lies outside it
 
     @property
     def findings(self) -> list:
@@ -129,7 +130,7 @@ class Pipeline:
                 result.findings = suppress.filter_findings(result.source, result.findings, today)
             result.findings = [f for f in result.findings if selected(f.code, result.path, self.options)]
         files = sorted(self.results.values(), key=lambda result: (order.get(result.path, checked), result.path))
-        run = RunResult(files, checked, problems)
+        run = RunResult(files, checked, problems, root=project.root)
         if self.overlay is None:
             from migrator.fix.run import apply_fixes
 

@@ -84,9 +84,9 @@ def apply_fixes(run, options, reanalyse: Callable) -> None:
     _write(run, outcome)
 
 
-def _write_one(result, text: str, failed: dict) -> None:
+def _write_one(result, text: str, failed: dict, root: str) -> None:
     try:
-        atomic.write_atomic(result.path, result.source.encode(text), expected=result.source.encode())
+        atomic.write_atomic(result.path, result.source.encode(text), expected=result.source.encode(), root=root)
     except (OSError, UnicodeEncodeError) as error:
         failed[result.path] = result
         result.error = f"not fixed: {getattr(error, 'strerror', None) or error}"
@@ -108,7 +108,7 @@ def _write(run, outcome: Outcome) -> None:
                 failed[result.path] = result
                 result.error = f"not fixed: its fixes follow those of {missing[0]}, which was not written"
             else:
-                _write_one(result, outcome.texts[result.path], failed)
+                _write_one(result, outcome.texts[result.path], failed, run.root)
         pending = [result for result in pending if result not in ready]
     final = {result.path: result for result in outcome.analysis.files}
     _mark(outcome.analysis, outcome.last.refused)
