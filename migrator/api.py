@@ -30,7 +30,7 @@ class FileResult:
     source: Optional[SourceText] = None
     findings: list = field(default_factory=list)
     fixed: int = 0  # findings fixed (or, with --diff, that would be)
-    diff: str = ""
+    diff: bytes = b""  # with --diff: the patch, in the file's own bytes (fix.run.unified_diff)
     error: Optional[str] = None  # why the file could not be checked
 
 

@@ -150,7 +150,7 @@ def check(paths, fix, unsafe_fixes, diff, select, ignore, exit_zero, output_form
     text = reports.render(report, output_format)
     if diff:  # stdout is the patch alone, so `--diff > fix.patch` applies; the report is for -o
         report.fixed_label = "would be fixed"
-        click.echo("".join(item.diff for item in result.files), nl=False)
+        click.echo(b"".join(item.diff for item in result.files), nl=False)  # bytes: exact, any encoding
         click.echo(report.summary(), err=True)
     if output_file:
         _write_report(output_file, text)
