@@ -66,9 +66,9 @@ ENTRY = st.fixed_dictionaries({}, optional={
     "fingerprint": st.one_of(st.text("ab", max_size=3), st.integers()), "code": st.sampled_from(["AM101", 5]),
     "path": st.sampled_from(["app.py", None]), "line": st.one_of(st.integers(-1, 3), st.booleans(), st.just("1")),
 })
+FINDINGS = st.one_of(st.lists(ENTRY, max_size=3), st.integers())
 DOCUMENTS = st.one_of(st.none(), st.integers(), st.lists(ENTRY, max_size=2),
-                      st.fixed_dictionaries({}, optional={"findings": st.one_of(st.lists(ENTRY, max_size=3),
-                                                                                  st.integers()), "version": st.integers()}))
+                      st.fixed_dictionaries({}, optional={"findings": FINDINGS, "version": st.integers()}))
 
 
 @settings(max_examples=25, deadline=None)

@@ -5,8 +5,8 @@ import os
 from dataclasses import dataclass
 from typing import Iterator, Optional
 
-from migrator.project.filetypes import kind_of
 from migrator.project import ignore
+from migrator.project.filetypes import kind_of
 from migrator.project.reading import Unreadable, check_regular
 
 SKIP_DIRS = frozenset({
