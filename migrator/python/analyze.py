@@ -52,7 +52,7 @@ def walk(visitor: UseCollector, node: cst.CSTNode) -> None:
 def analyze(key: str, source: SourceText, hosts: Optional[tuple] = None) -> PythonFacts:
     """Parse `source` with LibCST and collect its facts. Raises `guard.Unparsable` for a module
     CPython's parser refuses, one too deep for LibCST (see `guard`), or one LibCST refuses."""
-    check(source.text)
+    refused = check(source.text)
     try:
         module = cst.parse_module(source.text)
         binder = Binder(source.text, key)
@@ -60,6 +60,6 @@ def analyze(key: str, source: SourceText, hosts: Optional[tuple] = None) -> Pyth
         collector = FlowCollector(key, source, binder, source.text, hosts)
         walk(collector, module)
     except (cst.ParserSyntaxError, RecursionError) as error:
-        raise from_libcst(error) from None
+        raise (refused or from_libcst(error)) from None
     collector.facts.fields = collector.items
     return collector.facts

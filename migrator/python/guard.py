@@ -6,11 +6,14 @@ grows with the square of the depth. CPython's own parser (`ast.parse`, a C parse
 guards) reads the module first: what it refuses (a syntax error, more than 200 nested brackets,
 a chain of about 3,000 operators) or accepts only deeper than `MAX_DEPTH` nodes is not given to
 LibCST. Measured with libcst 1.x on CPython 3.11: every module CPython accepts parsed without a
-crash; depth 300 costs LibCST and the analysis well under a second.
+crash; depth 300 costs LibCST and the analysis well under a second. A module CPython refuses
+may use syntax newer than this Python; LibCST may try it when a raw count finds no deep
+brackets and no long run of prefix operators (LibCST survived 1,000 brackets and 3,000 `-`).
 """
 from __future__ import annotations
 
 import ast
+import re
 import warnings
 from dataclasses import dataclass
 from typing import Optional
@@ -42,15 +45,36 @@ def _depth(tree: ast.AST) -> Optional[ast.AST]:
     return None
 
 
-def check(text: str) -> None:
-    """Raise `Unparsable` unless LibCST may safely parse `text`."""
+MAX_BRACKETS = 200  # CPython's own limit on nested brackets
+PREFIX_RUN = re.compile(r"(?:(?:[-+~]|\bnot\b|\bawait\b|\blambda\b[^:\n]{0,80}:)\s*){100,}")
+BRACKET = re.compile(r"[][(){}]")
+
+
+def _shallow(text: str) -> bool:
+    """Whether `text`, which CPython's parser refused, is still safe for LibCST: no more than
+    `MAX_BRACKETS` nested brackets (counted in strings and comments too, which only errs on the
+    safe side) and no run of 100 prefix operators."""
+    depth = 0
+    for bracket in BRACKET.finditer(text):
+        depth = depth + 1 if bracket.group() in "([{" else max(0, depth - 1)
+        if depth > MAX_BRACKETS:
+            return False
+    return PREFIX_RUN.search(text) is None
+
+
+def check(text: str) -> Optional[Unparsable]:
+    """Raise `Unparsable` unless LibCST may safely parse `text`. Returns CPython's own syntax
+    error when LibCST may still try (its grammar can be newer than this Python's: PEP 701
+    f-strings on Python 3.11), None when CPython parsed it."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # invalid escapes and the like: not ours to report
             tree = ast.parse(text)
     except SyntaxError as error:
-        first = (error.msg or "invalid syntax").splitlines()[0]
-        raise Unparsable(first, error.lineno or 1, error.offset or 1) from None
+        refused = Unparsable((error.msg or "invalid syntax").splitlines()[0], error.lineno or 1, error.offset or 1)
+        if _shallow(text):
+            return refused
+        raise refused from None
     except (RecursionError, MemoryError):
         raise Unparsable("too deeply nested for Python's own parser") from None
     except ValueError as error:  # null bytes in the source
@@ -59,6 +83,7 @@ def check(text: str) -> None:
     if deep is not None:
         raise Unparsable(f"nested more than {MAX_DEPTH} levels deep, too deep for the analysis",
                          getattr(deep, "lineno", 1), getattr(deep, "col_offset", 0) + 1)
+    return None
 
 
 def from_libcst(error: Exception) -> Unparsable:
