@@ -80,7 +80,7 @@ OTHER = st.sampled_from([")", "]", "}", "print 'x'", "\n", "\r", "\t", "\x0c", "
 RUNS = st.one_of(st.tuples(NESTING, st.integers(1, 4000)), st.tuples(OTHER, st.integers(1, 5)))
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(RUNS, max_size=5))
 def test_fuzz_any_python_source_gives_an_outcome_never_a_crash(runs):
     """Runs of nesting tokens (up to 4,000 long), syntax errors, odd characters: the analysis of
