@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Optional
 
 from migrator.engine.findings import Edit, Endpoint, Finding, Fix
@@ -50,19 +50,37 @@ def analyse(path: str, kind: str, data: bytes, hosts: tuple) -> Outcome:
     except DecodeError as error:
         return Outcome(error=f"cannot decode: {error}", findings=[Finding("AM902", f"cannot decode the file: {error}", 0, 0)])
     if kind == "python":
-        from libcst import ParserSyntaxError
-
         from migrator.python.analyze import analyze
+        from migrator.python.guard import Unparsable
 
         try:
             return Outcome(facts=analyze(path, source, hosts))
-        except (ParserSyntaxError, RecursionError) as error:
-            message = str(error).splitlines()[0] if str(error) else type(error).__name__
-            return Outcome(error=f"syntax error: {message}", findings=[Finding("AM901", f"cannot parse as Python: {message}", 0, 0)])
+        except Unparsable as problem:
+            return _unparsed(path, source, hosts, problem)
+    from migrator.text.notebook import NotANotebook
+
+    try:
+        return Outcome(findings=_text_findings(path, source, hosts))
+    except NotANotebook as error:
+        return Outcome(error=str(error), findings=[Finding("AM901", f"not read as a notebook: {error}", 0, 0)])
+
+
+def _text_findings(path: str, source: SourceText, hosts: tuple) -> list:
     from migrator.engine import ruletable
     from migrator.text import analyze as analyze_text
 
-    return Outcome(findings=analyze_text.analyze(source, ruletable.load(), host_re(hosts), path))
+    return analyze_text.analyze(source, ruletable.load(), host_re(hosts), path)
+
+
+def _unparsed(path: str, source: SourceText, hosts: tuple, problem) -> Outcome:
+    """A Python file the Python pass cannot read (a syntax error, Python 2, nesting too deep):
+    its URLs are reported through the text tier, and nothing in it is rewritten (no fix: a file
+    that does not parse has no reads to follow). AM901 stands where the parser stopped."""
+    offset = min(len(source.text), source.line_starts[min(problem.line, len(source.line_starts)) - 1] + problem.column - 1)
+    note = "not fixed: the file does not parse as Python"
+    findings = [replace(f, fix=None, message=f"{f.message} ({note})") for f in _text_findings(path, source, hosts)]
+    findings.append(Finding("AM901", f"cannot parse as Python: {problem}; its URLs were read as text", offset, offset))
+    return Outcome(error=f"cannot parse as Python: {problem}", findings=findings)
 
 
 def analyse_work(args: tuple) -> Outcome:

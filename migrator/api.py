@@ -31,7 +31,7 @@ class FileResult:
     source: Optional[SourceText] = None
     findings: list = field(default_factory=list)
     fixed: int = 0  # findings fixed (or, with --diff, that would be)
-    diff: str = ""
+    diff: bytes = b""  # with --diff: the patch, in the file's own bytes (fix.run.unified_diff)
     error: Optional[str] = None  # why the file could not be checked
 
 
@@ -41,6 +41,7 @@ class RunResult:
     checked: int  # files looked at
     problems: list  # discover.Problem: paths that could not be walked
     dirty: list = field(default_factory=list)  # files --fix refused to write: uncommitted changes
+    root: str = "."  # the project root: --fix never writes a file whose real path lies outside it
 
     @property
     def findings(self) -> list:
@@ -138,7 +139,7 @@ class Pipeline:
                 result.findings = suppress.filter_findings(result.source, result.findings, today)
             result.findings = [f for f in result.findings if selected(f.code, result.path, self.options)]
         files = sorted(self.results.values(), key=lambda result: (order.get(result.path, checked), result.path))
-        run = RunResult(files, checked, problems)
+        run = RunResult(files, checked, problems, root=project.root)
         self.stats.lap("link")
         if self.overlay is None:
             from migrator.fix.run import apply_fixes
@@ -206,7 +207,7 @@ class Pipeline:
         self.results[candidate.path] = result
         result.error = outcome.error
         result.findings.extend(outcome.findings)
-        if outcome.error is None or outcome.facts is not None:
+        if outcome.error is None or outcome.facts is not None or outcome.findings:
             try:
                 result.source = SourceText.decode(data, python=candidate.kind == "python")
             except DecodeError:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import Union
 
 import click
 
@@ -185,7 +186,7 @@ def _show(text: str, report, result, output_format: str, output_file, diff: bool
     """The report to stdout or `output_file`; with --diff, stdout is the patch alone (so
     `--diff > fix.patch` applies); the summary goes to stderr when stdout is not for a person."""
     if diff:
-        _emit("".join(item.diff for item in result.files))
+        _emit(b"".join(item.diff for item in result.files))  # bytes: exact, any encoding
     if output_file:
         _write_report(output_file, text)
     elif not diff:
@@ -220,12 +221,13 @@ def _exit(result, report, failing: tuple, exit_zero: bool) -> None:
     sys.exit(EXIT_FINDINGS if failed or pending else EXIT_CLEAN)
 
 
-def _emit(text: str, err: bool = False, color: bool = False) -> None:
-    """Write `text` and flush; a stream that cannot take it (a full disk, /dev/full, a closed
-    pipe) is a one-line error and exit 2, not a traceback."""
+def _emit(text: Union[str, bytes], err: bool = False, color: bool = False) -> None:
+    """Write `text` (bytes as they are) and flush; a stream that cannot take it (a full disk,
+    /dev/full, a closed pipe) is a one-line error and exit 2, not a traceback."""
     stream = sys.stderr if err else sys.stdout
+    data = text if isinstance(text, bytes) else text.encode("utf-8", "backslashreplace").decode("utf-8")
     try:
-        click.echo(text.encode("utf-8", "backslashreplace").decode("utf-8"), nl=False, err=err, color=color)
+        click.echo(data, nl=False, err=err, color=color)
         stream.flush()
     except OSError as error:
         try:  # nothing more can reach this stream, also not at exit

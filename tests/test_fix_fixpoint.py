@@ -82,7 +82,7 @@ def test_diff_shows_the_fixpoint_and_writes_nothing(tmp_path):
     target = tmp_path / "client.py"
     target.write_text(FIELDS_AND_SPLIT)
     result = check([target], Options(diff=True, no_cache=True, today=TODAY))
-    diff = "".join(f.diff for f in result.files)
+    diff = b"".join(f.diff for f in result.files).decode()
     assert '+    return d["effectiveWorkloadIdentity"]' in diff
     assert f'+BASE_V1BETA1 = "{V1BETA1}"' in diff
     assert target.read_text() == FIELDS_AND_SPLIT

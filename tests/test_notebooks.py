@@ -86,8 +86,10 @@ def test_nbformat_3_worksheets_are_read():
 def test_a_notebook_that_is_not_json_is_reported_not_crashed(tmp_path):
     target = tmp_path / "half.ipynb"
     target.write_text('{"cells": [ "https://api.astronomer.io/iam/v1beta1"')
-    findings = check_json(target)
-    assert [f["code"] for f in findings] == ["AM901"]
+    result = run_cli("check", "--output-format", "json", target)
+    assert [f["code"] for f in json.loads(result.stdout)] == ["AM901"]
+    # a named file that cannot be read is a failed run, in one line (issue 13 item 10)
+    assert result.returncode == 2 and len(result.stderr.splitlines()) == 1
 
 
 def test_raw_offsets_follow_json_escapes():

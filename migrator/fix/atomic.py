@@ -56,6 +56,38 @@ def _keep_owner(path: str, status: os.stat_result) -> None:
             pass  # only root may give a file away; the user's own copy is the best we can do
 
 
+def _keep_xattrs(source: str, copy: str) -> None:
+    """Give `copy` the extended attributes of `source` (POSIX ACLs are `system.posix_acl_*`
+    attributes, SELinux labels `security.*`); raise `NotWritten` for one that cannot be kept
+    rather than drop an ACL that restricts who may read the file."""
+    if not hasattr(os, "listxattr"):
+        return  # no extended attributes on this platform
+    try:
+        names = os.listxattr(source)
+    except OSError:
+        return  # the file system has none
+    for name in names:
+        try:
+            os.setxattr(copy, name, os.getxattr(source, name))
+        except OSError as error:
+            raise NotWritten(f"its extended attribute {name} cannot be kept ({error.strerror}); not fixed") from None
+
+
+def _outside(target: str, root: str) -> Optional[str]:
+    """Why `target` (a real path) may not be written for a project at `root`, or None."""
+    real_root = os.path.realpath(root)
+    if target == real_root or target.startswith(real_root.rstrip(os.sep) + os.sep):
+        return None
+    return f"it resolves to {target}, outside the project root {real_root}; not fixed"
+
+
+def _verify(temporary: str, data: bytes) -> None:
+    """Read the temporary file back: a short write (a full disk) must not replace the original."""
+    with open(temporary, "rb") as handle:
+        if handle.read(len(data) + 1) != data:
+            raise NotWritten("the new text could not be written in full; not fixed")
+
+
 def _sync_folder(folder: str) -> None:
     """Make the rename durable (a no-op where folders cannot be opened, as on Windows)."""
     try:
@@ -70,15 +102,21 @@ def _sync_folder(folder: str) -> None:
         os.close(descriptor)
 
 
-def write_atomic(path: str, data: bytes, expected: Optional[bytes] = None) -> None:
-    """Replace `path` with `data`: a temporary file in the same folder, renamed over it.
+def write_atomic(path: str, data: bytes, expected: Optional[bytes] = None, root: Optional[str] = None) -> None:
+    """Replace `path` with `data`: a temporary file in the same folder, read back, then renamed
+    over it.
 
-    The file keeps its mode (and owner, where allowed); a symlink keeps pointing at it. With
-    `expected` (the bytes the fix was computed from), a file that changed or vanished since
-    is left alone. Raises `NotWritten` for that and for read-only files, OSError otherwise;
+    The file keeps its mode, extended attributes and ACLs (and owner, where allowed); a symlink
+    keeps pointing at it. With `root`, a file whose real path (every symlink resolved: the file,
+    a folder on its path, chains, absolute targets) lies outside `root` is not written. With
+    `expected` (the bytes the fix was computed from), a file that changed or vanished since is
+    left alone. Raises `NotWritten` for these and for read-only files, OSError otherwise;
     either way the file is wholly old or wholly new, even if the process is killed.
     """
     target = os.path.realpath(path)
+    reason = _outside(target, root) if root is not None else None
+    if reason:
+        raise NotWritten(reason)
     try:
         status = os.stat(target)
     except FileNotFoundError:
@@ -97,8 +135,10 @@ def write_atomic(path: str, data: bytes, expected: Optional[bytes] = None) -> No
             out.write(data)
             out.flush()
             os.fsync(out.fileno())
+        _verify(temporary, data)
         os.chmod(temporary, stat.S_IMODE(status.st_mode))
         _keep_owner(temporary, status)
+        _keep_xattrs(target, temporary)
         if expected is not None:
             # Compared once the temporary file is complete, then a stat right before the rename.
             _check_still(target, _check_unchanged(target, expected))

@@ -8,6 +8,7 @@ through `atomic.write_atomic`, and reports the findings of the fixed texts.
 from __future__ import annotations
 
 import difflib
+import os
 from dataclasses import replace
 from typing import Callable
 
@@ -42,13 +43,26 @@ def _mark(run, refusals: dict) -> None:
         ]
 
 
-def unified_diff(path: str, old: str, new: str) -> str:
-    shown = path.lstrip("/")
-    return "".join(
-        difflib.unified_diff(
-            old.splitlines(keepends=True), new.splitlines(keepends=True), fromfile=f"a/{shown}", tofile=f"b/{shown}"
-        )
-    )
+NO_NEWLINE = b"\\ No newline at end of file\n"
+
+
+def _lines(data: bytes) -> list:
+    """`data` cut into lines the way git and patch cut them: after each `\\n`, nowhere else (a
+    CR, form feed, U+2028 or U+0085 is a byte of its line)."""
+    lines = data.split(b"\n")
+    return [line + b"\n" for line in lines[:-1]] + ([lines[-1]] if lines[-1] else [])
+
+
+def unified_diff(path: str, old: bytes, new: bytes) -> bytes:
+    """A patch from the file's bytes `old` to `new` that `git apply` and `patch -p1` accept: lines
+    in the file's own encoding (BOM included), and a last line without a newline marked so."""
+    shown = os.fsencode(path.lstrip("/"))
+    out = []
+    for line in difflib.diff_bytes(difflib.unified_diff, _lines(old), _lines(new), b"a/" + shown, b"b/" + shown):
+        out.append(line)
+        if not line.endswith(b"\n"):
+            out.append(b"\n" + NO_NEWLINE)
+    return b"".join(out)
 
 
 def apply_fixes(run, options, reanalyse: Callable) -> None:
@@ -71,7 +85,8 @@ def apply_fixes(run, options, reanalyse: Callable) -> None:
             for result in run.files:
                 if result.path in outcome.texts:
                     result.fixed = outcome.fixed[result.path]
-                    result.diff = unified_diff(result.path, result.source.text, outcome.texts[result.path])
+                    source = result.source
+                    result.diff = unified_diff(result.path, source.encode(), source.encode(outcome.texts[result.path]))
         return
     if not options.allow_dirty:
         from migrator.fix.dirty import dirty_files
@@ -84,9 +99,9 @@ def apply_fixes(run, options, reanalyse: Callable) -> None:
     _write(run, outcome)
 
 
-def _write_one(result, text: str, failed: dict) -> None:
+def _write_one(result, text: str, failed: dict, root: str) -> None:
     try:
-        atomic.write_atomic(result.path, result.source.encode(text), expected=result.source.encode())
+        atomic.write_atomic(result.path, result.source.encode(text), expected=result.source.encode(), root=root)
     except (OSError, UnicodeEncodeError) as error:
         failed[result.path] = result
         result.error = f"not fixed: {getattr(error, 'strerror', None) or error}"
@@ -108,7 +123,7 @@ def _write(run, outcome: Outcome) -> None:
                 failed[result.path] = result
                 result.error = f"not fixed: its fixes follow those of {missing[0]}, which was not written"
             else:
-                _write_one(result, outcome.texts[result.path], failed)
+                _write_one(result, outcome.texts[result.path], failed, run.root)
         pending = [result for result in pending if result not in ready]
     final = {result.path: result for result in outcome.analysis.files}
     _mark(outcome.analysis, outcome.last.refused)

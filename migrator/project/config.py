@@ -22,6 +22,7 @@ else:  # pragma: no cover - exercised on Python < 3.11 only
 OWN_FILE = "astro-migrate.toml"
 PYPROJECT = "pyproject.toml"
 SEVERITIES = ("error", "warning", "info")
+MAX_BYTES = 4 * 1024 * 1024  # of a configuration file read; never an endless one (a FIFO, /dev/zero)
 
 
 class ConfigError(Exception):
@@ -179,14 +180,19 @@ def parse(table: dict, path: Optional[str] = None) -> Config:
 
 def _table(path: str) -> Optional[dict]:
     """The astro-migrate table of `path`, None for a pyproject.toml without one."""
+    if os.path.exists(path) and not os.path.isfile(path):
+        raise ConfigError(f"{path}: not a regular file")
     try:
         with open(path, "rb") as handle:
-            data = tomllib.load(handle)
+            data = tomllib.loads(handle.read(MAX_BYTES).decode("utf-8"))
+    except UnicodeDecodeError as error:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {error.start}), as TOML must be") from None
     except (OSError, tomllib.TOMLDecodeError) as error:
-        raise ConfigError(f"{path}: {error}") from None
+        raise ConfigError(f"{path}: {str(error).splitlines()[0] if str(error) else type(error).__name__}") from None
     if os.path.basename(path) != PYPROJECT:
         return data
-    table = data.get("tool", {}).get("astro-migrate")
+    tool = data.get("tool")  # another tool's business, however it is written: not ours to refuse
+    table = tool.get("astro-migrate") if isinstance(tool, dict) else None
     if table is not None and not isinstance(table, dict):
         raise ConfigError(f"{path}: [tool.astro-migrate] must be a table")
     return table

@@ -5,6 +5,7 @@ import os
 from dataclasses import dataclass
 from typing import Iterator, Optional
 
+from migrator.project import ignore
 from migrator.project.filetypes import kind_of
 from migrator.project.reading import Unreadable, check_regular
 
@@ -42,16 +43,6 @@ def display(path: str) -> str:
     return shown.replace(os.sep, "/")
 
 
-def _ignore_spec(directory: str):
-    gitignore = os.path.join(directory, ".gitignore")
-    if not os.path.isfile(gitignore):
-        return None
-    import pathspec
-
-    with open(gitignore, encoding="utf-8", errors="replace") as handle:
-        return pathspec.GitIgnoreSpec.from_lines(handle)
-
-
 def _ignored(specs: list, path: str, is_dir: bool) -> bool:
     """Whether a spec (rooted at its folder, an absolute path) ignores the absolute `path`."""
     for base, spec in specs:
@@ -83,7 +74,7 @@ def walk(root: str, problems: list, exclude=None, extra: Optional[dict] = None) 
             break
         parent = up
     for directory in reversed(ancestors[1:]):
-        spec = _ignore_spec(directory)
+        spec = ignore.folder_spec(directory)
         if spec is not None:
             specs.append((directory, spec))
     yield from _walk(root, specs, problems, top=True, extra=extra)
@@ -108,7 +99,7 @@ def _not_a_file(path: str) -> str:
 def _walk(
     directory: str, specs: list, problems: list, top: bool = False, extra: Optional[dict] = None
 ) -> Iterator[Candidate]:
-    spec = _ignore_spec(directory)
+    spec = ignore.folder_spec(directory)
     if spec is not None:
         specs = specs + [(os.path.abspath(directory), spec)]
     try:
@@ -146,11 +137,7 @@ def _is_dir_link(entry: os.DirEntry) -> bool:
 
 def exclusion_spec(patterns: tuple):
     """A gitignore-style spec for configured `exclude` patterns, or None."""
-    if not patterns:
-        return None
-    import pathspec
-
-    return pathspec.GitIgnoreSpec.from_lines(patterns)
+    return ignore.spec(patterns) if patterns else None
 
 
 def discover(paths: list, problems: list, exclude: tuple = (), extra: Optional[dict] = None) -> Iterator[Candidate]:

@@ -6,7 +6,7 @@ line, severity and the deadline, plus run totals for summaries.
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Optional
 
 from migrator.engine import deadline, registry
@@ -60,6 +60,15 @@ class Row:
     context: Optional[str] = None  # where inside a container file, e.g. "cell 3, line 2"
     source_cut: int = 0  # characters of the line cut before `source_line`
     fix_refused: Optional[str] = None  # why --fix would not apply the fix
+
+    def __post_init__(self) -> None:
+        """Every string a format may print goes through the one mask, here, so none can forget it."""
+        for name in ("message", "source_line", "fix_message", "context", "fix_refused"):
+            value = getattr(self, name)
+            if value:
+                object.__setattr__(self, name, secrets.mask(value))
+        edits = tuple(replace(edit, content=secrets.mask(edit.content)) for edit in self.fix_edits)
+        object.__setattr__(self, "fix_edits", edits)
 
     @property
     def where(self) -> str:
@@ -162,13 +171,14 @@ def build(run_result, days_left: int, deadline_text: str,
             else:
                 start = _position(result.source, finding.start)
                 end = _position(result.source, finding.end)
-                line, cut = window(result.source.line_text(start.row), start.column - 1)
-                line = secrets.mask(line)
+                # Masked before it is cut: a cut could leave a token without its `Bearer `.
+                text = secrets.mask_near(result.source.line_text(start.row), start.column - 1, SHOWN_LINE)
+                line, cut = window(text, start.column - 1)
             fix = finding.fix
             rows.append(
                 Row(
                     code=finding.code,
-                    message=secrets.mask(finding.message),
+                    message=finding.message,
                     path=result.path,
                     location=start,
                     end_location=end,
@@ -179,7 +189,7 @@ def build(run_result, days_left: int, deadline_text: str,
                     source_cut=cut,
                     endpoint=finding.endpoint,
                     fix_applicability=fix.applicability if fix else None,
-                    fix_message=secrets.mask(fix.message) if fix else None,
+                    fix_message=fix.message if fix else None,
                     fix_edits=tuple(
                         LocatedEdit(e.content, _position(result.source, e.start), _position(result.source, e.end))
                         for e in fix.edits

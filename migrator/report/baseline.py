@@ -54,18 +54,48 @@ def _in_scope(entry: dict, folder: str, scope) -> bool:
     return any(full == r or full.startswith(r.rstrip(os.sep) + os.sep) for r in roots)
 
 
+MAX_BYTES = 256 * 1024 * 1024  # a baseline of a million findings is about 150 MB
+ENTRY_FIELDS = {"fingerprint": str, "code": str, "path": str, "line": int}
+
+
+def _entries_of(data) -> list:
+    """The entries of a decoded baseline; raises ValueError naming what is wrong."""
+    if not isinstance(data, dict) or not isinstance(data.get("findings"), list):
+        raise ValueError("it is not an object with a `findings` list")
+    for number, entry in enumerate(data["findings"], start=1):
+        if not isinstance(entry, dict):
+            raise ValueError(f"finding {number} is not an object")
+        for name, kind in ENTRY_FIELDS.items():
+            if not isinstance(entry.get(name), kind) or isinstance(entry.get(name), bool):
+                raise ValueError(f"finding {number} has no {kind.__name__} `{name}`")
+    return data["findings"]
+
+
 def read(path: str) -> list:
+    """The entries of the baseline at `path`. Only a regular file is read (never a FIFO or a
+    device, which could be endless), and only up to `MAX_BYTES`; raises `BaselineError`."""
     try:
-        with open(path, encoding="utf-8") as handle:
-            data = json.load(handle)
-        return list(data["findings"])
-    except (OSError, ValueError, KeyError, TypeError) as error:
-        raise BaselineError(f"{path}: not a readable astro-migrate baseline ({error})") from None
+        if not os.path.isfile(path):
+            raise ValueError("not a regular file" if os.path.exists(path) else "no such file")
+        with open(path, "rb") as handle:
+            # the size before reading (a sparse file costs nothing to make), the read bounded anyway
+            large = os.fstat(handle.fileno()).st_size > MAX_BYTES
+            data = b"" if large else handle.read(MAX_BYTES + 1)
+        if large or len(data) > MAX_BYTES:
+            raise ValueError(f"larger than {MAX_BYTES // 2**20} MB")
+        return _entries_of(json.loads(data.decode("utf-8")))
+    except UnicodeDecodeError as error:
+        reason = f"not UTF-8 (byte {error.start})"
+    except (OSError, ValueError, RecursionError) as error:
+        reason = getattr(error, "strerror", None) or str(error).splitlines()[0] or type(error).__name__
+    raise BaselineError(f"{path}: not a readable astro-migrate baseline ({reason})")
 
 
 def write(path: str, rows: list, scope=None, today: str = "") -> int:
     """Record `rows`; an existing baseline only keeps its entries that are still found (or that
-    lie outside `scope`). Returns the number of entries written."""
+    lie outside `scope`). Returns the number of entries written; raises `BaselineError`."""
+    if os.path.exists(path) and not os.path.isfile(path):
+        raise BaselineError(f"{path}: not a regular file; a baseline is written to one")
     folder = os.path.dirname(os.path.abspath(path))
     current = _entries(rows, folder)
     if os.path.exists(path):
@@ -75,9 +105,12 @@ def write(path: str, rows: list, scope=None, today: str = "") -> int:
         entries = current
     entries.sort(key=lambda e: (e["path"], e["line"], e["code"], e["fingerprint"]))
     data = {"tool": "astro-migrate", "version": FORMAT_VERSION, "written": today, "findings": entries}
-    with open(path, "w", encoding="utf-8") as handle:
-        json.dump(data, handle, indent=2)
-        handle.write("\n")
+    try:
+        with open(path, "w", encoding="utf-8") as handle:
+            json.dump(data, handle, indent=2)
+            handle.write("\n")
+    except OSError as error:
+        raise BaselineError(f"{path}: cannot write the baseline ({error.strerror or error})") from None
     return len(entries)
 
 

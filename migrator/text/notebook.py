@@ -73,11 +73,53 @@ class Cell:
         return (found.group(1), found.group(2)) if found else None
 
 
-def analyze(source: SourceText, table, host_re, path: str) -> list:
+class NotANotebook(ValueError):
+    """The file is not JSON in the shape of a notebook; the message says where, in one line."""
+
+
+def _check_cell(number: int, cell) -> None:
+    if not isinstance(cell, dict):
+        raise NotANotebook(f"cell {number} is not a JSON object")
+    if not isinstance(cell.get("cell_type", ""), str):
+        raise NotANotebook(f"cell {number}'s `cell_type` is not text")
+    for key in ("source", "input"):
+        value = cell.get(key, "")
+        if not isinstance(value, str) and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+            raise NotANotebook(f"cell {number}'s `{key}` is neither text nor a list of text")
+    if not isinstance(cell.get("outputs", []), list):
+        raise NotANotebook(f"cell {number}'s `outputs` is not a list")
+
+
+def read(text: str):
+    """The notebook document of `text`, its structure checked as far as it is read here (nbformat 4
+    `cells`, nbformat 3 `worksheets`); raises `NotANotebook`."""
     try:
-        document = parse(source.text)
+        document = parse(text)
+    except RecursionError:
+        raise NotANotebook("its JSON is nested too deeply to read") from None
     except ValueError as error:
-        return [Finding("AM901", f"cannot parse the notebook as JSON: {error}", 0, 0)]
+        raise NotANotebook(f"cannot parse the notebook as JSON: {str(error).splitlines()[0]}") from None
+    if not isinstance(document, dict):
+        raise NotANotebook("the notebook is not a JSON object")
+    if "cells" in document:
+        cells = document["cells"]
+        if not isinstance(cells, list):
+            raise NotANotebook("`cells` is not a list")
+    else:
+        worksheets = document.get("worksheets", [])
+        if not isinstance(worksheets, list) or not all(isinstance(w, dict) for w in worksheets):
+            raise NotANotebook("`worksheets` is not a list of JSON objects")
+        if not all(isinstance(w.get("cells", []), list) for w in worksheets):
+            raise NotANotebook("a worksheet's `cells` is not a list")
+        cells = [cell for worksheet in worksheets for cell in worksheet.get("cells", [])]
+    for number, cell in enumerate(cells, start=1):
+        _check_cell(number, cell)
+    return document
+
+
+def analyze(source: SourceText, table, host_re, path: str) -> list:
+    """Findings of a notebook; raises `NotANotebook` for one that is not."""
+    document = read(source.text)
     cells = _cells(document, source.text)
 
     def run_text(cell: Cell, view: str, flavor: str) -> list:
@@ -154,10 +196,9 @@ def _python(cells: list, table, host_re, path: str, run_text) -> list:
     """The code cells as one module through the Python pass; cell by cell if that fails."""
     if not cells:
         return []
-    from libcst import ParserSyntaxError
-
     from migrator.policy.link import link
     from migrator.python.analyze import analyze as analyze_python
+    from migrator.python.guard import Unparsable
 
     starts, pieces, total = [], [], 0
     for cell, code in cells:
@@ -177,7 +218,7 @@ def _python(cells: list, table, host_re, path: str, run_text) -> list:
 
     try:
         facts = analyze_python(path, SourceText(module))
-    except (ParserSyntaxError, RecursionError):
+    except Unparsable:
         if len(cells) == 1:
             cell, code = cells[0]
             return run_text(cell, code, "plain")
