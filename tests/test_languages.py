@@ -1,4 +1,4 @@
-"""The language table (migrator/text/languages.py): every entry is read by file types, comments,
+"""The language table (migrator/project/languages.py): every entry is read by file types, comments,
 interpolation and joins; line ends are `\\n`, `\\r\\n` and `\\r` for every language (issue 13 #20)."""
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from helpers import run_cli
 from migrator.engine import ruletable
 from migrator.engine.match import DEFAULT_HOSTS, host_pattern
 from migrator.project import filetypes
+from migrator.project.languages import LANGUAGES, language
 from migrator.project.source import SourceText
 from migrator.text.analyze import analyze
-from migrator.text.languages import LANGUAGES, language
 
 TABLE = ruletable.load()
 HOSTS = host_pattern(DEFAULT_HOSTS)

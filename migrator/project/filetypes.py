@@ -11,7 +11,7 @@ import fnmatch
 import os
 from typing import Optional
 
-from migrator.text.languages import LANGUAGES
+from migrator.project.languages import LANGUAGES
 
 PYTHON_SUFFIXES = (".py", ".pyi", ".pyw")
 

@@ -21,10 +21,10 @@ from migrator.policy.link import blocked_relative
 from migrator.policy.messages import blocked_finding, describe
 from migrator.policy.v1paths import PathRewrite, path_rewrite
 from migrator.project.filetypes import flavor_of
+from migrator.project.languages import language
 from migrator.project.source import SourceText
 from migrator.text import joins, prefixes
 from migrator.text.fields import field_findings, names_astro_host, path_sites
-from migrator.text.languages import language
 from migrator.text.tokens import (
     Use,
     chains,

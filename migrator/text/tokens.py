@@ -14,7 +14,7 @@ from typing import Optional
 
 from migrator.engine import ruletable
 from migrator.engine.templates import Hole, Lit
-from migrator.text.languages import Language, language
+from migrator.project.languages import Language, language
 
 # Placeholders every language's text may hold; a language's own (`#{x}`, `$env:X`) go first.
 COMMON_PLACEHOLDERS = (
