@@ -4,8 +4,9 @@ Per file: its stat, the SHA-256 of its bytes, the prefilter's verdict, and for P
 notebooks the words it mentions (as CRC-32s of its ASCII word runs, so "does it name `X`?" needs
 no read). A file whose stat is unchanged is not read; one whose stat changed is read and hashed,
 and keeps its facts only when the hash is unchanged. A stat taken less than `RACY_NS` after the
-file's last change cannot vouch for it (a second write in the same timestamp tick would leave it
-equal), so such a file is read again next time, as git does with racy index entries.
+file's last change (`RACY_NS`; its inode's, `RACY_CTIME_NS`) cannot vouch for it (a second write in
+the same timestamp tick would leave it equal): such a file is read again next time, as git does
+with racy index entries.
 
 The index lives in the result cache folder, one data-only entry per folder of files (loaded when
 the walk first looks at that folder), under a key that names the folder and everything the facts
@@ -28,7 +29,8 @@ from migrator.project.cache import Cache
 from migrator.project.codec import Codec
 from migrator.project.prefilter import Prefilter
 
-RACY_NS = 2_000_000_000  # coarser than any file system's timestamp tick (FAT: 2 s)
+RACY_NS = 2_000_000_000  # coarser than any file system's modification time tick (FAT: 2 s)
+RACY_CTIME_NS = 100_000_000  # coarser than the clock Linux stamps inode changes with (a jiffy)
 WORD = re.compile(rb"[A-Za-z0-9_]+")  # what `\b` in a bytes pattern delimits
 
 
@@ -48,11 +50,11 @@ class FileFacts:
 
     def vouched_by(self, status: os.stat_result) -> bool:
         """The file is known to hold the same bytes: same stat, taken long enough after its last change."""
-        changed = max(status.st_mtime_ns, status.st_ctime_ns)
         return (
             (self.size, self.mtime_ns, self.ctime_ns, self.inode)
             == (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino)
-            and changed + RACY_NS < self.seen_ns
+            and status.st_mtime_ns + RACY_NS < self.seen_ns
+            and status.st_ctime_ns + RACY_CTIME_NS < self.seen_ns
         )
 
     def mentions(self, hashes: frozenset, any_non_ascii: bool) -> bool:
@@ -63,15 +65,45 @@ class FileFacts:
         return not hashes.isdisjoint(array("I", base64.b64decode(self.words)))
 
 
+STATS = 5  # numbers a file has in `Shard.stats`
+
+
 @dataclass
 class Shard:
-    """The facts of the files of one folder, by file name."""
+    """The facts of the files of one folder, stored as columns (JSON arrays load fast)."""
 
-    files: dict[str, FileFacts] = field(default_factory=dict)
+    names: list[str] = field(default_factory=list)
+    stats: list[int] = field(default_factory=list)  # size, mtime_ns, ctime_ns, inode, seen_ns of each file
+    digests: list[str] = field(default_factory=list)
+    may_match: list[bool] = field(default_factory=list)
+    words: list[str] = field(default_factory=list)
+    ascii: list[bool] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        columns = (self.digests, self.may_match, self.words, self.ascii)
+        if any(len(column) != len(self.names) for column in columns) or len(self.stats) != STATS * len(self.names):
+            raise ValueError("columns of different lengths")
+
+    @classmethod
+    def of(cls, files: dict) -> "Shard":
+        shard = cls()
+        for name, facts in sorted(files.items()):
+            shard.names.append(name)
+            shard.stats += [facts.size, facts.mtime_ns, facts.ctime_ns, facts.inode, facts.seen_ns]
+            shard.digests.append(facts.digest)
+            shard.may_match.append(facts.may_match)
+            shard.words.append(facts.words)
+            shard.ascii.append(facts.ascii)
+        return shard
+
+    def files(self) -> dict:
+        """File name -> FileFacts."""
+        return {name: FileFacts(*self.stats[STATS * i : STATS * i + STATS], self.digests[i], self.may_match[i],
+                                self.words[i], self.ascii[i]) for i, name in enumerate(self.names)}
 
 
 INDEX = Codec()
-INDEX.allow(Shard, FileFacts)
+INDEX.allow(Shard)
 
 
 def word_hashes(words: Iterable[bytes]) -> frozenset:
@@ -115,15 +147,16 @@ class ProjectIndex:
         self.prefilter = prefilter
         self.salt = salt
         self.cache = cache
-        self.shards: dict = {}  # absolute folder -> Shard
+        self.shards: dict = {}  # absolute folder -> {file name: FileFacts}
         self.changed: set = set()  # folders whose shard must be stored
 
-    def _shard(self, folder: str) -> Shard:
-        shard = self.shards.get(folder)
-        if shard is None:
+    def _shard(self, folder: str) -> dict:
+        """File name -> FileFacts of the files in `folder`, as stored."""
+        files = self.shards.get(folder)
+        if files is None:
             stored = self.cache.get(self._key(folder)) if self.cache else None
-            shard = self.shards[folder] = stored if isinstance(stored, Shard) else Shard()
-        return shard
+            files = self.shards[folder] = stored.files() if isinstance(stored, Shard) else {}
+        return files
 
     def _key(self, folder: str) -> str:
         digest = hashlib.sha256(f"{self.salt}\0{folder}".encode("utf-8", "surrogateescape"))
@@ -146,7 +179,7 @@ class ProjectIndex:
             read()  # its error says why (a broken symlink, ...)
             raise
         regular = stat.S_ISREG(status.st_mode)
-        known = shard.files.get(name)
+        known = shard.get(name)
         if regular and known is not None and known.vouched_by(status):
             return Looked(known)
         data = read()
@@ -158,7 +191,7 @@ class ProjectIndex:
         facts = FileFacts(status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino, seen, digest,
                           may_match, words, plain)
         if regular:
-            shard.files[name] = facts
+            shard[name] = facts
             self.changed.add(folder)
         return Looked(facts, data)
 
@@ -166,6 +199,6 @@ class ProjectIndex:
         """Store the shards that changed, and forget them all (memory stays flat)."""
         if self.cache is not None:
             for folder in sorted(self.changed):
-                self.cache.put(self._key(folder), self.shards[folder])
+                self.cache.put(self._key(folder), Shard.of(self.shards[folder]))
         self.shards.clear()
         self.changed.clear()
