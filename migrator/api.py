@@ -11,6 +11,7 @@ from typing import Optional
 from migrator import analysis
 from migrator.engine import deadline
 from migrator.engine.findings import Finding
+from migrator.engine.templates import Ref
 from migrator.options import OFF_BY_DEFAULT, Options, selected
 from migrator.project import reading
 from migrator.project.discover import Candidate, Problem, discover
@@ -79,6 +80,7 @@ class Pipeline:
         self._table = None
         self.use_cache = not options.no_cache
         self.workers = workers
+        self.project: Optional[Project] = None
 
     @property
     def table(self):
@@ -101,7 +103,7 @@ class Pipeline:
     def _run(self, paths: list) -> RunResult:
         problems: list = []
         scan = Scan()
-        project = Project.of(paths, self.options.roots)
+        project = self.project = Project.of(paths, self.options.roots)
         index = self._index(problems)
         named = set()
         for candidate in discover(paths, problems, self.options.exclude, self.options.extensions):
@@ -325,12 +327,18 @@ class Pipeline:
         """Names whose mention makes a module a possible reader of a base defined elsewhere."""
         names = set()
         for path, found in facts.items():
-            exported = {name for name, template in found.exports.items() if template}
+            exported = {name for name, template in found.exports.items() if self._may_hold_base(path, template)}
             names |= exported
             if exported or found.uses:  # its module-level names may be set or read from outside
                 stem = os.path.splitext(os.path.basename(path))[0]
                 names.add(os.path.basename(os.path.dirname(path)) if stem == "__init__" else stem)
         return {name for name in names if name.isidentifier()}
+
+    def _may_hold_base(self, path: str, template: tuple) -> bool:
+        """Whether a module-level name of `path` bound to `template` may hold a base. One bound
+        only to names imported from outside the project (`from typing import Any`) holds none: its
+        mention in every module would make every module an importer to parse."""
+        return any(not isinstance(part, Ref) or self.project.resolve(part.module, path).keys for part in template)
 
     def _link(self, facts: dict, project: Project, notebook_reads: list) -> None:
         from migrator.policy.link import link

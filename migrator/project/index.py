@@ -45,7 +45,7 @@ class FileFacts:
     seen_ns: int  # when that stat was taken
     digest: str  # SHA-256 of the bytes, hex
     may_match: bool  # the prefilter's verdict
-    words: str = ""  # base64 of the sorted CRC-32s of the ASCII word runs ("" when not needed)
+    words: Optional[str] = None  # base64 of the sorted CRC-32s of the ASCII word runs; None: not known
     ascii: bool = True  # no byte over 0x7f: a name with other characters cannot occur
 
     def vouched_by(self, status: os.stat_result) -> bool:
@@ -60,7 +60,7 @@ class FileFacts:
     def mentions(self, hashes: frozenset, any_non_ascii: bool) -> bool:
         """Whether the file may name a word whose CRC-32 is in `hashes` (no false negatives;
         `any_non_ascii`: some name has non-ASCII characters, which only a non-ASCII file can hold)."""
-        if any_non_ascii and not self.ascii:
+        if self.words is None or (any_non_ascii and not self.ascii):
             return True
         return not hashes.isdisjoint(array("I", base64.b64decode(self.words)))
 
@@ -76,7 +76,7 @@ class Shard:
     stats: list[int] = field(default_factory=list)  # size, mtime_ns, ctime_ns, inode, seen_ns of each file
     digests: list[str] = field(default_factory=list)
     may_match: list[bool] = field(default_factory=list)
-    words: list[str] = field(default_factory=list)
+    words: list[Optional[str]] = field(default_factory=list)
     ascii: list[bool] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -164,12 +164,27 @@ class ProjectIndex:
 
     def facts_of(self, data: bytes, wants_words: bool) -> FileFacts:
         """The facts of bytes that are not a file's (a fix pass's texts): no stat vouches for them."""
-        return FileFacts(0, 0, 0, 0, 0, hashlib.sha256(data).hexdigest(), self.prefilter.may_match(data),
-                         _words(data) if wants_words else "", data.isascii())
+        return self._facts(os.stat_result((0,) * 10), 0, data, wants_words, None)
+
+    def _facts(self, status: os.stat_result, seen: int, data: bytes, wants_words: bool,
+               known: Optional[FileFacts]) -> FileFacts:
+        """Without a place to store them, only the prefilter's verdict: words are worth computing
+        for a later run, but this one can search the few files that matter in their bytes."""
+        stored = self.cache is not None
+        digest = hashlib.sha256(data).hexdigest() if stored else ""
+        if stored and known is not None and known.digest == digest:  # touched, or checked out again: same bytes
+            may_match, words = known.may_match, known.words
+        else:
+            may_match, words = self.prefilter.may_match(data), _words(data) if wants_words and stored else None
+        return FileFacts(status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino, seen, digest,
+                         may_match, words, data.isascii())
 
     def look(self, path: str, read: Callable[[], bytes], wants_words: bool) -> Looked:
         """The facts of `path` (`read` gives its bytes; it raises OSError for a file that cannot be
         checked). `wants_words`: the file is a Python module or notebook, whose words are kept."""
+        if self.cache is None:
+            data = read()
+            return Looked(self._facts(os.stat_result((0,) * 10), 0, data, wants_words, None), data)
         folder, name = os.path.split(os.path.abspath(path))
         shard = self._shard(folder)
         seen = time.time_ns()
@@ -183,13 +198,7 @@ class ProjectIndex:
         if regular and known is not None and known.vouched_by(status):
             return Looked(known)
         data = read()
-        digest = hashlib.sha256(data).hexdigest()
-        if known is not None and known.digest == digest:  # touched, or checked out again: same bytes
-            may_match, words, plain = known.may_match, known.words, known.ascii
-        else:
-            may_match, words, plain = self.prefilter.may_match(data), _words(data) if wants_words else "", data.isascii()
-        facts = FileFacts(status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino, seen, digest,
-                          may_match, words, plain)
+        facts = self._facts(status, seen, data, wants_words, known)
         if regular:
             shard[name] = facts
             self.changed.add(folder)
