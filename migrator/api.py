@@ -152,10 +152,11 @@ class Pipeline:
         advice = any(p.startswith(OFF_BY_DEFAULT) for p in self.options.select)
         prefilter = Prefilter(self.options.hosts, None if advice else self._field_words)
         cache = None
-        if self.use_cache and self.overlay is None:
+        if self.use_cache:  # a fix pass too: the files it does not rewrite are as the index knows them
             refused = refusal()
             if refused:
-                problems.append(Problem(CACHE_DIR, refused, explicit=False))
+                if self.overlay is None:
+                    problems.append(Problem(CACHE_DIR, refused, explicit=False))
                 self.use_cache = False
             else:
                 cache = Cache(codec=INDEX, section="index")
@@ -172,7 +173,9 @@ class Pipeline:
     def _scan(self, candidate: Candidate, index: ProjectIndex, scan: "Scan", explicit: bool) -> None:
         """Look at one file through the index: the files that may match are kept for analysis
         (with their bytes when they were read), the other modules and notebooks by their facts."""
-        notebook = flavor_of(candidate.path) == "notebook"
+        # A notebook is known by its name; a name without an extension would make flavor_of read
+        # the file for a shebang, and it may be a FIFO that nothing has refused yet.
+        notebook = "." in os.path.basename(candidate.path).lstrip(".") and flavor_of(candidate.path) == "notebook"
         if self.overlay and candidate.path in self.overlay:
             data = self.overlay[candidate.path]
             looked = Looked(index.facts_of(data, candidate.kind == "python" or notebook), data)
