@@ -91,14 +91,13 @@ class Pipeline:
         return self._table
 
     def run(self, paths: list) -> RunResult:
-        own_workers = self.workers is None
-        if own_workers:
-            self.workers = Workers(self.options.jobs)
+        if self.workers is not None:  # a fix pass: the run's pool
+            return self._run(paths)
+        self.workers = Workers(self.options.jobs)
         try:
             return self._run(paths)
         finally:
-            if own_workers:
-                self.workers.close()
+            self.workers.close()
 
     def _run(self, paths: list) -> RunResult:
         problems: list = []
@@ -237,8 +236,8 @@ class Pipeline:
                         self._unreadable(candidate, error)
                     continue
             entry = key(candidate.path, candidate.kind, data, salt)
-            outcome = cache.get(entry) if cache else None
-            pending.append(Work(candidate, data, entry, outcome))
+            stored = cache.get(entry) if cache else None
+            pending.append(Work(candidate, data, entry, stored if isinstance(stored, analysis.Outcome) else None))
         todo = [item for item in pending if item.outcome is None]
         work = sum(cost(item.candidate.kind, len(item.data)) for item in todo)
         if self.workers is not None and self.workers.worth_it(work):
@@ -341,7 +340,9 @@ class Pipeline:
         """Whether a module-level name of `path` bound to `template` may hold a base. One bound
         only to names imported from outside the project (`from typing import Any`) holds none: its
         mention in every module would make every module an importer to parse."""
-        return any(not isinstance(part, Ref) or self.project.resolve(part.module, path).keys for part in template)
+        project = self.project
+        return any(not isinstance(part, Ref) or project is None or project.resolve(part.module, path).keys
+                   for part in template)
 
     def _link(self, facts: dict, project: Project, notebook_reads: list) -> None:
         from migrator.policy.link import link

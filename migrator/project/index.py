@@ -98,8 +98,12 @@ class Shard:
 
     def files(self) -> dict:
         """File name -> FileFacts."""
-        return {name: FileFacts(*self.stats[STATS * i : STATS * i + STATS], self.digests[i], self.may_match[i],
-                                self.words[i], self.ascii[i]) for i, name in enumerate(self.names)}
+        found = {}
+        for i, name in enumerate(self.names):
+            size, mtime, ctime, inode, seen = self.stats[STATS * i : STATS * i + STATS]
+            found[name] = FileFacts(size, mtime, ctime, inode, seen, self.digests[i], self.may_match[i],
+                                    self.words[i], self.ascii[i])
+        return found
 
 
 INDEX = Codec()
