@@ -98,7 +98,7 @@ def test_a_file_deleted_or_replaced_by_a_fifo_during_a_parallel_run_costs_one_li
     swapper = threading.Thread(target=swap)
     swapper.start()
     try:
-        outcomes = [api.check(["."], Options(jobs=2, no_cache=rounds % 2 == 0)) for rounds in range(4)]
+        outcomes = [api.check(["."], Options(jobs=2, no_cache=rounds % 2 == 0)) for rounds in range(2)]
     finally:
         stop.set()
         swapper.join()
