@@ -1,10 +1,12 @@
 """Side-by-side benchmarks of astro-migrate against its baselines (issue 7).
 
     python benchmarks/run.py [--lines 1000000] [--runs 5] [--tree DIR] [--big] [--only GROUP ...]
+                             [--before CHECKOUT]
 
 Generates the trees into a temporary directory (``--tree DIR`` times an existing
 tree instead), runs each comparison's commands in alternating rounds (A, B, A, B, ...)
-and prints each ratio of medians against its target. Peak RSS comes from
+and prints each ratio of medians against its target: the table of issue 16. ``--before``
+times another source checkout of the tool beside this one, in the same rounds. Peak RSS comes from
 ``os.wait4`` on every run: the figure ``/usr/bin/time -v`` reports as "Maximum
 resident set size", without an extra process in the timings.
 """
@@ -21,7 +23,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from statistics import median
-from typing import Optional
+from typing import Callable, Optional
 
 import generate
 
@@ -30,7 +32,7 @@ GROUPS = ("tree", "precommit", "matching", "memory")
 IGNORED_DIRS = {".venv", "node_modules"}
 MATCHING_FILES = 1000
 MEMORY_LIMIT_MIB = 150
-MEMORY_GROWTH = 1.25  # "flat": peak RSS on the 10x tree at most 25% above the 1x tree
+MEMORY_GROWTH = 1.2  # "flat": peak RSS on the 10x tree at most 20% above the 1x tree
 LIBCST_CONFIG = "modules: []\nformatter: []\nrepo_root: matching\n"
 
 
@@ -96,18 +98,22 @@ class Row:
     """A measured figure against its target."""
 
     name: str
-    value: Optional[float]
+    measure: Callable[[], Optional[float]]  # evaluated when the row is printed, after every round
     target: float
     unit: str = "x"
     at_least: bool = False
+
+    @property
+    def value(self) -> Optional[float]:
+        return self.measure()
 
     def line(self) -> str:
         sign = ">=" if self.at_least else "<="
         target = f"{sign} {self.target:g}{self.unit}"
         if self.value is None:
-            return f"{self.name:<44} {'pending':>10}  {target:<12} -"
+            return f"{self.name:<56} {'pending':>10}  {target:<12} -"
         ok = self.value >= self.target if self.at_least else self.value <= self.target
-        return f"{self.name:<44} {self.value:>9.2f}{self.unit}  {target:<12} {'PASS' if ok else 'FAIL'}"
+        return f"{self.name:<56} {self.value:>9.2f}{self.unit}  {target:<12} {'PASS' if ok else 'FAIL'}"
 
 
 def ratio(numerator: Bench, denominator: Bench) -> Optional[float]:
@@ -132,6 +138,31 @@ def astro_migrate() -> str:
     return str(local) if local.exists() else shutil.which("astro-migrate") or "astro-migrate"
 
 
+@dataclass
+class Tool:
+    """A version of astro-migrate to time: `python -m migrator` from a source checkout."""
+
+    name: str  # "" for this checkout, "before" for --before
+    checkout: Path
+    pycache: Path
+
+    def argv(self, *args: str) -> list:
+        return [sys.executable, "-m", "migrator", *args]
+
+    @property
+    def env(self) -> dict:
+        """Byte code written once and reused (as an installed package has it), in a folder of the run's."""
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        prefix = self.pycache / (self.name or "now")
+        return {**env, "PYTHONPATH": str(self.checkout), "PYTHONPYCACHEPREFIX": str(prefix)}
+
+    def bench(self, label: str, args: list, cwd: Path) -> Bench:
+        return Bench(f"{self.name + ': ' if self.name else ''}{label}", self.argv(*args), cwd, self.env)
+
+    def row(self, name: str, *args, **kwargs) -> Row:
+        return Row(f"{name}{' (' + self.name + ')' if self.name else ''}", *args, **kwargs)
+
+
 def clean_modules(tree: Path, count: int = 5) -> list:
     """The first ``count`` Python modules (sorted) of 100+ lines that mention no Astro API."""
     picked = []
@@ -146,67 +177,116 @@ def clean_modules(tree: Path, count: int = 5) -> list:
 
 
 def make_tree(path: Path, **kwargs) -> Path:
+    """A generated tree, made a git repository (a monorepo is one): its own project root, so that
+    the project model never takes the benchmark's folder, with the other trees, for the project."""
     started = time.perf_counter()
     stats = generate.generate(path, **kwargs)
+    subprocess.run(["git", "init", "-q", str(path)], check=True)
     print(f"generated {path}: {stats.summary()} in {time.perf_counter() - started:.1f}s")
     return path
 
 
-def bench_tree(tree: Path, work: Path, astro: str, args) -> list:
+def warm_up(benches: list, timeout: float) -> None:
+    """One untimed run of each: byte code written, caches filled, files in the page cache."""
+    for bench in benches:
+        bench.run(timeout, record=False)
+
+
+def bench_tree(tree: Path, work: Path, tools: list, args) -> list:
     grep = Bench("grep -rl v1beta1", ["grep", "-rl", "v1beta1", str(tree)], work, ok_codes=(0, 1))
-    cold = Bench("astro-migrate check --no-cache",
-                 [astro, "check", str(tree), "--no-cache", "--exit-zero"], work)
-    warm = Bench("astro-migrate check (warm cache)", [astro, "check", str(tree), "--exit-zero"], work)
-    print("\n[tree] whole tree: grep vs astro-migrate, cold and warm cache")
-    warm.run(args.timeout, record=False)  # fills the cache
-    rounds([grep, cold, warm], args.runs, args.timeout)
-    return [Row("tree, cold cache: time / grep", ratio(cold, grep), 3),
-            Row("tree, warm cache: time / grep", ratio(warm, grep), 2)]
+    floor = Bench("parse floor (read all, LibCST-parse .py with v1beta1)",
+                  [sys.executable, str(BENCH_DIR / "floor.py"), str(tree)], work)
+    rows, timed = [], [grep, floor]
+    for tool in tools:
+        cold = tool.bench("check --no-cache", ["check", str(tree), "--no-cache", "--exit-zero"], work)
+        one = tool.bench("check --no-cache --jobs 1", ["check", str(tree), "--no-cache", "--exit-zero", "--jobs", "1"],
+                         work)
+        warm = tool.bench("check (warm cache)", ["check", str(tree), "--exit-zero"], work)
+        timed += [cold, one, warm]
+        rows += [tool.row("tree, cold: check --no-cache / parse floor", lambda c=cold: ratio(c, floor), 1.5),
+                 tool.row("tree, warm: check / grep -rl", lambda w=warm: ratio(w, grep), 3),
+                 tool.row("tree, cold: default --jobs / --jobs 1", lambda c=cold, o=one: ratio(c, o), 1.05)]
+    print("\n[tree] whole tree: grep and the parse floor vs astro-migrate, cold and warm cache")
+    warm_up(timed, args.timeout)
+    rounds(timed, args.runs, args.timeout)
+    return rows
 
 
-def bench_precommit(tree: Path, work: Path, astro: str, args) -> list:
+class ChangedFilesBench(Bench):
+    """A pre-commit run: the named files were just changed (their stat moves before each run),
+    the rest of the project is as the previous run left it."""
+
+    def __init__(self, *args, changed: tuple = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.changed = changed
+
+    def run(self, timeout: float, record: bool = True) -> None:
+        for path in self.changed:
+            os.utime(path)
+        super().run(timeout, record)
+
+
+def bench_precommit(tree: Path, work: Path, tools: list, args) -> list:
     files = clean_modules(tree)
     python = Bench("python -c pass", [sys.executable, "-c", "pass"], work)
-    check = Bench("astro-migrate check (5 files)",
-                  [astro, "check", *files, "--no-cache", "--exit-zero"], work)
-    print(f"\n[precommit] 5 non-matching files: {', '.join(Path(f).name for f in files)}")
-    rounds([python, check], args.runs, args.timeout)
-    return [Row("pre-commit, 5 files: time / python -c pass", ratio(check, python), 5)]
+    rows, timed = [], [python]
+    for tool in tools:
+        plain = tool.bench("check (5 changed files)", ["check", *files, "--exit-zero"], tree)
+        check = ChangedFilesBench(plain.label, plain.argv, tree, plain.env, changed=tuple(files))
+        timed.append(check)
+        rows.append(tool.row("pre-commit, 5 files: time / python -c pass", lambda c=check: ratio(c, python), 5))
+    print(f"\n[precommit] 5 changed non-matching files: {', '.join(Path(f).name for f in files)}")
+    warm_up(timed, args.timeout)
+    rounds(timed, args.runs, args.timeout)
+    shutil.rmtree(tree / ".astro_migrate_cache", ignore_errors=True)
+    return rows
 
 
-def bench_matching(work: Path, astro: str, args) -> list:
-    matching = make_tree(work / "matching", matching_only=MATCHING_FILES, seed=args.seed)
-    (work / ".libcst.codemod.yaml").write_text(LIBCST_CONFIG)
-    env = {**os.environ, "PYTHONPATH": str(BENCH_DIR)}
-    libcst = Bench("libcst codemod -j 1",
-                   [sys.executable, "-m", "libcst.tool", "codemod", "-x", "trivial_codemod.TrivialCommand",
-                    "--no-format", "--hide-progress", "-j", "1", str(matching)], work, env)
-    jobs = [Bench(f"astro-migrate check --jobs {n}",
-                  [astro, "check", str(matching), "--no-cache", "--exit-zero", "--jobs", str(n)], work)
-            for n in (1, 2)]
-    print(f"\n[matching] {MATCHING_FILES} matching modules: libcst codemod vs astro-migrate")
-    rounds([libcst, *jobs], args.runs, args.timeout)
-    return [Row("matching: throughput / libcst codemod", ratio(libcst, jobs[0]), 2, at_least=True),
-            Row("matching: speed-up from 1 to 2 jobs", ratio(*jobs), 1.7, at_least=True)]
+def bench_matching(work: Path, tools: list, args) -> list:
+    matching = make_tree(work / "matching", matching_only=args.matching, seed=args.seed)
+    rows, timed = [], []
+    if args.codemod:
+        (work / ".libcst.codemod.yaml").write_text(LIBCST_CONFIG)
+        env = {**os.environ, "PYTHONPATH": str(BENCH_DIR)}
+        timed.append(Bench("libcst codemod -j 1",
+                           [sys.executable, "-m", "libcst.tool", "codemod", "-x", "trivial_codemod.TrivialCommand",
+                            "--no-format", "--hide-progress", "-j", "1", str(matching)], work, env))
+    for tool in tools:
+        one, default = (tool.bench(f"check --jobs {n}", [
+            "check", str(matching), "--no-cache", "--exit-zero", "--jobs", n], work) for n in ("1", "0"))
+        timed += [one, default]
+        if args.codemod:
+            rows.append(tool.row("matching: throughput / libcst codemod", lambda o=one, c=timed[0]: ratio(c, o), 2,
+                                 at_least=True))
+        rows.append(tool.row(f"matching ({args.matching}): speed-up, default --jobs",
+                             lambda o=one, d=default: ratio(o, d), 1.7, at_least=True))
+    print(f"\n[matching] {args.matching} matching modules: --jobs 1 vs the default")
+    rounds(timed, args.runs, args.timeout)
+    return rows
 
 
-def bench_memory(tree: Path, work: Path, astro: str, args) -> list:
+def bench_memory(tree: Path, work: Path, tools: list, args) -> list:
     """Peak RSS of a cold check of the tree, and of a 10x tree with ``--big``."""
     sizes = {"1x": tree}
     if args.big:
         sizes["10x"] = make_tree(work / "tree-10x", lines=args.lines * 10, seed=args.seed)
     print("\n[memory] peak RSS of a cold check, one run per tree size")
-    benches = {size: Bench(f"astro-migrate check --no-cache ({size})",
-                           [astro, "check", str(path), "--no-cache", "--exit-zero"], work)
-               for size, path in sizes.items()}
-    rounds(list(benches.values()), 1, args.timeout)
-    rows = [Row(f"memory, {size} tree: peak RSS", bench.rss_mib, MEMORY_LIMIT_MIB, " MiB")
-            for size, bench in benches.items()]
-    if args.big:
-        small, large = benches["1x"].rss_mib, benches["10x"].rss_mib
-        growth = large / small if small and large else None
-        rows.append(Row("memory: peak RSS 10x tree / 1x tree", growth, MEMORY_GROWTH))
+    rows, timed = [], []
+    for tool in tools:
+        benches = {size: tool.bench(f"check --no-cache ({size})", ["check", str(path), "--no-cache", "--exit-zero"],
+                                    work) for size, path in sizes.items()}
+        timed += benches.values()
+        rows += [tool.row(f"memory, {size} tree: peak RSS", lambda b=bench: b.rss_mib, MEMORY_LIMIT_MIB, " MiB")
+                 for size, bench in benches.items()]
+        if args.big:
+            rows.append(tool.row("memory: peak RSS 10x tree / 1x tree", lambda b=benches: growth(b), MEMORY_GROWTH))
+    rounds(timed, 1, args.timeout)
     return rows
+
+
+def growth(benches: dict) -> Optional[float]:
+    small, large = benches["1x"].rss_mib, benches["10x"].rss_mib
+    return large / small if small and large else None
 
 
 def main(argv=None) -> None:
@@ -218,26 +298,31 @@ def main(argv=None) -> None:
     parser.add_argument("--big", action="store_true", help="also check memory on a 10x tree")
     parser.add_argument("--only", action="append", choices=GROUPS, help="run only these groups")
     parser.add_argument("--timeout", type=float, default=600, help="seconds before a run is abandoned")
+    parser.add_argument("--matching", type=int, default=MATCHING_FILES, help="modules of the matching tree")
+    parser.add_argument("--codemod", action="store_true", help="also time LibCST's trivial codemod on them")
+    parser.add_argument("--before", type=Path, help="a source checkout of the tool to time beside this one")
     args = parser.parse_args(argv)
     groups = args.only or GROUPS
-    astro = astro_migrate()
-    print(f"astro-migrate: {astro}\npython: {sys.version.split()[0]} ({sys.executable})")
+    print(f"python: {sys.version.split()[0]} ({sys.executable})")
 
     with tempfile.TemporaryDirectory(prefix="astro-migrate-bench-") as tmp:
         work = Path(tmp)
+        tools = [Tool("", BENCH_DIR.parent, work / "pycache")]
+        if args.before:
+            tools.insert(0, Tool("before", args.before.resolve(), work / "pycache"))
         needs_tree = {"tree", "precommit", "memory"} & set(groups)
         tree = args.tree or (make_tree(work / "tree", lines=args.lines, seed=args.seed) if needs_tree else None)
         rows = []
         if "tree" in groups:
-            rows += bench_tree(tree, work, astro, args)
+            rows += bench_tree(tree, work, tools, args)
         if "precommit" in groups:
-            rows += bench_precommit(tree, work, astro, args)
+            rows += bench_precommit(tree, work, tools, args)
         if "matching" in groups:
-            rows += bench_matching(work, astro, args)
+            rows += bench_matching(work, tools, args)
         if "memory" in groups:
-            rows += bench_memory(tree, work, astro, args)
+            rows += bench_memory(tree, work, tools, args)
 
-    print(f"\n{'comparison':<44} {'measured':>10}  {'target':<12} result")
+    print(f"\n{'comparison':<56} {'measured':>10}  {'target':<12} result")
     for row in rows:
         print(row.line())
 

@@ -5,21 +5,23 @@ Each stage is a module of its own; this one only moves data between them, in one
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass, field
 from typing import Optional
 
 from migrator import analysis
 from migrator.engine import deadline
 from migrator.engine.findings import Finding
+from migrator.engine.templates import Ref
 from migrator.options import OFF_BY_DEFAULT, Options, RunStats, selected
 from migrator.policy import shared
 from migrator.project import reading, shared_names
-from migrator.project.discover import Candidate, discover
+from migrator.project.discover import Candidate, Problem, discover
 from migrator.project.filetypes import flavor_of
+from migrator.project.index import INDEX, FileFacts, Looked, NameSearch, ProjectIndex
 from migrator.project.model import Project
 from migrator.project.prefilter import Prefilter
 from migrator.project.source import DecodeError, SourceText
+from migrator.workers import Workers, cost
 
 
 @dataclass
@@ -48,12 +50,31 @@ class RunResult:
         return [(f, finding) for f in self.files for finding in f.findings]
 
 
-PARALLEL_THRESHOLD = 16  # files to analyse before worker processes pay for themselves
+@dataclass
+class Scan:
+    """What the look at every file found: the files to analyse, and the rest by their facts."""
+
+    checked: int = 0  # files looked at
+    order: dict = field(default_factory=dict)  # path -> position in discovery order, for files with something to say
+    matching: list = field(default_factory=list)  # (Candidate, bytes, or None when not read yet)
+    unread_python: list = field(default_factory=list)  # (Candidate, FileFacts) of modules that cannot match
+    notebooks: list = field(default_factory=list)  # (path, FileFacts) of the project's notebooks
+
+
+@dataclass
+class Work:
+    """A file to analyse: its bytes, its result cache entry, and its outcome once known."""
+
+    candidate: Candidate
+    data: bytes
+    entry: str
+    outcome: Optional[analysis.Outcome] = None
 
 
 class Pipeline:
-    def __init__(self, options: Options, overlay: Optional[dict] = None):
-        """`overlay`: path -> bytes to analyse instead of the file's (a fix pass's texts)."""
+    def __init__(self, options: Options, overlay: Optional[dict] = None, workers: Optional[Workers] = None):
+        """`overlay`: path -> bytes to analyse instead of the file's (a fix pass's texts);
+        `workers`: the pool of the run this one is a fix pass of."""
         self.options = options
         self.overlay = overlay
         self.results: dict = {}  # path -> FileResult
@@ -62,6 +83,8 @@ class Pipeline:
         self._table = None
         self.use_cache = not options.no_cache
         self.stats = (options.stats if overlay is None else None) or RunStats()  # a fix pass counts nothing
+        self.workers = workers
+        self.project: Optional[Project] = None
 
     @property
     def table(self):
@@ -72,63 +95,45 @@ class Pipeline:
         return self._table
 
     def run(self, paths: list) -> RunResult:
+        if self.workers is not None:  # a fix pass: the run's pool
+            return self._run(paths)
+        self.workers = Workers(self.options.jobs)
+        try:
+            return self._run(paths)
+        finally:
+            self.workers.close()
+
+    def _run(self, paths: list) -> RunResult:
         problems: list = []
-        advice = any(p.startswith(OFF_BY_DEFAULT) for p in self.options.select)
-        prefilter = Prefilter(self.options.hosts, None if advice else self._field_words)
-        # Memory per file that cannot match stays small (a path string for Python modules, which
-        # the importer pass may read again), so a tree ten times larger costs little more.
-        matching, unread_python = [], []
-        order: dict = {}  # path -> position in discovery order, for files with something to say
-        checked = 0
-        project = Project.of(paths, self.options.roots)
+        scan = Scan()
+        project = self.project = Project.of(paths, self.options.roots)
+        index = self._index(problems)
         named = set()
-        notebooks: list = []  # (path, bytes) of the project's notebooks
         for candidate in discover(paths, problems, self.options.exclude, self.options.extensions):
-            checked += 1
+            scan.checked += 1
             named.add(project.absolute(candidate.path))
             if candidate.kind == "python":
                 project.add(candidate.path)
-            try:
-                data = self._read(candidate)
-            except OSError as error:
-                order[candidate.path] = checked
-                self._unreadable(candidate, error)
-                continue
-            if flavor_of(candidate.path) == "notebook":
-                notebooks.append((candidate.path, data))
-            matched = prefilter.may_match(data)
-            self.stats.step(read=1, matched=matched)
-            if matched:
-                order[candidate.path] = checked
-                matching.append((candidate, data))
-            elif candidate.kind == "python":
-                unread_python.append((candidate, data))
+            self._scan(candidate, index, scan, explicit=True)
         # Every module counts for facts, excluded ones too: `exclude` hides findings, not code that runs.
-        for candidate in project.modules(named, (), self.options.extensions):
-            try:
-                data = self._read(candidate)
-            except OSError:
-                continue
-            if candidate.kind != "python":  # a notebook: its imports are read, see _notebook_reads
-                notebooks.append((candidate.path, data))
-                continue
-            project.add(candidate.path)
-            self.context.add(candidate.path)
-            if prefilter.may_match(data):
-                matching.append((candidate, data))
-            else:
-                unread_python.append((candidate, data))
+        if not self._covers(paths, project):
+            for candidate in project.modules(named, (), self.options.extensions):
+                if candidate.kind == "python":
+                    project.add(candidate.path)
+                    self.context.add(candidate.path)
+                self._scan(candidate, index, scan, explicit=False)
+        index.save()
         python_facts: dict = {}
         self.stats.lap("read")
-        self._analyse_all(matching, python_facts)
-        matching.clear()  # the bytes: from here on each file lives as its decoded text
+        self._analyse_all(scan.matching, python_facts)
+        scan.matching.clear()  # the bytes: from here on each file lives as its decoded text
         self.definitions = shared_names.collect(
             {path: r.source.text for path, r in self.results.items() if r.kind != "python" and r.source is not None})
-        self._analyse_importers(unread_python, python_facts)
-        unread_python.clear()
+        self._analyse_importers(scan.unread_python, python_facts)
+        scan.unread_python.clear()
         self.stats.lap("analyse")
         if python_facts:
-            self._link(python_facts, project, self._notebook_reads(python_facts, notebooks))
+            self._link(python_facts, project, self._notebook_reads(python_facts, scan.notebooks))
         for path in [path for path, result in self.results.items() if result.context]:
             del self.results[path]
         from migrator.policy import suppress
@@ -138,15 +143,72 @@ class Pipeline:
             if result.source is not None:
                 result.findings = suppress.filter_findings(result.source, result.findings, today)
             result.findings = [f for f in result.findings if selected(f.code, result.path, self.options)]
-        files = sorted(self.results.values(), key=lambda result: (order.get(result.path, checked), result.path))
-        run = RunResult(files, checked, problems, root=project.root)
+        files = sorted(self.results.values(), key=lambda result: (scan.order.get(result.path, scan.checked), result.path))
+        run = RunResult(files, scan.checked, problems, root=project.root)
         self.stats.lap("link")
         if self.overlay is None:
             from migrator.fix.run import apply_fixes
 
-            apply_fixes(run, self.options, lambda overlay: Pipeline(self.options, overlay).run(paths))
+            apply_fixes(run, self.options, lambda overlay: Pipeline(self.options, overlay, self.workers).run(paths))
             self.stats.lap("fix")
         return run
+
+    def _index(self, problems: list) -> ProjectIndex:
+        """The project index, stored in the cache folder unless the cache is off or refused."""
+        from migrator.engine import ruletable
+        from migrator.project.cache import CACHE_DIR, Cache, code_fingerprint, folder_fingerprint, refusal
+
+        advice = any(p.startswith(OFF_BY_DEFAULT) for p in self.options.select)
+        prefilter = Prefilter(self.options.hosts, None if advice else self._field_words)
+        cache = None
+        if self.use_cache:  # a fix pass too: the files it does not rewrite are as the index knows them
+            refused = refusal()
+            if refused:
+                if self.overlay is None:
+                    problems.append(Problem(CACHE_DIR, refused, explicit=False))
+                self.use_cache = False
+            else:
+                cache = Cache(codec=INDEX, section="index")
+        rules = ruletable.rules_dir() or ruletable.shipped_rules_dir()
+        salt = f"{code_fingerprint()}|{folder_fingerprint(str(rules), '.toml')}|{self.options.hosts}|{advice}"
+        return ProjectIndex(prefilter, salt, cache)
+
+    def _covers(self, paths: list, project: Project) -> bool:
+        """Whether the named paths already walked the whole project (a folder that is its root,
+        nothing excluded), so that walking it again would find nothing new."""
+        return not self.options.exclude and any(
+            os.path.isdir(path) and project.absolute(path) == project.root for path in paths)
+
+    def _scan(self, candidate: Candidate, index: ProjectIndex, scan: "Scan", explicit: bool) -> None:
+        """Look at one file through the index: the files that may match are kept for analysis
+        (with their bytes when they were read), the other modules and notebooks by their facts."""
+        # A notebook is known by its name; a name without an extension would make flavor_of read
+        # the file for a shebang, and it may be a FIFO that nothing has refused yet.
+        notebook = "." in os.path.basename(candidate.path).lstrip(".") and flavor_of(candidate.path) == "notebook"
+        if self.overlay and candidate.path in self.overlay:
+            data = self.overlay[candidate.path]
+            looked = Looked(index.facts_of(data, candidate.kind == "python" or notebook), data)
+        else:
+            try:
+                looked = index.look(candidate.path, lambda: self._read(candidate),
+                                    candidate.kind == "python" or notebook)
+            except OSError as error:
+                if explicit:
+                    scan.order[candidate.path] = scan.checked
+                    self._unreadable(candidate, error)
+                return
+        if notebook:
+            scan.notebooks.append((candidate.path, looked.facts))
+            if not explicit:  # a notebook of the project: its imports are read, see _notebook_reads
+                return
+        if explicit:
+            self.stats.step(read=1, matched=looked.facts.may_match)
+        if looked.facts.may_match:
+            if explicit:
+                scan.order[candidate.path] = scan.checked
+            scan.matching.append((candidate, looked.data))
+        elif candidate.kind == "python":
+            scan.unread_python.append((candidate, looked.facts))
 
     def _read(self, candidate: Candidate) -> bytes:
         if self.overlay and candidate.path in self.overlay:
@@ -168,7 +230,8 @@ class Pipeline:
         self.results[candidate.path] = result
 
     def _analyse_all(self, files: list, python_facts: dict) -> None:
-        """Analyse (candidate, bytes) pairs: from the cache, in worker processes, or here."""
+        """Analyse (candidate, bytes or None: not read yet) pairs: from the cache, in worker
+        processes, or here. A file that cannot be read now is that file's one-line error."""
         if not files:
             return
         from migrator.project.cache import Cache, code_fingerprint, key
@@ -177,29 +240,33 @@ class Pipeline:
         salt = f"{code_fingerprint()}|{self.table.digest}|{','.join(self.options.hosts)}"
         pending = []
         for candidate, data in files:
+            if data is None:
+                try:
+                    data = self._read(candidate)
+                except OSError as error:
+                    if candidate.path not in self.context:
+                        self._unreadable(candidate, error)
+                    continue
             entry = key(candidate.path, candidate.kind, data, salt)
-            outcome = cache.get(entry) if cache else None
-            pending.append([candidate, data, entry, outcome])
-        todo = [item for item in pending if item[3] is None]
+            stored = cache.get(entry) if cache else None
+            pending.append(Work(candidate, data, entry, stored if isinstance(stored, analysis.Outcome) else None))
+        todo = [item for item in pending if item.outcome is None]
         self.stats.step(analysed=len(pending) - len(todo), cache_hits=len(pending) - len(todo))
-        jobs = self.options.jobs or os.cpu_count() or 1
-        if jobs > 1 and len(todo) >= PARALLEL_THRESHOLD:
-            from concurrent.futures import ProcessPoolExecutor
-
+        work = sum(cost(item.candidate.kind, len(item.data)) for item in todo)
+        if self.workers is not None and self.workers.worth_it(work):
             # The workers get the bytes that were hashed: the cache entry is for what was analysed.
-            work = [(item[0].path, item[0].kind, item[1], self.options.hosts) for item in todo]
-            with ProcessPoolExecutor(max_workers=jobs) as pool:
-                for item, outcome in zip(todo, pool.map(analysis.analyse_work, work, chunksize=8)):
-                    item[3] = outcome
-                    self.stats.step(analysed=1)
+            jobs = [(item.candidate.path, item.candidate.kind, item.data, self.options.hosts) for item in todo]
+            for item, outcome in zip(todo, self.workers.map(analysis.analyse_work, jobs)):
+                item.outcome = outcome
+                self.stats.step(analysed=1)
         for item in todo:
-            if item[3] is None:
-                item[3] = analysis.analyse(item[0].path, item[0].kind, item[1], self.options.hosts)
+            if item.outcome is None:
+                item.outcome = analysis.analyse(item.candidate.path, item.candidate.kind, item.data, self.options.hosts)
                 self.stats.step(analysed=1)
             if cache:
-                cache.put(item[2], item[3])
-        for candidate, data, _, outcome in pending:
-            self._record(candidate, data, outcome, python_facts)
+                cache.put(item.entry, item.outcome)
+        for item in pending:
+            self._record(item.candidate, item.data, item.outcome, python_facts)
 
     def _record(self, candidate: Candidate, data: bytes, outcome, python_facts: dict) -> None:
         context = candidate.path in self.context
@@ -220,7 +287,8 @@ class Pipeline:
         those naming a module-level name that holds (or imports) a base, or naming a module that
         holds one (its objects' attributes may: `CONFIG.platform_url`).
 
-        `unread`: (Candidate, bytes) of the Python modules the prefilter let go; each is read once.
+        `unread`: (Candidate, FileFacts) of the Python modules the prefilter let go. The index
+        tells which may name one of the names; only those are read, and searched for them.
         """
         pending = unread
         searched: set = set()
@@ -229,13 +297,28 @@ class Pipeline:
             if not names:
                 return
             searched |= names
-            mentions = _mentions(names)
+            search = NameSearch(names)
             importers, rest = [], []
-            for candidate, data in pending:
-                found = mentions.search(data)
-                (importers if found else rest).append((candidate, data))
+            for candidate, known in pending:
+                data = self._read_mentioning(candidate, known, search)
+                if data is None:
+                    rest.append((candidate, known))
+                else:
+                    importers.append((candidate, data))
             self._analyse_all(importers, facts)
             pending = rest
+
+    def _read_mentioning(self, candidate: Candidate, known: FileFacts, search: NameSearch) -> Optional[bytes]:
+        """The bytes of a file that names one of the searched names, else None."""
+        if not search.may_mention(known):
+            return None
+        try:
+            data = self._read(candidate)
+        except OSError as error:  # deleted or replaced since it was looked at
+            if candidate.path not in self.context:
+                self._unreadable(candidate, error)
+            return None
+        return data if search.mentions(data) else None
 
     def _notebook_reads(self, facts: dict, notebooks: list) -> list:
         """(module, notebook) for each module whose bases a notebook may read: a notebook is judged
@@ -245,20 +328,36 @@ class Pipeline:
             names = self._importer_names({path: module})
             if not names or not notebooks:
                 continue
-            mentions = _mentions(names)
-            found += [(path, notebook) for notebook, data in notebooks if mentions.search(data)]
+            search = NameSearch(names)
+            for notebook, known in notebooks:
+                if search.may_mention(known) and self._notebook_mentions(notebook, search):
+                    found.append((path, notebook))
         return found
+
+    def _notebook_mentions(self, notebook: str, search: NameSearch) -> bool:
+        try:
+            return search.mentions(self._read(Candidate(notebook, "text", False)))
+        except OSError:
+            return True  # unknown is never safe
 
     def _importer_names(self, facts: dict) -> set:
         """Names whose mention makes a module a possible reader of a base defined elsewhere."""
         names = set()
         for path, found in facts.items():
-            exported = {name for name, template in found.exports.items() if template}
+            exported = {name for name, template in found.exports.items() if self._may_hold_base(path, template)}
             names |= exported
             if exported or found.uses:  # its module-level names may be set or read from outside
                 stem = os.path.splitext(os.path.basename(path))[0]
                 names.add(os.path.basename(os.path.dirname(path)) if stem == "__init__" else stem)
         return {name for name in names if name.isidentifier()}
+
+    def _may_hold_base(self, path: str, template: tuple) -> bool:
+        """Whether a module-level name of `path` bound to `template` may hold a base. One bound
+        only to names imported from outside the project (`from typing import Any`) holds none: its
+        mention in every module would make every module an importer to parse."""
+        project = self.project
+        return any(not isinstance(part, Ref) or project is None or project.resolve(part.module, path).keys
+                   for part in template)
 
     def _link(self, facts: dict, project: Project, notebook_reads: list) -> None:
         from migrator.policy.link import link
@@ -272,11 +371,6 @@ class Pipeline:
         found = link(facts, self.table, host_re, locate, project.resolve, reported, notebook_reads, self.definitions)
         for path, findings in found.items():
             self.results[path].findings = shared.merge(self.results[path].findings, findings)
-
-
-def _mentions(names: set) -> re.Pattern:
-    """Bytes naming any of `names` as a whole word."""
-    return re.compile(rb"\b(?:%s)\b" % b"|".join(re.escape(name.encode()) for name in sorted(names)))
 
 
 def check(paths: list, options: Options) -> RunResult:

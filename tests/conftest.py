@@ -25,10 +25,24 @@ def pytest_unconfigure(config) -> None:
     shutil.rmtree(_HYPOTHESIS_HOME, ignore_errors=True)
 
 
-def pytest_collection_modifyitems(items) -> None:
+@pytest.hookimpl(trylast=True)  # after xdist's own hook
+def pytest_collection_modifyitems(config, items) -> None:
     """The pre-commit tests first: one worker installs their hooks (the slowest setup) while the
-    others run everything else."""
+    others run everything else.
+
+    Tests marked `xdist_group` run in one worker under `--dist loadgroup` (pyproject's addopts):
+    xdist marks them by appending `@group` to the node id, which pytest 9 no longer lets it set
+    (`_nodeid`), so each pre-commit test paid the hook installation (~40 s) in a worker of its own.
+    """
     items.sort(key=lambda item: item.get_closest_marker("precommit") is None)
+    if not getattr(config.option, "loadgroup", False):
+        return
+    for item in items:
+        names = {str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+                 for mark in item.iter_markers("xdist_group")}
+        suffix = "@" + "_".join(sorted(names))
+        if names and not item.nodeid.endswith(suffix) and hasattr(item, "_id"):
+            item._id = type(item._id).parse(item.nodeid + suffix)
 
 
 def _new_files(root: Path):

@@ -12,10 +12,11 @@ import os
 import pytest
 
 from migrator import analysis
-from migrator.api import PARALLEL_THRESHOLD, Pipeline
+from migrator.api import Pipeline
 from migrator.engine.match import DEFAULT_HOSTS
 from migrator.fix import atomic
 from migrator.options import Options
+from migrator.workers import PARALLEL_MIN_BYTES
 
 TODAY = datetime.date(2026, 11, 28)
 OLD = 'import requests\nAPI = "https://api.astronomer.io/platform/v1beta1"\nrequests.get(f"{API}/organizations/o/deployments")\n'
@@ -25,10 +26,11 @@ NOW = 'import requests\nAPI = "https://api.astronomer.io/v1"\n\n\nrequests.get(f
 def test_pool_workers_analyse_the_bytes_the_main_process_read(tmp_path):
     """The disk holds other bytes than those read (as after an edit made meanwhile): the
     findings, and so the cache entries, are those of the bytes read."""
-    count = PARALLEL_THRESHOLD + 4
+    count = 4
+    padding = ("#" * 99 + "\n") * (PARALLEL_MIN_BYTES // count // 100 + 1)  # enough to parse for the pool to start
     for index in range(count):
         (tmp_path / f"dag_{index}.py").write_text(NOW)
-    read = {str(tmp_path / f"dag_{index}.py"): OLD.encode() for index in range(count)}
+    read = {str(tmp_path / f"dag_{index}.py"): (OLD + padding).encode() for index in range(count)}
     result = Pipeline(Options(jobs=2, no_cache=True, today=TODAY), overlay=read).run([str(tmp_path)])
     starts = {(os.path.basename(f.path), finding.code, finding.start) for f in result.files for finding in f.findings}
     offset = OLD.index("platform/v1beta1")

@@ -27,11 +27,16 @@ OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOC
 def code_fingerprint() -> str:
     """Identifies the installed analysis code, so that an edited or reinstalled tool never
     reads entries an older one wrote (the version alone does not change in development)."""
-    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    return folder_fingerprint(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), ".py")
+
+
+def folder_fingerprint(folder: str, suffix: str) -> str:
+    """A digest of the names, sizes and modification times of the files under `folder` whose
+    names end with `suffix`."""
     digest = hashlib.sha256()
-    for folder, _, names in sorted(os.walk(package)):
-        for name in sorted(n for n in names if n.endswith(".py")):
-            info = os.stat(os.path.join(folder, name))
+    for place, _, names in sorted(os.walk(folder)):
+        for name in sorted(n for n in names if n.endswith(suffix)):
+            info = os.stat(os.path.join(place, name))
             digest.update(f"{name}:{info.st_size}:{info.st_mtime_ns};".encode())
     return digest.hexdigest()[:16]
 
@@ -51,18 +56,48 @@ def _real_folder(path: str) -> bool:
         return False
 
 
+def refusal(folder: str = CACHE_DIR) -> Optional[str]:
+    """Why the cache folder is not used (a one-line reason), or None: it is absent or a real
+    folder. A symbolic link (`.astro_migrate_cache -> ..`) or any other kind of file in its
+    place is never followed, so the cache can never write outside the folder the run is in."""
+    try:
+        mode = os.lstat(folder).st_mode
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        return f"cannot be read ({error.strerror or error}); the result cache is not used"
+    if stat.S_ISDIR(mode):
+        return None
+    if stat.S_ISLNK(mode):
+        try:
+            target = os.readlink(folder)
+        except OSError:
+            target = "?"
+        return f"is a symbolic link (to {target!r}), not a folder; the result cache is not used"
+    return "is not a folder; the result cache is not used"
+
+
 class Cache:
-    def __init__(self, folder: str = CACHE_DIR, codec: Codec = RESULTS):
+    """Entries under `folder/section/`; `section` keeps kinds of entries apart ("" for results)."""
+
+    def __init__(self, folder: str = CACHE_DIR, codec: Codec = RESULTS, section: str = ""):
         self.folder = folder
         self.codec = codec
+        self.section = section
 
     def _file(self, entry: str) -> str:
-        return os.path.join(self.folder, entry[:2], entry)
+        return os.path.join(self.folder, self.section, entry[:2], entry)
+
+    def _real_folders(self, target: str) -> bool:
+        """Every folder from the cache folder down to `target`'s is a folder, none a symlink."""
+        inner = os.path.dirname(target)
+        folders = [self.folder, inner] + ([os.path.dirname(inner)] if self.section else [])
+        return all(_real_folder(folder) for folder in folders)
 
     def get(self, entry: str) -> Optional[object]:
         """The value stored under `entry`, or None for anything but a valid entry."""
         target = self._file(entry)
-        if not (_real_folder(self.folder) and _real_folder(os.path.dirname(target))):
+        if not self._real_folders(target):
             return None
         try:
             descriptor = os.open(target, OPEN_FLAGS)
@@ -82,6 +117,20 @@ class Cache:
             if descriptor >= 0:
                 os.close(descriptor)
 
+    def _make_folders(self, target: str) -> bool:
+        """Create the folders down to `target`'s one level at a time, each checked to be a real
+        folder before the next is made in it (a symlink anywhere: nothing is created)."""
+        inner = os.path.dirname(target)
+        for folder in [self.folder] + ([os.path.dirname(inner)] if self.section else []) + [inner]:
+            if not os.path.lexists(folder):
+                try:
+                    os.mkdir(folder)
+                except FileExistsError:
+                    pass
+            if not _real_folder(folder):
+                return False
+        return True
+
     def put(self, entry: str, value: object) -> None:
         """Store `value`; a value the codec refuses, or a folder that cannot be written, is skipped."""
         try:
@@ -90,14 +139,15 @@ class Cache:
             return
         target = self._file(entry)
         try:
-            if os.path.lexists(self.folder) and not _real_folder(self.folder):
-                return
-            os.makedirs(os.path.dirname(target), exist_ok=True)
-            if not _real_folder(os.path.dirname(target)):
+            if not self._make_folders(target):
                 return
             ignore = os.path.join(self.folder, ".gitignore")
-            if not os.path.lexists(ignore):
-                with open(ignore, "w") as handle:
+            try:  # O_EXCL: never through a symlink planted in its place
+                created = os.open(ignore, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
+            except FileExistsError:
+                pass
+            else:
+                with os.fdopen(created, "w") as handle:
                     handle.write("*\n")
             descriptor, temporary = tempfile.mkstemp(dir=os.path.dirname(target))
             try:

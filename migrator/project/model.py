@@ -39,6 +39,8 @@ class Project:
                 yield Candidate(candidate.path, candidate.kind, False)
 
     def absolute(self, shown: str) -> str:
+        if not os.path.isabs(shown) and "/." not in "/" + shown and "//" not in shown and os.sep == "/":
+            return f"{self.cwd.rstrip('/')}/{shown}"  # already normal: the common case, without normpath
         return os.path.normpath(os.path.join(self.cwd, shown))
 
     def add(self, shown: str) -> None:
