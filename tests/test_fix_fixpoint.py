@@ -100,8 +100,12 @@ def test_a_rename_whose_base_is_not_rewritten_is_not_fixable_and_says_why(tmp_pa
     assert target.read_text() == FIELDS_AND_SPLIT
 
 
-@pytest.mark.parametrize("folder", ["tests/fixtures", "examples"])
+FIXTURE_GROUPS = sorted(p.name for p in (Path(__file__).parent / "fixtures").iterdir() if p.is_dir())
+
+
+@pytest.mark.parametrize("folder", [f"tests/fixtures/{group}" for group in FIXTURE_GROUPS] + ["examples"])
 def test_fixable_count_is_what_fix_changes_and_a_second_fix_changes_no_byte(tmp_path, folder):
+    """Each fixture group is a project of its own (so the groups spread over the test workers)."""
     source = Path(__file__).parent.parent / folder
     tree = tmp_path / "tree"
     shutil.copytree(source, tree)
