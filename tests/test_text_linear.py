@@ -1,0 +1,68 @@
+"""The text tier reads a long line once, not once per use (issue 13, item 16).
+
+A minified bundle is one line: every look-up about "the line around this use" (its start and
+end, the name defined to a value, the HTTP method the command shows) used to re-read it, so a
+line of 1,000 calls took minutes. No timing here: `lines.WORK` counts the characters the per-use
+look-ups read, which must stay within a constant per use plus one reading of each line.
+`benchmarks/text_linear.py` times the shapes.
+"""
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from migrator.engine import ruletable
+from migrator.engine.match import DEFAULT_HOSTS, host_pattern
+from migrator.project.source import SourceText
+from migrator.text import analyze
+from migrator.text.lines import WORK, lines_of
+from migrator.text.tokens import NOT_URL_KEY, line_end, line_start, syntax
+
+TABLE = ruletable.load()
+HOST_RE = host_pattern(DEFAULT_HOSTS)
+CALL = 'fetch("https://api.astronomer.io/platform/v1beta1/organizations/o"+i{i}+"/deployments").then(r=>r.json());'
+
+
+def read(calls: int) -> tuple:
+    """(findings, characters the per-use look-ups read, indexes built, text length) of a bundle."""
+    text = "".join(CALL.format(i=i) for i in range(calls))
+    characters, indexes = WORK.characters, WORK.indexes
+    found = analyze.analyze(SourceText.decode(text.encode()), TABLE, HOST_RE, "app.min.js")
+    return found, WORK.characters - characters, WORK.indexes - indexes, len(text)
+
+
+def test_a_one_line_bundle_is_read_once_whatever_its_number_of_calls():
+    small, small_chars, small_indexes, small_len = read(20)
+    large, large_chars, large_indexes, large_len = read(200)
+    assert [f.code for f in small] == ["AM101"] * 20 and [f.code for f in large] == ["AM101"] * 200
+    assert small_indexes == large_indexes == 1
+    # The line once (for its method) and a few characters before each call: linear.
+    assert small_chars < small_len + 40 * 20 and large_chars < large_len + 40 * 200
+
+
+def test_line_bounds_are_those_of_every_line_break_spelling():
+    text = "a\nbb\r\ncc\rd\r\r\n\ne"
+    for offset in range(len(text) + 1):
+        assert line_start(text, offset) == max(text.rfind("\n", 0, offset), text.rfind("\r", 0, offset)) + 1
+        found = re.compile(r"\r\n?|\n").search(text, offset)
+        assert line_end(text, offset) == (found.start() if found else len(text))
+
+
+FRAGMENTS = ["kind", "apiVersion", "A_1", "name", "default", "ENV ", "export ", "env:", " ", "\t", "=", ":",
+             '"', "'", "`", "$", "@", "{", ";", ",", "-", "/", "+", "?", "&", ".", "(", "\n", "\r"]
+
+
+FLAVORS = st.sampled_from(["shell", "yaml", "hcl", "php", "powershell"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(FRAGMENTS), max_size=12), FLAVORS)
+def test_the_bounded_look_behind_finds_what_a_search_of_the_whole_line_found(fragments, flavor):
+    text = "".join(fragments) + "https://x/y"
+    offset, lines = len(text) - len("https://x/y"), lines_of(text)
+    for pattern in (syntax(flavor).defined_by, NOT_URL_KEY):
+        whole = pattern.search(text, lines.start(offset), offset)
+        bounded = pattern.search(text, lines.assignment_start(offset), offset)
+        assert (whole and (whole.span(), whole.groups())) == (bounded and (bounded.span(), bounded.groups()))
