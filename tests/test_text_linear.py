@@ -18,7 +18,7 @@ from migrator.engine.match import DEFAULT_HOSTS, host_pattern
 from migrator.project.source import SourceText
 from migrator.text import analyze
 from migrator.text.lines import WORK, lines_of
-from migrator.text.tokens import NOT_URL_KEY, line_end, line_start, syntax
+from migrator.text.tokens import NOT_URL_KEY, chain_matches, line_end, line_start, syntax
 
 TABLE = ruletable.load()
 HOST_RE = host_pattern(DEFAULT_HOSTS)
@@ -66,3 +66,21 @@ def test_the_bounded_look_behind_finds_what_a_search_of_the_whole_line_found(fra
         whole = pattern.search(text, lines.start(offset), offset)
         bounded = pattern.search(text, lines.assignment_start(offset), offset)
         assert (whole and (whole.span(), whole.groups())) == (bounded and (bounded.span(), bounded.groups()))
+
+
+PARTS = ["a", "Z9", "_", "$", ".", "1", "é", " ", "+", '"x/"', "'y'", "`z`", "(", ")", "f(a)", "\n"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(PARTS), max_size=16), st.sampled_from(["js", "php", "shell", "go"]))
+def test_concatenations_are_those_a_search_from_every_character_finds(parts, flavor):
+    text = "".join(parts)
+    expected = [(m.span(), m.group(0)) for m in syntax(flavor).chain.finditer(text)]
+    assert [(m.span(), m.group(0)) for m in chain_matches(text, flavor)] == expected
+
+
+def test_a_long_field_path_after_a_call_keeps_its_call_and_its_concatenation():
+    text = 'curl "https://api.astronomer.io/platform/v1beta1/organizations/$ORG/deployments/$D" | jq '
+    found = analyze.analyze(SourceText.decode((text + ".a" * 2000 + "\n").encode()), TABLE, HOST_RE, "q.sh")
+    assert [f.code for f in found] == ["AM101"]
+    assert [m.group(0) for m in chain_matches("x.a.a.a" * 300 + ' + "/b"', "shell")] == ["x.a.a.a" * 300 + ' + "/b"']

@@ -172,7 +172,7 @@ def chains(text: str, key: str, flavor: Optional[str] = None) -> list:
     """`BASE + "/organizations/" + org` and format calls (`fmt.Sprintf("%s/…", base)`) as templates."""
     rules = syntax(flavor)
     uses = []
-    for chain in rules.chain.finditer(text) if rules.chain else ():
+    for chain in chain_matches(text, flavor):
         parts = []
         for operand in OPERAND_RE.finditer(chain.group(0)):
             value = operand.group(0)
@@ -185,6 +185,24 @@ def chains(text: str, key: str, flavor: Optional[str] = None) -> list:
         for call in call_pattern.finditer(text):
             uses.append(Use(format_template(call, field_pattern, key), call.start(), call.end()))
     return uses
+
+
+# Where a concatenation may start: a quote, or the first letter of a run of name characters
+# (a match starting later in the run would also match from its first letter, found first).
+CHAIN_START = re.compile(r"[\"'`]|(?<![\w$.])[\w$.]*?([A-Za-z_$])")
+
+
+def chain_matches(text: str, flavor: Optional[str] = None) -> list:
+    """`syntax(flavor).chain.finditer(text)`, tried only where a match may start: a search from
+    every character of a long name (`.a.a.a…`) would read the rest of it each time."""
+    chain, found, pos = syntax(flavor).chain, [], 0
+    for start in CHAIN_START.finditer(text) if chain else ():
+        at = start.start(1) if start.group(1) else start.start()
+        match = chain.match(text, at) if at >= pos else None
+        if match:
+            found.append(match)
+            pos = match.end()
+    return found
 
 
 def format_template(call: re.Match, field_pattern: re.Pattern, key: str) -> tuple:
