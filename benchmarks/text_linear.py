@@ -11,7 +11,8 @@ linear, its square quadratic. The shapes are the inputs that were quadratic:
 - json:   a JSON file with every URL on one line;
 - yaml:   a YAML file of long flow sequences (`urls: [https://…, https://…, …]`);
 - urls:   URLs separated by spaces on one line of a text file;
-- dots:   one call followed by `.a` repeated (a field path without end).
+- dots:   one call followed by `.a` repeated (a field path without end);
+- prefixes: a YAML file of settings holding a host-less `/platform/v1beta1` each.
 
 `--profile SHAPE` prints cProfile's top functions for the large size of that shape instead.
 """
@@ -61,7 +62,14 @@ def dots(n: int) -> tuple:
     return "query.sh", f'curl "{PLATFORM}$ORG/deployments/$D" | jq ' + ".a" * n + "\n"
 
 
-SHAPES = {"bundle": bundle, "curl": curl, "json": json_line, "yaml": yaml_flow, "urls": urls, "dots": dots}
+def prefixes(n: int) -> tuple:
+    return "values.yaml", "settings:\n" + "".join(f"  path{i}: /platform/v1beta1\n" for i in range(n))
+
+
+SHAPES = {
+    "bundle": bundle, "curl": curl, "json": json_line, "yaml": yaml_flow, "urls": urls, "dots": dots,
+    "prefixes": prefixes,
+}
 
 
 def timed(run, runs: int) -> float:

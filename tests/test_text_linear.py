@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from migrator.engine import ruletable
 from migrator.engine.match import DEFAULT_HOSTS, host_pattern
 from migrator.project.source import SourceText
-from migrator.text import analyze
+from migrator.text import analyze, prefixes
 from migrator.text.lines import WORK, lines_of
 from migrator.text.tokens import NOT_URL_KEY, chain_matches, line_end, line_start, syntax
 
@@ -57,7 +57,7 @@ FRAGMENTS = ["kind", "apiVersion", "A_1", "name", "default", "ENV ", "export ", 
 FLAVORS = st.sampled_from(["shell", "yaml", "hcl", "php", "powershell"])
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(st.lists(st.sampled_from(FRAGMENTS), max_size=12), FLAVORS)
 def test_the_bounded_look_behind_finds_what_a_search_of_the_whole_line_found(fragments, flavor):
     text = "".join(fragments) + "https://x/y"
@@ -71,7 +71,7 @@ def test_the_bounded_look_behind_finds_what_a_search_of_the_whole_line_found(fra
 PARTS = ["a", "Z9", "_", "$", ".", "1", "é", " ", "+", '"x/"', "'y'", "`z`", "(", ")", "f(a)", "\n"]
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(st.lists(st.sampled_from(PARTS), max_size=16), st.sampled_from(["js", "php", "shell", "go"]))
 def test_concatenations_are_those_a_search_from_every_character_finds(parts, flavor):
     text = "".join(parts)
@@ -84,3 +84,36 @@ def test_a_long_field_path_after_a_call_keeps_its_call_and_its_concatenation():
     found = analyze.analyze(SourceText.decode((text + ".a" * 2000 + "\n").encode()), TABLE, HOST_RE, "q.sh")
     assert [f.code for f in found] == ["AM101"]
     assert [m.group(0) for m in chain_matches("x.a.a.a" * 300 + ' + "/b"', "shell")] == ["x.a.a.a" * 300 + ' + "/b"']
+
+
+def walk_up(text: str, offset: int) -> list:
+    """The YAML keys above the line at `offset`, read line by line upwards (what `_parent_keys` did)."""
+    keys, start = [], line_start(text, offset)
+    found = prefixes.YAML_KEY.match(text, start)
+    indent = len(found.group(1)) if found else len(text) + 1
+    while start > 0 and indent > 0:
+        start = line_start(text, start - 1)
+        found = prefixes.YAML_KEY.match(text, start)
+        if found and len(found.group(1)) < indent:
+            indent = len(found.group(1))
+            keys.append(found.group(2))
+    return keys
+
+
+YAML_LINES = ["a:", "  b:", "    c: x", "  - d: y", "\te:", "  # f:", "", "g: 1", "      h:", "- i:", "  'j' :"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(YAML_LINES), min_size=1, max_size=10), st.sampled_from(["\n", "\r\n", "\r"]))
+def test_parent_keys_are_those_a_walk_up_the_lines_finds(lines, newline):
+    text = newline.join(lines) + newline
+    for offset in range(len(text) + 1):
+        assert prefixes._parent_keys(text, offset) == walk_up(text, offset)
+
+
+def test_settings_under_one_key_are_read_with_one_index_of_the_keys():
+    text = "astro:\n" + "".join(f"  path{i}: /platform/v1beta1\n" for i in range(300))
+    built = prefixes._key_lines.cache_info().misses
+    found = analyze.analyze(SourceText.decode(text.encode()), TABLE, HOST_RE, "values.yaml")
+    assert len([f for f in found if f.code == "AM102"]) == 300  # `astro` above each names Astro's API
+    assert prefixes._key_lines.cache_info().misses == built + 1
