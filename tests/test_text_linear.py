@@ -117,3 +117,15 @@ def test_settings_under_one_key_are_read_with_one_index_of_the_keys():
     found = analyze.analyze(SourceText.decode(text.encode()), TABLE, HOST_RE, "values.yaml")
     assert len([f for f in found if f.code == "AM102"]) == 300  # `astro` above each names Astro's API
     assert prefixes._key_lines.cache_info().misses == built + 1
+
+
+WORDS = ["astro", "Astronomer", "ASTRO_API", "astronaut", "nomer", "x", "_", "-", " ", ":", "\n", "\r"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(WORDS), max_size=12))
+def test_a_line_names_astro_as_a_search_of_the_line_before_the_value_finds(words):
+    text = "".join(words)
+    for offset in range(len(text) + 1):
+        expected = prefixes.ASTRO_WORD.search(text[line_start(text, offset) : offset]) is not None
+        assert prefixes._line_names_astro(text, offset) == expected

@@ -31,15 +31,32 @@ def astro_context(text: str, offset: int, flavor: str, table) -> bool:
     """Whether the setting whose value starts at `offset` is about Astro's API: its name, the line
     before it, the YAML keys or the TOML/INI section it sits under name Astro, or the file names an
     Astro API host."""
-    names = [defined_name(text, offset, flavor) or "", text[line_start(text, offset) : offset]]  # `astro: {p: …}`
+    names = [defined_name(text, offset, flavor) or ""]
     if flavor == "yaml":
         names += _parent_keys(text, offset)
     elif flavor in ("toml", "ini"):
         section = lines_of(text).last_before(SECTION, offset)
         names += [section.group(1)] if section else []
-    if any(ASTRO_WORD.search(name) for name in names):
+    if _line_names_astro(text, offset) or any(ASTRO_WORD.search(name) for name in names):  # `astro: {p: …}`
         return True
     return _names_host(text, tuple(table.hosts))
+
+
+def _line_names_astro(text: str, offset: int) -> bool:
+    """`ASTRO_WORD.search(text[line_start:offset])`, from the text's words found once: the words
+    that end well before `offset` read alike in the line and in the text; the last few characters
+    (where the cut may make or break a word) are searched as the line ends there."""
+    start = line_start(text, offset)
+    if ASTRO_WORD.search(text, max(start, offset - 32), offset):
+        return True
+    spans = _astro_words(text)
+    index = bisect.bisect_left(spans, (start,))
+    return index < len(spans) and spans[index][1] <= offset - 16
+
+
+@functools.lru_cache(maxsize=4)
+def _astro_words(text: str) -> list:
+    return [found.span() for found in ASTRO_WORD.finditer(text)]
 
 
 @functools.lru_cache(maxsize=4)
