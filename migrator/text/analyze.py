@@ -32,8 +32,8 @@ from migrator.text.tokens import (
     defined_name,
     inside,
     label_name,
-    line_end,
     method_of,
+    rest_of_line,
     tokens,
 )
 
@@ -75,7 +75,7 @@ def scan(text: str, flavor: str, table, host_re, key: str, locate) -> list:
     for use in uses:
         template = _resolve(use.template, definitions, use.start)
         resolved.append((template, use.start))
-        matches = find_bases(template, table, host_re, text[use.end : line_end(text, use.end)])
+        matches = find_bases(template, table, host_re, rest_of_line(text, use.end))
         method = method_of(text, use.start) if matches else None
         for match in matches:
             origin = match.lit.origin[1] + match.start

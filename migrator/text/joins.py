@@ -24,7 +24,7 @@ from migrator.engine.findings import Edit, Finding
 from migrator.engine.match import AFTER_OK, BaseMatch, classify, read_path
 from migrator.engine.templates import HOLE_CHAR, Lit
 from migrator.text.pieces import Piece, expressions, scalar
-from migrator.text.tokens import defined_name, label_name, line_end
+from migrator.text.tokens import defined_name, label_name, rest_of_line
 
 DEFAULTED = re.compile(r"^\$\{(\w+):?[-=]([^{}]*)\}$")  # ${VER:-v1beta1}
 DEPTH = 3  # names defined through names, at most
@@ -71,7 +71,7 @@ def find(text: str, flavor: str, key: str, table, host_re) -> list:
             kind = classify(flat[: marker.start()], host_re)
             if kind is None or not AFTER_OK.match(flat, marker.end()):
                 continue
-            tail = text[expr.end : line_end(text, expr.end)]
+            tail = rest_of_line(text, expr.end)
             read = read_path(flat[marker.end() :] + tail, marker.group(1), table)
             found.append(_joined(text, key, expr, pieces, bounds, marker, kind, read))
     return found

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from migrator.engine import ruletable
-from migrator.text.tokens import OPERAND_RE, syntax
+from migrator.text.tokens import OPERAND_RE, chain_matches, syntax
 
 ARGUMENT = re.compile(r"\"((?:[^\"\\\n]|\\.)*)\"|'((?:[^'\\\n]|\\.)*)'|`([^`\\\n]*)`|([A-Za-z_$][\w$.:]*)")
 QUOTE = re.compile(r"[\"']")
@@ -52,7 +52,7 @@ def expressions(text: str, flavor: str) -> list:
         for word in words.finditer(text)
         if "/" in word.group(0) or scalar(word.group(0).strip("\"'`"))
     ]
-    for call in rules.chain.finditer(text) if rules.chain else ():
+    for call in chain_matches(text, flavor):
         pieces: list = []
         for operand in OPERAND_RE.finditer(call.group(0)):
             piece = _argument(operand, call.start(), call.start())

@@ -15,6 +15,7 @@ from typing import Optional
 from migrator.engine import ruletable
 from migrator.engine.templates import Hole, Lit
 from migrator.project.languages import Language, language
+from migrator.text.lines import WORK, lines_of
 
 # Placeholders every language's text may hold; a language's own (`#{x}`, `$env:X`) go first.
 COMMON_PLACEHOLDERS = (
@@ -119,23 +120,31 @@ def label_name(label: str) -> Optional[str]:
 
 def line_start(text: str, offset: int) -> int:
     """Where the line holding `offset` starts; `\\n`, `\\r\\n` and a lone `\\r` end lines."""
-    return max(text.rfind("\n", 0, offset), text.rfind("\r", 0, offset)) + 1
+    return lines_of(text).start(offset)
 
 
 def line_end(text: str, offset: int) -> int:
     """Where the line holding `offset` ends (its line break, or the end of the text)."""
-    found = NEWLINE.search(text, offset)
-    return found.start() if found else len(text)
+    return lines_of(text).end(offset)
+
+
+# What `match.read_path` reads of the text after a URL: 400 characters, after a closing brace.
+READ_AHEAD = 401
+
+
+def rest_of_line(text: str, offset: int) -> str:
+    """The text after `offset` to the end of its line, as far as a URL's path may be read on."""
+    return text[offset : min(line_end(text, offset), offset + READ_AHEAD)]
 
 
 def tokens(text: str, key: str, flavor: Optional[str] = None) -> list:
     """Every URL-like token that may matter: it names a base, or uses a variable."""
-    uses = []
+    uses, lines = [], lines_of(text)
     for token in syntax(flavor).token.finditer(text):
         value = token.group(0)
         if "/" not in value:
             continue
-        if NOT_URL_KEY.search(text, line_start(text, token.start()), token.start()):
+        if NOT_URL_KEY.search(text, lines.assignment_start(token.start()), token.start()):
             continue
         uses.append(Use(template_of(value, token.start(), key, flavor), token.start(), token.end()))
     return uses + expression_strings(text, key, flavor)
@@ -163,7 +172,7 @@ def chains(text: str, key: str, flavor: Optional[str] = None) -> list:
     """`BASE + "/organizations/" + org` and format calls (`fmt.Sprintf("%s/…", base)`) as templates."""
     rules = syntax(flavor)
     uses = []
-    for chain in rules.chain.finditer(text) if rules.chain else ():
+    for chain in chain_matches(text, flavor):
         parts = []
         for operand in OPERAND_RE.finditer(chain.group(0)):
             value = operand.group(0)
@@ -176,6 +185,24 @@ def chains(text: str, key: str, flavor: Optional[str] = None) -> list:
         for call in call_pattern.finditer(text):
             uses.append(Use(format_template(call, field_pattern, key), call.start(), call.end()))
     return uses
+
+
+# Where a concatenation may start: a quote, or the first letter of a run of name characters
+# (a match starting later in the run would also match from its first letter, found first).
+CHAIN_START = re.compile(r"[\"'`]|(?<![\w$.])[\w$.]*?([A-Za-z_$])")
+
+
+def chain_matches(text: str, flavor: Optional[str] = None) -> list:
+    """`syntax(flavor).chain.finditer(text)`, tried only where a match may start: a search from
+    every character of a long name (`.a.a.a…`) would read the rest of it each time."""
+    chain, found, pos = syntax(flavor).chain, [], 0
+    for start in CHAIN_START.finditer(text) if chain else ():
+        at = start.start(1) if start.group(1) else start.start()
+        match = chain.match(text, at) if at >= pos else None
+        if match:
+            found.append(match)
+            pos = match.end()
+    return found
 
 
 def format_template(call: re.Match, field_pattern: re.Pattern, key: str) -> tuple:
@@ -195,14 +222,13 @@ def format_template(call: re.Match, field_pattern: re.Pattern, key: str) -> tupl
 
 def defined_name(text: str, token_start: int, flavor: Optional[str] = None) -> Optional[str]:
     """The name a token is the value of (`ASTRO_API=…`, `base: …`, `default = …` of an HCL variable)."""
-    found = syntax(flavor).defined_by.search(text, line_start(text, token_start), token_start)
+    lines = lines_of(text)
+    found = syntax(flavor).defined_by.search(text, lines.assignment_start(token_start), token_start)
     if not found:
         return None
     name = found.group(1)
     if name == "default":
-        block = None
-        for block in HCL_VARIABLE.finditer(text, 0, token_start):
-            pass
+        block = lines.last_before(HCL_VARIABLE, token_start)
         return block.group(1) if block else None
     return name
 
@@ -218,8 +244,8 @@ def inside(spans: list, offset: int) -> bool:
     return index >= 0 and spans[index][0] <= offset < spans[index][1]
 
 
-def logical_line(text: str, offset: int) -> str:
-    """The line holding `offset`, joined with its backslash-continued neighbours."""
+def logical_line(text: str, offset: int) -> tuple:
+    """(start, end) of the line holding `offset`, joined with its backslash-continued neighbours."""
     start = line_start(text, offset)
     while start > 0:
         brk = start - 2 if text[start - 2 : start] == "\r\n" else start - 1  # the break before the line
@@ -229,12 +255,19 @@ def logical_line(text: str, offset: int) -> str:
     end = line_end(text, offset)
     while end < len(text) and text[end - 1 : end] == "\\":
         end = line_end(text, NEWLINE.match(text, end).end())
-    return text[start:end]
+    return start, end
 
 
 def method_of(text: str, offset: int) -> Optional[str]:
-    """The HTTP method the command or call around `offset` shows, if any."""
-    line = logical_line(text, offset)
+    """The HTTP method the command or call around `offset` shows, if any (read once per line)."""
+    span, memo = logical_line(text, offset), lines_of(text).methods
+    if span not in memo:
+        WORK.characters += span[1] - span[0]
+        memo[span] = _method_in(text[span[0] : span[1]])
+    return memo[span]
+
+
+def _method_in(line: str) -> Optional[str]:
     for pattern in METHOD_PATTERNS:
         found = pattern.search(line)
         if found:
