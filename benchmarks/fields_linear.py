@@ -10,9 +10,8 @@ whole text tier (`text.analyze.analyze`, tokenising and judging the bases includ
 - a minified JS bundle: one line of `fetch(…/tokens/…).then(…d.type…d.workloadIdentity…)`.
 
 Prints the median time of each and the large/small ratio: about 10 is linear, 100 quadratic.
-The whole tier is timed for the shapes `--tier` names (default: shell): on the one-line bundle
-it is still quadratic outside the field analysis (`text.tokens.method_of` and `defined_name`
-read the whole logical line around every URL), 1,000 calls taking minutes.
+The whole tier is timed for the shapes `--tier` names (default: shell); benchmarks/text_linear.py
+measures the rest of the tier on one-line inputs.
 """
 from __future__ import annotations
 
