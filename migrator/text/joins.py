@@ -24,13 +24,14 @@ from migrator.engine.findings import Edit, Finding
 from migrator.engine.match import AFTER_OK, BaseMatch, classify, read_path
 from migrator.engine.templates import HOLE_CHAR, Lit
 from migrator.text.pieces import Piece, expressions, scalar
-from migrator.text.tokens import defined_name, label_name, line_end
+from migrator.text.tokens import OPERAND_RE, defined_name, label_name, line_end, syntax
 
 DEFAULTED = re.compile(r"^\$\{(\w+):?[-=]([^{}]*)\}$")  # ${VER:-v1beta1}
 DEPTH = 3  # names defined through names, at most
 PLAIN_NAME = re.compile(r"[$@]?([A-Za-z_]\w*)")
 # A function's parameter list: a name assigned in the file may be shadowed inside it.
 PARAMETERS = re.compile(r"\b(?:function|def|fn|func|fun|sub)\b[^\n(]*\(([^()\n]*)\)")
+CLOSING = re.compile(r"[\"'`]")  # a string's closing quote
 IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
 # NAME=…, NAME := …, NAME ?= …, NAME: …, $name = …
 ASSIGNED = re.compile(r"(?<![\w.-])[$@]?([A-Za-z_][\w-]*)[\"']?[ \t]*(:=|\+=|\?=|=(?!=)|:(?=\s))")
@@ -71,10 +72,30 @@ def find(text: str, flavor: str, key: str, table, host_re) -> list:
             kind = classify(flat[: marker.start()], host_re)
             if kind is None or not AFTER_OK.match(flat, marker.end()):
                 continue
-            tail = text[expr.end : line_end(text, expr.end)]
-            read = read_path(flat[marker.end() :] + tail, marker.group(1), table)
+            read = read_path(flat[marker.end() :] + _tail(text, expr.end, flavor), marker.group(1), table)
             found.append(_joined(text, key, expr, pieces, bounds, marker, kind, read))
     return found
+
+
+def _tail(text: str, end: int, flavor: str) -> str:
+    """What goes on after an expression ending at `end`: the rest of its line, or, where its string
+    closes and is concatenated onto (`"…/organizations/${org}/" + "alerts"`), the operands' text (a name, a call
+    or anything unread is a hole: the URL goes on out of sight)."""
+    line = text[end : line_end(text, end)]
+    closing = CLOSING.match(line)
+    operators = syntax(flavor).language.concat
+    if not closing or not operators:
+        return line
+    operator = re.compile(rf"\s*(?:{'|'.join(map(re.escape, operators))})\s*")
+    rest, out = line[closing.end() :], ""
+    while found := operator.match(rest):
+        operand = OPERAND_RE.match(rest, found.end())
+        if operand is None:
+            return out + HOLE_CHAR
+        value = operand.group(0)
+        out += value[1:-1] if value[0] in "\"'`" else HOLE_CHAR
+        rest = rest[operand.end() :]
+    return out if out else line
 
 
 def _assignments(text: str, exprs: list, flavor: str) -> dict:

@@ -1,0 +1,72 @@
+"""Regressions from the review of bases assembled from parts (text/joins.py): each file is checked
+and fixed for real, and where a runtime is installed the fixed code is run to show the URL it builds."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from helpers import run_cli
+
+NODE = shutil.which("node")
+needs_node = pytest.mark.skipif(NODE is None, reason="node is not installed")
+
+
+def check(tmp_path: Path, name: str, text: str, *flags: str) -> tuple:
+    """Write `text` to tmp_path/name: its findings, then its text after `check FLAGS` (a fix)."""
+    target = tmp_path / name
+    target.write_text(text, encoding="utf-8")
+    result = run_cli("check", "--output-format", "json", target)
+    assert result.returncode in (0, 1), result.stderr
+    if flags:
+        assert run_cli("check", *flags, target).returncode in (0, 1)
+    return json.loads(result.stdout), target.read_text(encoding="utf-8")
+
+
+def by_row(findings: list) -> dict:
+    rows: dict = {}
+    for finding in findings:
+        rows.setdefault(finding["location"]["row"], []).append(finding)
+    return rows
+
+
+def node_prints(script: str) -> list:
+    """The lines `script` prints under node, `fetch` printing its URL."""
+    assert NODE is not None
+    ran = subprocess.run([NODE, "-e", "const fetch = (u) => console.log(u);\n" + script],
+                         capture_output=True, text=True, timeout=30)
+    assert ran.returncode == 0, ran.stderr
+    return ran.stdout.splitlines()
+
+
+# 3 (severe): the tail after a base assembled from parts includes what is concatenated onto its string.
+BLOCKED_TAIL_JS = """const HOST = "https://api.astronomer.io";
+const VER = "v1beta1";
+const org = "O", kind = "deployments";
+fetch(`${HOST}/platform/${VER}/organizations/${org}/` + "alerts");
+fetch(`${HOST}/platform/${VER}/organizations/${org}/` + kind);
+fetch(`${HOST}/platform/${VER}/organizations/${org}`);
+"""
+
+
+def test_a_blocked_call_concatenated_onto_a_joined_base_is_never_rewritten(tmp_path):
+    findings, fixed = check(tmp_path, "client.js", BLOCKED_TAIL_JS, "--fix")
+    rows = by_row(findings)
+    assert [f["code"] for f in rows[4]] == ["AM201"] and rows[4][0]["fix"] is None
+    assert all(f["fix"] is None or f["fix"]["applicability"] == "unsafe" for f in rows[5])
+    assert rows[5] and rows[6][0]["fix"]["applicability"] == "safe"
+    lines = fixed.splitlines()
+    assert lines[3:5] == BLOCKED_TAIL_JS.splitlines()[3:5]  # both left as they were
+    if NODE:
+        assert node_prints(fixed)[0] == "https://api.astronomer.io/platform/v1beta1/organizations/O/alerts"
+        assert node_prints(fixed)[2] == "https://api.astronomer.io/v1/organizations/O"
+
+
+def test_a_blocked_call_concatenated_onto_a_groovy_string_is_never_rewritten(tmp_path):
+    text = ("def HOST = 'https://api.astronomer.io'\ndef VER = 'v1beta1'\nnode {\n"
+            '  sh "curl ${HOST}/platform/${VER}/organizations/${ORG}/" + "alerts"\n}\n')
+    findings, fixed = check(tmp_path, "Jenkinsfile", text, "--fix")
+    assert [(f["location"]["row"], f["code"]) for f in findings] == [(4, "AM201")]
+    assert fixed == text
