@@ -70,3 +70,22 @@ def test_a_blocked_call_concatenated_onto_a_groovy_string_is_never_rewritten(tmp
     findings, fixed = check(tmp_path, "Jenkinsfile", text, "--fix")
     assert [(f["location"]["row"], f["code"]) for f in findings] == [(4, "AM201")]
     assert fixed == text
+
+
+# 1: an edit across strings with different quote characters keeps every string well formed.
+MIXED_QUOTES_JS = """const org = 'O';
+fetch('https://api.astronomer.io/platform' + "/v1beta1/organizations/" + org + "/deployments");
+fetch("https://api.astronomer.io/iam" + '/v1beta1/organizations/' + org + '/teams');
+fetch("https://api.astronomer.io/platform" + "/v1beta1/organizations/" + org);
+"""
+
+
+def test_a_fix_across_strings_with_different_quotes_keeps_them_well_formed(tmp_path):
+    findings, fixed = check(tmp_path, "client.js", MIXED_QUOTES_JS, "--fix")
+    assert [f["fix"]["applicability"] for f in findings] == ["safe"] * 3
+    expected = """fetch('https://api.astronomer.io/v1' + "/organizations/" + org + "/deployments");"""
+    assert fixed.splitlines()[1] == expected
+    if NODE:
+        assert node_prints(fixed) == ["https://api.astronomer.io/v1/organizations/O/deployments",
+                                      "https://api.astronomer.io/v1/organizations/O/teams",
+                                      "https://api.astronomer.io/v1/organizations/O"]

@@ -233,6 +233,23 @@ def _state_after(piece: Piece) -> str:
     return "" if piece.inside else piece.quote
 
 
+def _rejoined(pieces: list, whole: Span) -> Optional[str]:
+    """`v1` in place of `whole`, with the quotes that keep every string well formed: one it opens
+    closes where the last string closed, one it closes opened where the first did; None when the
+    edit would end a string with a quote it did not start with (`'…/platform' + "/v1beta1…"`)."""
+    opened = "" if whole.opens else _string_quote(pieces[0])
+    closed = "" if whole.closes else _string_quote(pieces[-1])
+    if opened and closed and opened != closed:
+        return None
+    quote = opened or closed or next((p.quote for p in pieces if p.quote), '"')
+    return f"{quote * whole.opens}{ruletable.facts().v1}{quote * whole.closes}"
+
+
+def _string_quote(piece: Piece) -> str:
+    """The quote of the string argument or operand `piece` is ("" for a name or a word's part)."""
+    return piece.quote if piece.outer and not piece.hole else ""
+
+
 def _joined(text, key, expr, pieces, bounds, marker, kind, read) -> Joined:
     api = marker.group(1)
     first, last = _at(bounds, marker.start()), _at(bounds, marker.end() - 1)
@@ -247,9 +264,8 @@ def _joined(text, key, expr, pieces, bounds, marker, kind, read) -> Joined:
         return Joined(match(span), expr.start, expr.end, **how)
 
     whole = _span(pieces, bounds, marker.start(), marker.end(), whole_strings=True)
-    if whole and len({p.site for p in pieces[first : last + 1]}) == 1:  # side by side: one edit
-        quotes = [p.quote for p in pieces[first : last + 1] if p.quote] or ['"']
-        content = f"{quotes[0] * whole.opens}{ruletable.facts().v1}{quotes[-1] * whole.closes}"
+    content = whole and _rejoined(pieces[first : last + 1], whole)
+    if whole and content is not None and len({p.site for p in pieces[first : last + 1]}) == 1:  # one edit
         return joined(whole, content=content if content != ruletable.facts().v1 else "", problem=notes)
     group_end = marker.start() + len(api)
     group = _span(pieces, bounds, marker.start(), group_end)
