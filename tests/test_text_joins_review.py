@@ -89,3 +89,22 @@ def test_a_fix_across_strings_with_different_quotes_keeps_them_well_formed(tmp_p
         assert node_prints(fixed) == ["https://api.astronomer.io/v1/organizations/O/deployments",
                                       "https://api.astronomer.io/v1/organizations/O/teams",
                                       "https://api.astronomer.io/v1/organizations/O"]
+
+
+# 2: an operand an unsafe fix removes goes with its operator.
+REMOVED_OPERAND_JS = """const org = 'O';
+const BASE = "https://api.astronomer.io/platform";
+const URL = BASE + "/v1beta1";
+fetch(BASE + "/v1beta1" + "/organizations/" + org + "/deployments");
+fetch(URL + "/organizations/" + org);
+"""
+
+
+def test_an_operand_removed_by_an_unsafe_fix_takes_its_operator(tmp_path):
+    findings, fixed = check(tmp_path, "client.js", REMOVED_OPERAND_JS, "--fix", "--unsafe-fixes")
+    assert {f["fix"]["applicability"] for f in findings if f["fix"]} == {"unsafe"}
+    lines = fixed.splitlines()
+    assert lines[2:4] == ["const URL = BASE;", 'fetch(BASE + "/organizations/" + org + "/deployments");']
+    if NODE:
+        assert node_prints(fixed) == ["https://api.astronomer.io/v1/organizations/O/deployments",
+                                      "https://api.astronomer.io/v1/organizations/O"]

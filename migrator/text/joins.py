@@ -223,6 +223,11 @@ def _span(pieces: list, bounds: list, start: int, end: int, whole_strings: bool 
     return Span(spans[0][0], spans[-1][1], edges[0][0], edges[-1][1])
 
 
+def _operator(piece: Piece) -> bool:
+    """The operator between two operands (it stands for nothing in the joined text)."""
+    return piece.text == "" and not piece.quote and not piece.hole and not piece.outer
+
+
 def _mark(piece: Piece) -> bool:
     return bool(piece.quote) and not piece.outer
 
@@ -280,6 +285,9 @@ def _joined(text, key, expr, pieces, bounds, marker, kind, read) -> Joined:
         name = defined_name(text, definition) or "the name"
         problem = "; ".join(filter(None, (notes, f"`{name}` changes for every reader of it, and other files, "
                                                  "scripts and steps may read it and add their own version")))
+    before = pieces[_at(bounds, group_end) - 1]
+    if rest.opens and rest.closes and _operator(before):  # whole operands: `BASE + "/v1beta1"` -> `BASE`
+        rest = replace(rest, start=before.start)
     removal = Edit(rest.start, rest.end, "", text[rest.start : rest.end])
     return joined(group, edits=(removal,), problem=problem)
 
