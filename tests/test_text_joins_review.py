@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from helpers import run_cli
 
+FIXTURES = Path(__file__).parent / "fixtures" / "text_joins_review"
 NODE = shutil.which("node")
 needs_node = pytest.mark.skipif(NODE is None, reason="node is not installed")
 
@@ -108,3 +109,18 @@ def test_an_operand_removed_by_an_unsafe_fix_takes_its_operator(tmp_path):
     if NODE:
         assert node_prints(fixed) == ["https://api.astronomer.io/v1/organizations/O/deployments",
                                       "https://api.astronomer.io/v1/organizations/O"]
+
+
+# 4: a Postman request's `url.raw` and `path` array move together; the array's path ends at the array.
+POSTMAN = (FIXTURES / "coll.postman_collection.json").read_text(encoding="utf-8")
+
+
+def test_a_postman_requests_raw_url_and_path_array_are_fixed_together(tmp_path):
+    findings, fixed = check(tmp_path, "coll.postman_collection.json", POSTMAN, "--fix")
+    assert not any("}}}" in f["message"] for f in findings)
+    assert [f["code"] for f in findings if f["location"]["row"] == 2] == ["AM201", "AM201"]
+    requests = {item["name"]: item["request"]["url"] for item in json.loads(fixed)["item"]}
+    assert requests["a"]["path"][:2] == ["platform", "v1beta1"] and "/platform/v1beta1/" in requests["a"]["raw"]
+    assert requests["b"]["raw"] == "{{baseUrl}}/v1/organizations/{{org}}/deployments"
+    assert requests["b"]["path"] == ["v1", "organizations", "{{org}}", "deployments"]
+    assert requests["d"]["path"] == ["v1", "organizations", ":org", "deployments"]

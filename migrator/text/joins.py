@@ -78,16 +78,18 @@ def find(text: str, flavor: str, key: str, table, host_re) -> list:
 
 
 def _tail(text: str, end: int, flavor: str) -> str:
-    """What goes on after an expression ending at `end`: the rest of its line, or, where its string
-    closes and is concatenated onto (`"…/organizations/${org}/" + "alerts"`), the operands' text (a name, a call
-    or anything unread is a hole: the URL goes on out of sight)."""
+    """What goes on after an expression ending at `end`: the rest of its line; where its string
+    closes, or its call or array does (`path.Join(…)`, `"path": […]`), only what is concatenated
+    onto it (`"…/organizations/${org}/" + "alerts"`): a string's text, anything else a hole (the
+    URL goes on out of sight)."""
     line = text[end : line_end(text, end)]
+    closed = text[end - 1 : end] in (")", "]")
     closing = CLOSING.match(line)
     operators = syntax(flavor).language.concat
-    if not closing or not operators:
-        return line
+    if not operators or not (closed or closing):
+        return "" if closed else line
     operator = re.compile(rf"\s*(?:{'|'.join(map(re.escape, operators))})\s*")
-    rest, out = line[closing.end() :], ""
+    rest, out = line[closing.end() if closing and not closed else 0 :], ""
     while found := operator.match(rest):
         operand = OPERAND_RE.match(rest, found.end())
         if operand is None:
@@ -95,7 +97,7 @@ def _tail(text: str, end: int, flavor: str) -> str:
         value = operand.group(0)
         out += value[1:-1] if value[0] in "\"'`" else HOLE_CHAR
         rest = rest[operand.end() :]
-    return out if out else line
+    return out if out or closed else line
 
 
 def _assignments(text: str, exprs: list, flavor: str) -> dict:
