@@ -124,3 +124,11 @@ def test_a_postman_requests_raw_url_and_path_array_are_fixed_together(tmp_path):
     assert requests["b"]["raw"] == "{{baseUrl}}/v1/organizations/{{org}}/deployments"
     assert requests["b"]["path"] == ["v1", "organizations", "{{org}}", "deployments"]
     assert requests["d"]["path"] == ["v1", "organizations", ":org", "deployments"]
+
+
+# 6: a host-less base joined from parts, with no endpoint after it, is Astro's only with Astro context.
+def test_joined_host_less_prefixes_need_astro_evidence(tmp_path):
+    deps = (FIXTURES / "deps.go").read_text(encoding="utf-8")
+    assert check(tmp_path, "deps.go", deps)[0] == []
+    astro = deps + 'var astroHost = "https://api.astronomer.io"\n'
+    assert [f["location"]["row"] for f in check(tmp_path, "deps.go", astro)[0]] == [11, 12]

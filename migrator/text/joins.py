@@ -23,6 +23,7 @@ from migrator.engine import ruletable
 from migrator.engine.findings import Edit, Finding
 from migrator.engine.match import AFTER_OK, BaseMatch, classify, read_path
 from migrator.engine.templates import HOLE_CHAR, Lit
+from migrator.text import prefixes
 from migrator.text.pieces import Piece, expressions, scalar
 from migrator.text.tokens import OPERAND_RE, defined_name, label_name, line_end, syntax
 
@@ -73,6 +74,9 @@ def find(text: str, flavor: str, key: str, table, host_re) -> list:
             if kind is None or not AFTER_OK.match(flat, marker.end()):
                 continue
             read = read_path(flat[marker.end() :] + _tail(text, expr.end, flavor), marker.group(1), table)
+            bare = kind == "path" and not read[2] and flat[: marker.start()].strip("/") == ""
+            if bare and not prefixes.astro_context(text, expr.start, flavor, table):
+                continue  # `platform/v1beta1` alone: another API's, but where the text names Astro
             found.append(_joined(text, key, expr, pieces, bounds, marker, kind, read))
     return found
 
