@@ -132,3 +132,22 @@ def test_joined_host_less_prefixes_need_astro_evidence(tmp_path):
     assert check(tmp_path, "deps.go", deps)[0] == []
     astro = deps + 'var astroHost = "https://api.astronomer.io"\n'
     assert [f["location"]["row"] for f in check(tmp_path, "deps.go", astro)[0]] == [11, 12]
+
+
+# 7: `for`, `read`, `printf -v`, `export`, `declare`/`local` and `+=` bind a name too.
+@pytest.mark.parametrize("binding", ["for VER in v1; do :; done", "read -r VER < version.txt",
+                                     "printf -v VER '%s' v1", "export VER", "local VER", "declare -x VER",
+                                     "VER+=-rc"])
+def test_a_name_bound_again_in_a_shell_script_is_not_a_known_value(tmp_path, binding):
+    script = (FIXTURES / "rebound.sh").read_text(encoding="utf-8").replace("for VER in v1; do :; done", binding)
+    findings, _ = check(tmp_path, "a.sh", script)
+    assert [f["fix"]["applicability"] for f in findings] == ["unsafe"]
+    assert "`VER`" in findings[0]["message"] or "`VER`" in findings[0]["fix"]["message"]
+
+
+def test_the_fixed_script_calls_v1_and_the_rebound_one_keeps_its_url(tmp_path):
+    once = (FIXTURES / "rebound.sh").read_text(encoding="utf-8").replace("for VER in v1; do :; done\n", "")
+    _, fixed = check(tmp_path, "a.sh", once, "--fix")
+    echo = fixed.replace("curl ", "echo ")
+    ran = subprocess.run(["bash", "-c", echo], capture_output=True, text=True, env={"ORG": "O"}, timeout=30)
+    assert ran.stdout == "https://api.astronomer.io/v1/organizations/O/deployments\n"

@@ -34,6 +34,10 @@ PLAIN_NAME = re.compile(r"[$@]?([A-Za-z_]\w*)")
 PARAMETERS = re.compile(r"\b(?:function|def|fn|func|fun|sub)\b[^\n(]*\(([^()\n]*)\)")
 CLOSING = re.compile(r"[\"'`]")  # a string's closing quote
 IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
+# Shell commands that bind a name without `NAME=`: `for VER in`, `read -r VER`, `printf -v VER`, and
+# `export VER`, `local VER`, `declare -x VER` (their `NAME=…` words are ASSIGNED's).
+LOOPED = re.compile(r"\b(?:for|select)[ \t]+([A-Za-z_]\w*)[ \t]+in\b|\bprintf[ \t]+-v[ \t]*([A-Za-z_]\w*)")
+COMMAND = re.compile(r"(?<![\w.-])(?:read|export|local|declare|typeset|readonly)\b([^\n;|&<>()]*)")
 # NAME=…, NAME := …, NAME ?= …, NAME: …, $name = …
 ASSIGNED = re.compile(r"(?<![\w.-])[$@]?([A-Za-z_][\w-]*)[\"']?[ \t]*(:=|\+=|\?=|=(?!=)|:(?=\s))")
 
@@ -116,7 +120,7 @@ def _assignments(text: str, exprs: list, flavor: str) -> dict:
     if not values:
         return values
     parameters = {word for found in PARAMETERS.finditer(text) for word in IDENTIFIER.findall(found.group(1))}
-    assigned = Counter(found.group(1) for found in ASSIGNED.finditer(text))
+    assigned = Counter(found.group(1) for found in ASSIGNED.finditer(text)) + _bound(text)
     conditional = {found.group(1) for found in ASSIGNED.finditer(text) if found.group(2) == "?="}
     for name in values:
         if name in parameters:
@@ -130,6 +134,14 @@ def _assignments(text: str, exprs: list, flavor: str) -> dict:
         values[name] = [replace(e, pieces=tuple(replace(p, note=p.note or note) for p in e.pieces))
                         for e in values[name]]
     return {name: ([e.start for e in exprs], exprs) for name, exprs in values.items()}
+
+
+def _bound(text: str) -> Counter:
+    """How often each name is bound by a shell command other than `NAME=…`: every plain word of a
+    `read`, `export`, `local`… may be a name it binds (an option's argument too: unknown is unsafe)."""
+    names = [name for found in LOOPED.finditer(text) for name in found.groups() if name]
+    names += [word for found in COMMAND.finditer(text) for word in found.group(1).split() if IDENTIFIER.fullmatch(word)]
+    return Counter(names)
 
 
 def _expand(pieces: tuple, values: dict, depth: int) -> list:
