@@ -23,15 +23,21 @@ from migrator.engine import ruletable
 from migrator.engine.findings import Edit, Finding
 from migrator.engine.match import AFTER_OK, BaseMatch, classify, read_path
 from migrator.engine.templates import HOLE_CHAR, Lit
+from migrator.text import prefixes
 from migrator.text.pieces import Piece, expressions, scalar
-from migrator.text.tokens import defined_name, label_name, rest_of_line
+from migrator.text.tokens import OPERAND_RE, defined_name, label_name, rest_of_line, syntax
 
 DEFAULTED = re.compile(r"^\$\{(\w+):?[-=]([^{}]*)\}$")  # ${VER:-v1beta1}
 DEPTH = 3  # names defined through names, at most
 PLAIN_NAME = re.compile(r"[$@]?([A-Za-z_]\w*)")
 # A function's parameter list: a name assigned in the file may be shadowed inside it.
 PARAMETERS = re.compile(r"\b(?:function|def|fn|func|fun|sub)\b[^\n(]*\(([^()\n]*)\)")
+CLOSING = re.compile(r"[\"'`]")  # a string's closing quote
 IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
+# Shell commands that bind a name without `NAME=`: `for VER in`, `read -r VER`, `printf -v VER`, and
+# `export VER`, `local VER`, `declare -x VER` (their `NAME=…` words are ASSIGNED's).
+LOOPED = re.compile(r"\b(?:for|select)[ \t]+([A-Za-z_]\w*)[ \t]+in\b|\bprintf[ \t]+-v[ \t]*([A-Za-z_]\w*)")
+COMMAND = re.compile(r"(?<![\w.-])(?:read|export|local|declare|typeset|readonly)\b([^\n;|&<>()]*)")
 # NAME=…, NAME := …, NAME ?= …, NAME: …, $name = …
 ASSIGNED = re.compile(r"(?<![\w.-])[$@]?([A-Za-z_][\w-]*)[\"']?[ \t]*(:=|\+=|\?=|=(?!=)|:(?=\s))")
 
@@ -71,10 +77,35 @@ def find(text: str, flavor: str, key: str, table, host_re) -> list:
             kind = classify(flat[: marker.start()], host_re)
             if kind is None or not AFTER_OK.match(flat, marker.end()):
                 continue
-            tail = rest_of_line(text, expr.end)
-            read = read_path(flat[marker.end() :] + tail, marker.group(1), table)
+            read = read_path(flat[marker.end() :] + _tail(text, expr.end, flavor), marker.group(1), table)
+            bare = kind == "path" and not read[2] and flat[: marker.start()].strip("/") == ""
+            if bare and not prefixes.astro_context(text, expr.start, flavor, table):
+                continue  # `platform/v1beta1` alone: another API's, but where the text names Astro
             found.append(_joined(text, key, expr, pieces, bounds, marker, kind, read))
     return found
+
+
+def _tail(text: str, end: int, flavor: str) -> str:
+    """What goes on after an expression ending at `end`: the rest of its line; where its string
+    closes, or its call or array does (`path.Join(…)`, `"path": […]`), only what is concatenated
+    onto it (`"…/organizations/${org}/" + "alerts"`): a string's text, anything else a hole (the
+    URL goes on out of sight)."""
+    line = rest_of_line(text, end)
+    closed = text[end - 1 : end] in (")", "]")
+    closing = CLOSING.match(line)
+    operators = syntax(flavor).language.concat
+    if not operators or not (closed or closing):
+        return "" if closed else line
+    operator = re.compile(rf"\s*(?:{'|'.join(map(re.escape, operators))})\s*")
+    rest, out = line[closing.end() if closing and not closed else 0 :], ""
+    while found := operator.match(rest):
+        operand = OPERAND_RE.match(rest, found.end())
+        if operand is None:
+            return out + HOLE_CHAR
+        value = operand.group(0)
+        out += value[1:-1] if value[0] in "\"'`" else HOLE_CHAR
+        rest = rest[operand.end() :]
+    return out if out or closed else line
 
 
 def _assignments(text: str, exprs: list, flavor: str) -> dict:
@@ -89,7 +120,7 @@ def _assignments(text: str, exprs: list, flavor: str) -> dict:
     if not values:
         return values
     parameters = {word for found in PARAMETERS.finditer(text) for word in IDENTIFIER.findall(found.group(1))}
-    assigned = Counter(found.group(1) for found in ASSIGNED.finditer(text))
+    assigned = Counter(found.group(1) for found in ASSIGNED.finditer(text)) + _bound(text)
     conditional = {found.group(1) for found in ASSIGNED.finditer(text) if found.group(2) == "?="}
     for name in values:
         if name in parameters:
@@ -103,6 +134,14 @@ def _assignments(text: str, exprs: list, flavor: str) -> dict:
         values[name] = [replace(e, pieces=tuple(replace(p, note=p.note or note) for p in e.pieces))
                         for e in values[name]]
     return {name: ([e.start for e in exprs], exprs) for name, exprs in values.items()}
+
+
+def _bound(text: str) -> Counter:
+    """How often each name is bound by a shell command other than `NAME=…`: every plain word of a
+    `read`, `export`, `local`… may be a name it binds (an option's argument too: unknown is unsafe)."""
+    names = [name for found in LOOPED.finditer(text) for name in found.groups() if name]
+    names += [word for found in COMMAND.finditer(text) for word in found.group(1).split() if IDENTIFIER.fullmatch(word)]
+    return Counter(names)
 
 
 def _expand(pieces: tuple, values: dict, depth: int) -> list:
@@ -202,6 +241,11 @@ def _span(pieces: list, bounds: list, start: int, end: int, whole_strings: bool 
     return Span(spans[0][0], spans[-1][1], edges[0][0], edges[-1][1])
 
 
+def _operator(piece: Piece) -> bool:
+    """The operator between two operands (it stands for nothing in the joined text)."""
+    return piece.text == "" and not piece.quote and not piece.hole and not piece.outer
+
+
 def _mark(piece: Piece) -> bool:
     return bool(piece.quote) and not piece.outer
 
@@ -210,6 +254,23 @@ def _state_after(piece: Piece) -> str:
     if not _mark(piece):
         return piece.inside
     return "" if piece.inside else piece.quote
+
+
+def _rejoined(pieces: list, whole: Span) -> Optional[str]:
+    """`v1` in place of `whole`, with the quotes that keep every string well formed: one it opens
+    closes where the last string closed, one it closes opened where the first did; None when the
+    edit would end a string with a quote it did not start with (`'…/platform' + "/v1beta1…"`)."""
+    opened = "" if whole.opens else _string_quote(pieces[0])
+    closed = "" if whole.closes else _string_quote(pieces[-1])
+    if opened and closed and opened != closed:
+        return None
+    quote = opened or closed or next((p.quote for p in pieces if p.quote), '"')
+    return f"{quote * whole.opens}{ruletable.facts().v1}{quote * whole.closes}"
+
+
+def _string_quote(piece: Piece) -> str:
+    """The quote of the string argument or operand `piece` is ("" for a name or a word's part)."""
+    return piece.quote if piece.outer and not piece.hole else ""
 
 
 def _joined(text, key, expr, pieces, bounds, marker, kind, read) -> Joined:
@@ -226,9 +287,8 @@ def _joined(text, key, expr, pieces, bounds, marker, kind, read) -> Joined:
         return Joined(match(span), expr.start, expr.end, **how)
 
     whole = _span(pieces, bounds, marker.start(), marker.end(), whole_strings=True)
-    if whole and len({p.site for p in pieces[first : last + 1]}) == 1:  # side by side: one edit
-        quotes = [p.quote for p in pieces[first : last + 1] if p.quote] or ['"']
-        content = f"{quotes[0] * whole.opens}{ruletable.facts().v1}{quotes[-1] * whole.closes}"
+    content = whole and _rejoined(pieces[first : last + 1], whole)
+    if whole and content is not None and len({p.site for p in pieces[first : last + 1]}) == 1:  # one edit
         return joined(whole, content=content if content != ruletable.facts().v1 else "", problem=notes)
     group_end = marker.start() + len(api)
     group = _span(pieces, bounds, marker.start(), group_end)
@@ -243,6 +303,9 @@ def _joined(text, key, expr, pieces, bounds, marker, kind, read) -> Joined:
         name = defined_name(text, definition) or "the name"
         problem = "; ".join(filter(None, (notes, f"`{name}` changes for every reader of it, and other files, "
                                                  "scripts and steps may read it and add their own version")))
+    before = pieces[_at(bounds, group_end) - 1]
+    if rest.opens and rest.closes and _operator(before):  # whole operands: `BASE + "/v1beta1"` -> `BASE`
+        rest = replace(rest, start=before.start)
     removal = Edit(rest.start, rest.end, "", text[rest.start : rest.end])
     return joined(group, edits=(removal,), problem=problem)
 
