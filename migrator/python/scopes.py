@@ -212,6 +212,7 @@ class Binder:
         self.attribute_writes: dict = {}  # attribute -> who sets it: a class, a constructor, `obj.x = …`
         self.class_bases: dict = {}  # class name -> the last names of its bases
         self._seen: dict = {}  # (id(parent scope), kind, name) -> how many such defs so far
+        self._children: dict = {}  # id(symtable) -> (kind, name) -> its child tables, in order
 
     @property
     def scope(self) -> Scope:
@@ -343,7 +344,12 @@ class Binder:
         key = (id(self.scope), kind, statement.name.value)
         index = self._seen.get(key, 0)
         self._seen[key] = index + 1
-        same = [t for t in _child_tables(parent) if str(t.get_type()) == kind and t.get_name() == key[2]]
+        children = self._children.get(id(parent))
+        if children is None:  # once a table: asking symtable again per def would be quadratic
+            children = self._children[id(parent)] = {}
+            for table in _child_tables(parent):
+                children.setdefault((str(table.get_type()), table.get_name()), []).append(table)
+        same = children.get((kind, key[2]), [])
         return same[index] if index < len(same) else None
 
     def _bind_target(self, target: cst.BaseExpression, value: cst.CSTNode, field: bool = False) -> None:
