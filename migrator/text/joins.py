@@ -14,6 +14,7 @@ anything else is reported without a fix, with the reason.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
@@ -63,6 +64,8 @@ class Joined:
 
 def find(text: str, flavor: str, key: str, table, host_re) -> list:
     """Every base assembled from parts in `text`, as `Joined`."""
+    if not _version_apart(text):
+        return []
     found = []
     exprs = expressions(text, flavor)
     values = _assignments(text, exprs, flavor)
@@ -106,6 +109,19 @@ def _tail(text: str, end: int, flavor: str) -> str:
         out += value[1:-1] if value[0] in "\"'`" else HOLE_CHAR
         rest = rest[operand.end() :]
     return out if out or closed else line
+
+
+@functools.lru_cache(maxsize=None)
+def _apart_pattern() -> re.Pattern:
+    facts = ruletable.facts()
+    behind = "".join(f"(?<!{re.escape(api)}/)" for api in sorted({base.api for base in facts.bases}))
+    return re.compile(behind + "(?:" + "|".join(map(re.escape, facts.versions)) + ")")
+
+
+def _version_apart(text: str) -> bool:
+    """The cheap first look: a base can be assembled from parts only where a version word stands
+    apart from an api (`VER=v1beta1`, `"/platform" + "/v1beta1"`, `"iam", "v1beta1"`)."""
+    return _apart_pattern().search(text) is not None
 
 
 def _assignments(text: str, exprs: list, flavor: str) -> dict:
