@@ -56,12 +56,13 @@ class ModuleIndex:
                 out.extend(reached_via(self.resolve(exported, keys[0], depth + 1), (keys[0], -1, -1, part.name)))
         return tuple(out)
 
-    def dynamic_reads(self, where: str) -> None:
-        """A module imported by a name known only at run time may be any: every base is read."""
+    def dynamic_reads(self, where: str, how: str = "") -> None:
+        """A module imported by a name known only at run time may be any: every base is read.
+        So may be any module's names read by string (`how`: `vars(m)`, `m.__dict__`)."""
         for defining, facts in self.facts.items():
             for exported in facts.exports.values():
                 self.unfollowed.append((self.resolve(exported, defining), defining, defining, 0, 0,
-                                        f"{where} imports modules by names known only at run time"))
+                                        f"{where} {how or 'imports modules by names known only at run time'}"))
 
     def outside_reads(self, readers) -> None:
         """(module, notebook): every base the module exports is read in a notebook, whose imports

@@ -1,0 +1,91 @@
+"""Review of issue 14's Python recall: reads of a base's piece that a plain `--fix` must not miss.
+
+Each project's functions return the URLs they would call. A test fixes a copy with plain
+`--fix`, imports the project before and after, and compares: a blocked call must reach the very
+URL it reached before, a migratable one that URL or its v1 form.
+"""
+from __future__ import annotations
+
+import importlib
+import inspect
+import re
+import sys
+
+import pytest
+from helpers import run_cli
+
+ASTRO_BASE = re.compile(r"^https://api\.astronomer\.io/(?:iam|platform)/v1beta1/")
+BLOCKED = re.compile(r"/(?:alerts|notification-channels)(?:/|$)")
+
+WS = 'def ws_url(o):\n    return f"{ASTRO_API}/v1beta1/organizations/{o}/workspaces"\n'
+CONFIG = 'ASTRO_API = "https://api.astronomer.io/platform"\n' + WS
+ALERTS = '/v1beta1/organizations/" + o + "/alerts"\n'
+
+PROJECTS = {
+    # `from config import *`: the star import reads the versionless base the fix rewrites
+    "star_import": {
+        "config.py": CONFIG,
+        "reports.py": 'from config import *\ndef alerts_url(o):\n    return ASTRO_API + "' + ALERTS,
+    },
+    # a module imported by a literal name at run time
+    "import_module": {
+        "config.py": CONFIG,
+        "reports.py": 'import importlib\ncfg = importlib.import_module("config")\n'
+                      'def alerts_url(o):\n    return cfg.ASTRO_API + "' + ALERTS,
+    },
+    # the module's own names read by string through sys.modules
+    "sys_modules_getattr": {
+        "api.py": 'import sys\n' + CONFIG + 'def alerts_url(o):\n'
+                  '    return getattr(sys.modules[__name__], "ASTRO_API") + "' + ALERTS,
+    },
+    # another module's names read through `vars()` / `__dict__`: also for a base with its version
+    "vars_of_module": {
+        "config.py": 'ASTRO_API = "https://api.astronomer.io/platform/v1beta1"\n'
+                     'def ws_url(o):\n    return f"{ASTRO_API}/organizations/{o}/workspaces"\n',
+        "reports.py": 'import config\ndef alerts_url(o):\n'
+                      '    return vars(config)["ASTRO_API"] + "/organizations/" + o + "/alerts"\n'
+                      'def channels_url(o):\n'
+                      '    return config.__dict__["ASTRO_API"] + "/organizations/" + o + "/notification-channels"\n',
+    },
+}
+
+
+def urls(root, modules) -> dict:
+    """module.function -> the URL each `*_url` function of the project returns (argument "o")."""
+    sys.path.insert(0, str(root))
+    importlib.invalidate_caches()
+    try:
+        found = {}
+        for module in modules:
+            namespace = vars(importlib.import_module(module[:-3]))
+            for name, function in namespace.items():
+                if name.endswith("_url") and inspect.isfunction(function):
+                    found[f"{module}.{name}"] = function(*["o"] * len(inspect.signature(function).parameters))
+        return found
+    finally:
+        sys.path.remove(str(root))
+        for module in modules:
+            sys.modules.pop(module[:-3], None)
+
+
+def on_v1(url: str) -> str:
+    return url if BLOCKED.search(url) else ASTRO_BASE.sub("https://api.astronomer.io/v1/", url)
+
+
+@pytest.mark.parametrize("name", sorted(PROJECTS))
+def test_plain_fix_keeps_every_blocked_call_where_it_was(name, tmp_path):
+    files = PROJECTS[name]
+    for module, text in files.items():
+        (tmp_path / module).write_text(text)
+    before = urls(tmp_path, files)
+    assert any(BLOCKED.search(url) for url in before.values())
+
+    run_cli("check", "--fix", tmp_path)
+    after = urls(tmp_path, files)
+    for function, url in before.items():
+        assert after[function] in (url, on_v1(url)), function
+        if BLOCKED.search(url):
+            assert after[function] == url, function
+    snapshot = {module: (tmp_path / module).read_text() for module in files}
+    run_cli("check", "--fix", tmp_path)
+    assert {module: (tmp_path / module).read_text() for module in files} == snapshot
