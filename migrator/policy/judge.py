@@ -124,6 +124,7 @@ def judge(key: str, offset: int, group: list, project: Project):
     reasons += [f"{locate(v.key, v.start)}: {v.path.problem}" for v in group if v.path.problem]
     if facts is not None and any(s <= offset < e for s, e in facts.rebound_spans):
         reasons.append("the name it is assigned to is assigned again elsewhere: check every value it can hold")
+    reasons += _rebound_parts(group, project)
     if compared:
         where = ", ".join(sorted({locate(v.key, v.start) for v in compared}))
         reasons.append(f"the code also compares or replaces it at {where}: rewriting changes those checks")
@@ -198,6 +199,17 @@ def unfollowed_reads(group: list, calls: list, project: Project) -> list:
                 reach(verdict, f"{locate(verdict.key, verdict.start)}: nothing in the project reads {name} "
                                "(code outside the project may)")
     return list(dict.fromkeys(reasons))
+
+
+def _rebound_parts(group: list, project: Project) -> list:
+    """Why a fix that rewrites a base joined from names (`{HOST}/platform/{VER}`, `{ASTRO_API}/v1beta1`)
+    is unsafe: one of those names is assigned again (`global`, `+=`, twice), so the fix, which
+    assumes the value it saw, may turn another value (another host, version or group) into `v1`."""
+    joined = [v for v in group if v.match.lit.spelled is not None or v.match.pieces]
+    names = sorted({name for v in joined for name in v.names
+                    if any(name in facts.rebound for facts in project.facts.values() if name in facts.names)})
+    return [f"`{name}`, which the URL is joined from, is assigned again elsewhere: check every value it can hold"
+            for name in names]
 
 
 def _names(operations: tuple) -> str:
