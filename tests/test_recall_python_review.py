@@ -10,6 +10,7 @@ import importlib
 import inspect
 import re
 import sys
+from pathlib import Path
 
 import pytest
 from helpers import run_cli
@@ -55,25 +56,35 @@ PROJECTS = {
                   'configure()\n'
                   'def ws_url(o):\n    return f"{HOST}/platform/{VER}/organizations/{o}/workspaces"\n',
     },
+    # Airflow runs with include/ on PYTHONPATH: the import roots do not place `astro_common`, yet
+    # it is the project's include/astro_common.py, re-exported by a module reports.py reads
+    "unplaced_import": {
+        "include/astro_common.py": CONFIG,
+        "dags/mid.py": "from astro_common import ASTRO_API as API\n",
+        "dags/paths.py": 'ALERTS = "/v1beta1/organizations/{}/alerts"\n',
+        "dags/reports.py": "from mid import API\nfrom paths import ALERTS\n"
+                           "def alerts_url(o):\n    return API + ALERTS.format(o)\n",
+    },
 }
 
 
 def urls(root, modules) -> dict:
     """module.function -> the URL each `*_url` function of the project returns (argument "o")."""
-    sys.path.insert(0, str(root))
+    folders = sorted({str((root / module).parent) for module in modules})
+    sys.path[:0] = folders
     importlib.invalidate_caches()
     try:
         found = {}
         for module in modules:
-            namespace = vars(importlib.import_module(module[:-3]))
+            namespace = vars(importlib.import_module(Path(module).stem))
             for name, function in namespace.items():
                 if name.endswith("_url") and inspect.isfunction(function):
                     found[f"{module}.{name}"] = function(*["o"] * len(inspect.signature(function).parameters))
         return found
     finally:
-        sys.path.remove(str(root))
+        del sys.path[:len(folders)]
         for module in modules:
-            sys.modules.pop(module[:-3], None)
+            sys.modules.pop(Path(module).stem, None)
 
 
 def on_v1(url: str) -> str:
@@ -84,6 +95,7 @@ def on_v1(url: str) -> str:
 def test_plain_fix_moves_each_call_to_its_v1_url_or_leaves_it(name, tmp_path):
     files = PROJECTS[name]
     for module, text in files.items():
+        (tmp_path / module).parent.mkdir(exist_ok=True)
         (tmp_path / module).write_text(text)
     before = urls(tmp_path, files)
 

@@ -9,6 +9,27 @@ from migrator.engine.templates import Hole, Ref, reached_via
 MAX_REF_DEPTH = 10
 
 
+def module_tails(keys) -> dict:
+    """dotted name -> the files among `keys` (file keys or paths) an import of that name may load
+    from some folder on PYTHONPATH: `include/astro_common.py` under `astro_common` and
+    `include.astro_common`. For `namesakes`, built once per project."""
+    found: dict = {}
+    for key in keys:
+        parts = key.replace("\\", "/").split("/")
+        parts[-1] = parts[-1][:-3] if parts[-1].endswith(".py") else parts[-1]
+        if parts[-1] == "__init__":
+            parts.pop()
+        for first in range(len(parts)):
+            found.setdefault(".".join(parts[first:]), []).append(key)
+    return found
+
+
+def namesakes(module: str, tails: dict) -> list:
+    """The files an import of `module` that the import roots do not place may still load (see
+    `module_tails`): unknown is never safe, such an import may read their bases."""
+    return tails.get(module, [])
+
+
 class ModuleIndex:
     """Resolves imported names to the templates the defining modules export.
 
@@ -23,6 +44,7 @@ class ModuleIndex:
         self.unfollowed: list = []  # (exported template, defining key, reading key, start, end, why)
         self.attribute_reads: list = []  # (attribute, reading key): `CONFIG.url` of an imported object
         self._reading: tuple = ("", 0, 0)  # the use being resolved: (key, start, end)
+        self._tails = module_tails(k for k in facts_by_key if k.endswith(".py"))
 
     def resolve_use(self, template: tuple, key: str, start: int, end: int) -> tuple:
         self._reading = (key, start, end)
@@ -45,6 +67,13 @@ class ModuleIndex:
                                                 f"imported ambiguously ({found.describe()})"))
                 out.append(Hole(part.name))
                 continue
+            if found is not None and not found.keys:
+                for key in namesakes(part.module, self._tails):
+                    exported = self.facts[key].exports.get(part.name)
+                    if exported is not None:
+                        self.unfollowed.append((self.resolve(exported, key, depth + 1), key, *self._reading,
+                                                f"imported as `{part.module}`, which the import roots do not "
+                                                f"place: it may be {key} (set `roots`)"))
             if found is not None and not found.keys:
                 owner = part.module.rpartition(".")[0]
                 if owner and self.resolve_module(owner, importer).keys:  # an attribute of an imported object
