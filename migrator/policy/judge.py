@@ -8,6 +8,7 @@ base was followed (`unfollowed_reads`): unknown is never safe.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Optional
 
 from migrator.engine import ruletable
@@ -54,6 +55,11 @@ class Project:
     subclasses: dict  # class name -> the classes that name it as a base
     # (file key, offset) of a base -> why a rewrite there is unsafe whatever it reaches (see `parts`)
     caveats: dict = field(default_factory=dict)
+
+    @cached_property
+    def rebound_names(self) -> frozenset:
+        """Module-level names some module assigns again (`global`, `+=`, twice)."""
+        return frozenset(name for facts in self.facts.values() for name in facts.rebound & facts.names)
 
     def overriders(self, qualified: str) -> list:
         """What else may set `Class.attr` on an instance of Class: its subclasses (at any depth)
@@ -206,8 +212,7 @@ def _rebound_parts(group: list, project: Project) -> list:
     is unsafe: one of those names is assigned again (`global`, `+=`, twice), so the fix, which
     assumes the value it saw, may turn another value (another host, version or group) into `v1`."""
     joined = [v for v in group if v.match.lit.spelled is not None or v.match.pieces]
-    names = sorted({name for v in joined for name in v.names
-                    if any(name in facts.rebound for facts in project.facts.values() if name in facts.names)})
+    names = sorted({name for v in joined for name in v.names if name in project.rebound_names})
     return [f"`{name}`, which the URL is joined from, is assigned again elsewhere: check every value it can hold"
             for name in names]
 
