@@ -14,6 +14,7 @@ from migrator.engine.findings import Finding
 from migrator.engine.templates import Ref
 from migrator.options import OFF_BY_DEFAULT, Options, RunStats, selected
 from migrator.policy import shared
+from migrator.policy.imports import module_tails, namesakes
 from migrator.project import reading, shared_names
 from migrator.project.discover import Candidate, Problem, discover
 from migrator.project.filetypes import flavor_of
@@ -85,6 +86,7 @@ class Pipeline:
         self.stats = (options.stats if overlay is None else None) or RunStats()  # a fix pass counts nothing
         self.workers = workers
         self.project: Optional[Project] = None
+        self._tails: tuple = (-1, {})  # (files in the project, module_tails of them)
 
     @property
     def table(self):
@@ -357,7 +359,14 @@ class Pipeline:
         mention in every module would make every module an importer to parse."""
         project = self.project
         return any(not isinstance(part, Ref) or project is None or project.resolve(part.module, path).keys
+                   or namesakes(part.module, self._module_tails())  # include/ on PYTHONPATH: may be the project's
                    for part in template)
+
+    def _module_tails(self) -> dict:
+        shown = self.project.shown if self.project is not None else {}
+        if self._tails[0] != len(shown):
+            self._tails = (len(shown), module_tails(key for key in shown if key.endswith(".py")))
+        return self._tails[1]
 
     def _link(self, facts: dict, project: Project, notebook_reads: list) -> None:
         from migrator.policy.link import link

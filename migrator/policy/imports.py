@@ -9,6 +9,27 @@ from migrator.engine.templates import Hole, Ref, reached_via
 MAX_REF_DEPTH = 10
 
 
+def module_tails(keys) -> dict:
+    """dotted name -> the files among `keys` (file keys or paths) an import of that name may load
+    from some folder on PYTHONPATH: `include/astro_common.py` under `astro_common` and
+    `include.astro_common`. For `namesakes`, built once per project."""
+    found: dict = {}
+    for key in keys:
+        parts = key.replace("\\", "/").split("/")
+        parts[-1] = parts[-1][:-3] if parts[-1].endswith(".py") else parts[-1]
+        if parts[-1] == "__init__":
+            parts.pop()
+        for first in range(len(parts)):
+            found.setdefault(".".join(parts[first:]), []).append(key)
+    return found
+
+
+def namesakes(module: str, tails: dict) -> list:
+    """The files an import of `module` that the import roots do not place may still load (see
+    `module_tails`): unknown is never safe, such an import may read their bases."""
+    return tails.get(module, [])
+
+
 class ModuleIndex:
     """Resolves imported names to the templates the defining modules export.
 
@@ -23,6 +44,7 @@ class ModuleIndex:
         self.unfollowed: list = []  # (exported template, defining key, reading key, start, end, why)
         self.attribute_reads: list = []  # (attribute, reading key): `CONFIG.url` of an imported object
         self._reading: tuple = ("", 0, 0)  # the use being resolved: (key, start, end)
+        self._tails = module_tails(k for k in facts_by_key if k.endswith(".py"))
 
     def resolve_use(self, template: tuple, key: str, start: int, end: int) -> tuple:
         self._reading = (key, start, end)
@@ -46,6 +68,13 @@ class ModuleIndex:
                 out.append(Hole(part.name))
                 continue
             if found is not None and not found.keys:
+                for key in namesakes(part.module, self._tails):
+                    exported = self.facts[key].exports.get(part.name)
+                    if exported is not None:
+                        self.unfollowed.append((self.resolve(exported, key, depth + 1), key, *self._reading,
+                                                f"imported as `{part.module}`, which the import roots do not "
+                                                f"place: it may be {key} (set `roots`)"))
+            if found is not None and not found.keys:
                 owner = part.module.rpartition(".")[0]
                 if owner and self.resolve_module(owner, importer).keys:  # an attribute of an imported object
                     self.attribute_reads.append((part.name, self._reading[0]))
@@ -56,12 +85,13 @@ class ModuleIndex:
                 out.extend(reached_via(self.resolve(exported, keys[0], depth + 1), (keys[0], -1, -1, part.name)))
         return tuple(out)
 
-    def dynamic_reads(self, where: str) -> None:
-        """A module imported by a name known only at run time may be any: every base is read."""
+    def dynamic_reads(self, where: str, how: str = "") -> None:
+        """A module imported by a name known only at run time may be any: every base is read.
+        So may be any module's names read by string (`how`: `vars(m)`, `m.__dict__`)."""
         for defining, facts in self.facts.items():
             for exported in facts.exports.values():
                 self.unfollowed.append((self.resolve(exported, defining), defining, defining, 0, 0,
-                                        f"{where} imports modules by names known only at run time"))
+                                        f"{where} {how or 'imports modules by names known only at run time'}"))
 
     def outside_reads(self, readers) -> None:
         """(module, notebook): every base the module exports is read in a notebook, whose imports

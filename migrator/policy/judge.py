@@ -8,6 +8,7 @@ base was followed (`unfollowed_reads`): unknown is never safe.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Optional
 
 from migrator.engine import ruletable
@@ -54,6 +55,11 @@ class Project:
     subclasses: dict  # class name -> the classes that name it as a base
     # (file key, offset) of a base -> why a rewrite there is unsafe whatever it reaches (see `parts`)
     caveats: dict = field(default_factory=dict)
+
+    @cached_property
+    def rebound_names(self) -> frozenset:
+        """Module-level names some module assigns again (`global`, `+=`, twice)."""
+        return frozenset(name for facts in self.facts.values() for name in facts.rebound & facts.names)
 
     def overriders(self, qualified: str) -> list:
         """What else may set `Class.attr` on an instance of Class: its subclasses (at any depth)
@@ -124,6 +130,7 @@ def judge(key: str, offset: int, group: list, project: Project):
     reasons += [f"{locate(v.key, v.start)}: {v.path.problem}" for v in group if v.path.problem]
     if facts is not None and any(s <= offset < e for s, e in facts.rebound_spans):
         reasons.append("the name it is assigned to is assigned again elsewhere: check every value it can hold")
+    reasons += _rebound_parts(group, project)
     if compared:
         where = ", ".join(sorted({locate(v.key, v.start) for v in compared}))
         reasons.append(f"the code also compares or replaces it at {where}: rewriting changes those checks")
@@ -198,6 +205,16 @@ def unfollowed_reads(group: list, calls: list, project: Project) -> list:
                 reach(verdict, f"{locate(verdict.key, verdict.start)}: nothing in the project reads {name} "
                                "(code outside the project may)")
     return list(dict.fromkeys(reasons))
+
+
+def _rebound_parts(group: list, project: Project) -> list:
+    """Why a fix that rewrites a base joined from names (`{HOST}/platform/{VER}`, `{ASTRO_API}/v1beta1`)
+    is unsafe: one of those names is assigned again (`global`, `+=`, twice), so the fix, which
+    assumes the value it saw, may turn another value (another host, version or group) into `v1`."""
+    joined = [v for v in group if v.match.lit.spelled is not None or v.match.pieces]
+    names = sorted({name for v in joined for name in v.names if name in project.rebound_names})
+    return [f"`{name}`, which the URL is joined from, is assigned again elsewhere: check every value it can hold"
+            for name in names]
 
 
 def _names(operations: tuple) -> str:

@@ -45,8 +45,8 @@ def link(facts_by_key: dict, table: RuleTable, host_re, locate, resolve_module, 
                 _judge_use(key, use, template, table, host_re, reads, v1_blocked, verdicts)
     index.star_reads()
     for key, facts in facts_by_key.items():
-        if facts.dynamic_imports:
-            index.dynamic_reads(key)
+        if facts.dynamic_imports or facts.dynamic:
+            index.dynamic_reads(key, f"uses {facts.dynamic}" if facts.dynamic else "")
             break
     index.outside_reads(notebook_reads)
     for template, defining, key, start, end, why in index.unfollowed:
@@ -78,6 +78,8 @@ def link(facts_by_key: dict, table: RuleTable, host_re, locate, resolve_module, 
             for base in bases:
                 subclasses[base].add(name)
     caveats = piece_caveats(verdicts, reads, locate)
+    for origin, whys in parts.unfollowed_piece_reads(verdicts, index.unfollowed, locate).items():
+        caveats.setdefault(origin, []).extend(whys)
     for origin, why in shared.outside_readers(verdicts, config_files, table, locate).items():
         caveats.setdefault(origin, []).append(why)
     project = Project(table, locate, facts_by_key, readers, writers, subclasses, caveats)

@@ -69,6 +69,21 @@ def defined_pieces(match: BaseMatch, key: str, use_start: int, use_end: int) -> 
     ]
 
 
+def unfollowed_piece_reads(verdicts: dict, unfollowed: list, locate) -> dict:
+    """(file key, offset) -> why a fix of a base joined from pieces is unsafe: a piece it changes
+    (`ASTRO_API = "…/platform"`, `VER = "v1beta1"`) is also read where analysis cannot follow it
+    (a star import, a module imported or names read by string): that read may add `/alerts`."""
+    caveats: dict = {}
+    for origin, group in verdicts.items():
+        pieces = {lit.origin: lit.text for v in group for lit, _, _ in defined_pieces(v.match, v.key, v.start, v.end)}
+        for template, _, key, start, _, why in unfollowed:
+            for part in template:
+                if getattr(part, "origin", None) in pieces:
+                    caveats.setdefault(origin, []).append(
+                        f"{locate(key, start)}: {why}, and reads the `{pieces[part.origin]}` the fix changes")
+    return caveats
+
+
 def group_edits(matches: list) -> tuple:
     """(edits, why not) for every match of one spot: each call may add pieces of its own."""
     out: dict = {}
