@@ -120,6 +120,10 @@ def test_a_write_that_fails_half_way_leaves_the_original_whole(tmp_path):
 KILL_SWITCH = textwrap.dedent("""
     import os, signal
 
+    # Ctrl-C raises KeyboardInterrupt whatever the disposition this process inherited (a parent
+    # that ignores SIGINT passes that on, and Python then leaves it ignored).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+
     def arm(name, nth, when, signum, folder):
         real, calls = getattr(os, name), [0]
 
