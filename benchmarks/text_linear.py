@@ -21,8 +21,8 @@ from __future__ import annotations
 import argparse
 import cProfile
 import pstats
-import statistics
-import time
+
+from fields_linear import timed  # the sibling benchmark's median of runs
 
 from migrator.engine import ruletable
 from migrator.engine.match import DEFAULT_HOSTS, host_pattern
@@ -70,15 +70,6 @@ SHAPES = {
     "bundle": bundle, "curl": curl, "json": json_line, "yaml": yaml_flow, "urls": urls, "dots": dots,
     "prefixes": prefixes,
 }
-
-
-def timed(run, runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def main() -> None:
