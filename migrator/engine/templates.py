@@ -9,6 +9,7 @@ module has been analysed. `url_join` evaluates `urllib.parse.urljoin` on templat
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, replace
 from typing import Optional
@@ -44,6 +45,12 @@ HOLE_CHAR = "\x00"  # stands for a Hole when a template is flattened to text
 
 def concat(*templates: tuple) -> tuple:
     return tuple(part for template in templates for part in template)
+
+
+def index_at(starts: list, offset: int) -> int:
+    """The index of the last of the sorted `starts` at or before `offset` (0 before the first):
+    which piece of a flattened text, or which line or cell, holds `offset`."""
+    return max(0, bisect.bisect_right(starts, offset) - 1)
 
 
 def flatten(template: tuple) -> str:

@@ -15,7 +15,7 @@ from typing import Callable, Optional
 import libcst as cst
 
 from migrator.engine import ruletable
-from migrator.engine.templates import Hole, Lit, concat, cut, flatten, shared
+from migrator.engine.templates import Hole, Lit, concat, cut, flatten, index_at, shared
 from migrator.python.scopes import call_name, dotted
 
 
@@ -48,8 +48,8 @@ def merge_bases(items: list, span_of: Callable, key: str, text: str, quoted: boo
         starts.append(offset)
         offset += len(flatten(item.template))
     for found in reversed(list(facts.marker.finditer(flat))):
-        first = _item_at(starts, found.start())
-        last = _item_at(starts, found.end() - 1)
+        first = index_at(starts, found.start())
+        last = index_at(starts, found.end() - 1)
         if first == last or found.group(0) not in facts.base_map:
             continue
         head = _boundary(items[first], found.start() - starts[first], span_of, text, start=True)
@@ -66,13 +66,6 @@ def merge_bases(items: list, span_of: Callable, key: str, text: str, quoted: boo
         merged = Lit(found.group(0), (key, begin), via, (text[begin:end], content))
         joined = concat(before, (merged,), after)
     return joined
-
-
-def _item_at(starts: list, offset: int) -> int:
-    index = 0
-    while index + 1 < len(starts) and starts[index + 1] <= offset:
-        index += 1
-    return index
 
 
 def _boundary(item: Item, inner: int, span_of: Callable, text: str, start: bool) -> Optional[tuple]:

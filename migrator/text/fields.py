@@ -26,7 +26,7 @@ from typing import Optional
 from migrator.engine import ruletable
 from migrator.engine.findings import Endpoint, Finding
 from migrator.engine.match import is_relative_path, read_path
-from migrator.engine.templates import HOLE_CHAR, flatten
+from migrator.engine.templates import HOLE_CHAR, flatten, index_at
 from migrator.text.tokens import inside
 
 # Chain roots whose members are not an API response: CI contexts, Terraform variables, `this`.
@@ -113,7 +113,7 @@ class _Calls:
             offsets = self.offsets.get((where, change.code))
             if not offsets:
                 continue
-            at = offsets[max(bisect.bisect_right(offsets, offset) - 1, 0)]
+            at = offsets[index_at(offsets, offset)]
             rank = (at <= offset, at if at <= offset else -at)
             if best is None or rank > best[0]:
                 best = (rank, self.operations[(where, change.code)][bisect.bisect_left(offsets, at)], at)

@@ -23,7 +23,7 @@ from typing import Optional
 from migrator.engine import ruletable
 from migrator.engine.findings import Edit, Finding
 from migrator.engine.match import AFTER_OK, BaseMatch, classify, read_path
-from migrator.engine.templates import HOLE_CHAR, Lit
+from migrator.engine.templates import HOLE_CHAR, Lit, index_at
 from migrator.text import prefixes
 from migrator.text.pieces import Piece, expressions, scalar
 from migrator.text.tokens import OPERAND_RE, defined_name, label_name, rest_of_line, syntax
@@ -74,7 +74,7 @@ def find(text: str, flavor: str, key: str, table, host_re) -> list:
         flat = "".join(HOLE_CHAR if p.hole else p.text for p in pieces)
         bounds = _bounds(pieces)
         for marker in table.marker.finditer(flat):
-            first, last = _at(bounds, marker.start()), _at(bounds, marker.end() - 1)
+            first, last = index_at(bounds, marker.start()), index_at(bounds, marker.end() - 1)
             if marker.group(0) not in table.base_map or (first == last and pieces[first].verbatim):
                 continue  # one literal: the token pass reads it
             kind = classify(flat[: marker.start()], host_re)
@@ -206,13 +206,6 @@ def _bounds(pieces: list) -> list:
     return bounds
 
 
-def _at(bounds: list, position: int) -> int:
-    index = 0
-    while index + 1 < len(bounds) and bounds[index + 1] <= position:
-        index += 1
-    return index
-
-
 @dataclass(frozen=True)
 class Span:
     """Source text standing for part of the joined text; `opens`/`closes`: it starts/ends outside
@@ -228,7 +221,7 @@ def _span(pieces: list, bounds: list, start: int, end: int, whole_strings: bool 
     """The source span that stands for flat[start:end], or None when no one span does: pieces
     written apart, or a cut inside a value the text stands for elsewhere. `whole_strings`: a cut
     that reaches a string's quote takes the quote (what replaces it then balances the quotes)."""
-    first, last = _at(bounds, start), _at(bounds, end - 1)
+    first, last = index_at(bounds, start), index_at(bounds, end - 1)
     spans, edges = [], []
     for index in range(first, last + 1):
         piece = pieces[index]
@@ -291,7 +284,7 @@ def _string_quote(piece: Piece) -> str:
 
 def _joined(text, key, expr, pieces, bounds, marker, kind, read) -> Joined:
     api = marker.group(1)
-    first, last = _at(bounds, marker.start()), _at(bounds, marker.end() - 1)
+    first, last = index_at(bounds, marker.start()), index_at(bounds, marker.end() - 1)
     notes = "; ".join(dict.fromkeys(p.note for p in pieces[first : last + 1] if p.note))
     path, query, operations = read
 
@@ -309,17 +302,17 @@ def _joined(text, key, expr, pieces, bounds, marker, kind, read) -> Joined:
     group_end = marker.start() + len(api)
     group = _span(pieces, bounds, marker.start(), group_end)
     rest = _span(pieces, bounds, group_end, marker.end())
-    apart = any(p.text == "" and not p.quote for p in pieces[_at(bounds, group_end) : last + 1])  # operators
-    if group is None or rest is None or apart or not _at(bounds, group_end - 1) < _at(bounds, group_end):
+    apart = any(p.text == "" and not p.quote for p in pieces[index_at(bounds, group_end) : last + 1])  # operators
+    if group is None or rest is None or apart or not index_at(bounds, group_end - 1) < index_at(bounds, group_end):
         return joined(group or rest or Span(*pieces[last].span),
                       unfixable="the base's parts are written where no edit can join them: rewrite it by hand")
     problem = notes
     definition = pieces[first].site
-    if definition != expr.start and pieces[_at(bounds, group_end)].site == expr.start:
+    if definition != expr.start and pieces[index_at(bounds, group_end)].site == expr.start:
         name = defined_name(text, definition) or "the name"
         problem = "; ".join(filter(None, (notes, f"`{name}` changes for every reader of it, and other files, "
                                                  "scripts and steps may read it and add their own version")))
-    before = pieces[_at(bounds, group_end) - 1]
+    before = pieces[index_at(bounds, group_end) - 1]
     if rest.opens and rest.closes and _operator(before):  # whole operands: `BASE + "/v1beta1"` -> `BASE`
         rest = replace(rest, start=before.start)
     removal = Edit(rest.start, rest.end, "", text[rest.start : rest.end])

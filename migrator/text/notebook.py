@@ -19,6 +19,7 @@ from typing import Optional
 from migrator.engine import ruletable
 from migrator.engine.findings import Finding
 from migrator.engine.match import find_bases
+from migrator.engine.templates import index_at
 from migrator.policy.messages import describe
 from migrator.project.filetypes import flavor_of, kind_of
 from migrator.project.modules import Resolution
@@ -58,7 +59,7 @@ class Cell:
         if not self.lines:
             return 0
         probe = offset - 1 if end and offset > 0 else offset
-        index = max(0, bisect.bisect_right(self.starts, probe) - 1)
+        index = index_at(self.starts, probe)
         line = self.lines[index]
         if index not in self._offsets:
             self._offsets[index] = raw_offsets(self.raw, line)
@@ -209,7 +210,7 @@ def _python(cells: list, table, host_re, path: str, run_text) -> list:
     module = "".join(pieces)
 
     def owner(offset: int) -> tuple:
-        index = max(0, bisect.bisect_right(starts, offset) - 1)
+        index = index_at(starts, offset)
         return cells[index][0], starts[index]
 
     def locate(key, offset):
