@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass, replace
-from typing import Optional
+from typing import Any, Callable, Optional
 
 import libcst as cst
 
@@ -167,6 +167,16 @@ class DataFlows(UseCollector):
             self.returned[id(function)] = _returns(function)
         return self.returned[id(function)]
 
+    def _through_helper(self, helper: cst.FunctionDef, call: cst.Call, read: Callable) -> Any:
+        """The first of `helper`'s return values that `read` makes something of, read inside it
+        with its parameters bound to `call`'s arguments."""
+        with self._inside(helper, call):
+            for value in self._helper_returns(helper):
+                found = read(value)
+                if found is not None:
+                    return found
+        return None
+
     @contextlib.contextmanager
     def _inside(self, function: cst.FunctionDef, call: cst.Call):
         """Evaluate inside `function`, its parameters bound to the arguments of `call`."""
@@ -211,12 +221,7 @@ class DataFlows(UseCollector):
         helper = self._helper(node.func) if found is None and self.inline_helpers else None
         if helper is None:
             return found
-        with self._inside(helper, node):
-            for value in self._helper_returns(helper):
-                found = self.evaluate(value, depth)
-                if found is not None:
-                    return found
-        return None
+        return self._through_helper(helper, node, lambda value: self.evaluate(value, depth))
 
     # -- where values come from -------------------------------------------------------------
 
@@ -353,12 +358,7 @@ class DataFlows(UseCollector):
         helper = self._helper(func)
         if helper is None:
             return None
-        with self._inside(helper, node):
-            for value in self._helper_returns(helper):
-                found = self.flow(value, depth)
-                if found is not None:
-                    return found
-        return None
+        return self._through_helper(helper, node, lambda value: self.flow(value, depth))
 
     # -- binding loop targets -----------------------------------------------------------------
 
