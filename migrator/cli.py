@@ -11,7 +11,8 @@ from typing import Union
 
 import click
 
-from migrator import __version__
+from migrator import __version__, replay
+from migrator.project import inputs
 from migrator.report import terminal
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -139,6 +140,11 @@ def check(paths, fix, unsafe_fixes, diff, show_fixes, statistics, select, ignore
 
     today = _today(as_of)
     paths = list(paths) or ["."]
+    recording = replay.RECORDING
+    if recording is not None and (fix or diff or output_file or write_baseline or since or verbose or no_cache):
+        recording.cancel()
+    elif recording is not None:
+        _probe_surroundings(paths, config_file, baseline)
     cfg = _config(paths, config_file)
     failing = tuple(s.strip().lower() for s in fail_on.split(",") if s.strip()) or cfg.fail_on
     wrong = [s for s in failing if s not in ("error", "warning", "info")]
@@ -150,6 +156,8 @@ def check(paths, fix, unsafe_fixes, diff, show_fixes, statistics, select, ignore
     stats = RunStats()
     line = progress.for_run(sys.stderr, human, quiet)
     stats.listener = line
+    if recording is not None and line is not None:
+        recording.cancel()
     options = cfg.options(
         select=_codes(select), ignore=_codes(ignore, "--ignore"), fix=fix, unsafe_fixes=unsafe_fixes, diff=diff,
         jobs=jobs, no_cache=no_cache, today=today, allow_dirty=allow_dirty,
@@ -164,6 +172,8 @@ def check(paths, fix, unsafe_fixes, diff, show_fixes, statistics, select, ignore
     report = reports.build(result, deadline.days_left(end, today), end.isoformat(), cfg.thresholds)
     report.paths = paths
     report = _apply_baselines(report, baseline, write_baseline, paths, today, quiet)
+    if recording is not None and (report.problems or any(item.error for item in result.files)):
+        recording.cancel()
     for path, reason in report.problems:
         _note(f"astro-migrate: error: {terminal.printable(path)}: {reason}")
     for item in result.files:
@@ -205,20 +215,44 @@ def _report_text(report, output_format: str, view, statistics: bool) -> str:
 
 
 def _exit(result, report, failing: tuple, exit_zero: bool) -> None:
+    code = _exit_code(result, report, failing, exit_zero)
+    if replay.RECORDING is not None:
+        replay.RECORDING.save(code)
+    sys.exit(code)
+
+
+def _exit_code(result, report, failing: tuple, exit_zero: bool) -> int:
     if result.dirty:
         shown = ", ".join(result.dirty[:5]) + (f" and {len(result.dirty) - 5} more" if len(result.dirty) > 5 else "")
         _note(
             f"astro-migrate: error: --fix would rewrite files with uncommitted changes ({terminal.printable(shown)}); "
             "commit or stash them first, or pass --allow-dirty. Nothing was written."
         )
-        sys.exit(EXIT_ERROR)
+        return EXIT_ERROR
     if any(item.error and item.explicit for item in result.files) or any(p.explicit for p in result.problems):
-        sys.exit(EXIT_ERROR)
-    pending = any(item.diff for item in result.files)
+        return EXIT_ERROR
     if exit_zero:
-        sys.exit(EXIT_CLEAN)
+        return EXIT_CLEAN
     failed = any(row.severity in failing for row in report.rows)
-    sys.exit(EXIT_FINDINGS if failed or pending else EXIT_CLEAN)
+    pending = any(item.diff for item in result.files)
+    return EXIT_FINDINGS if failed or pending else EXIT_CLEAN
+
+
+def _probe_surroundings(paths: list, config_file, baseline) -> None:
+    """Note for the replay of this run what it reads besides the files it walks: the markers
+    the root, configuration and ignore look-ups ask for above the paths, the named
+    configuration and baseline files, and the tool's own code and rules."""
+    from migrator.engine import ruletable
+    from migrator.project import config
+
+    markers = (".git", ".gitignore", config.OWN_FILE, config.PYPROJECT)
+    for path in paths + ["."]:
+        inputs.probe_upwards(path if os.path.isdir(path) else os.path.dirname(path) or ".", markers)
+    for path in (config_file, baseline):
+        if path:
+            inputs.probe(path)
+    inputs.probe_tree(os.path.dirname(os.path.abspath(__file__)), ".py")
+    inputs.probe_tree(str(ruletable.rules_dir() or ruletable.shipped_rules_dir()), ".toml")
 
 
 def _emit(text: Union[str, bytes], err: bool = False, color: bool = False) -> None:
@@ -226,6 +260,13 @@ def _emit(text: Union[str, bytes], err: bool = False, color: bool = False) -> No
     /dev/full, a closed pipe) is a one-line error and exit 2, not a traceback."""
     stream = sys.stderr if err else sys.stdout
     data = text if isinstance(text, bytes) else text.encode("utf-8", "backslashreplace").decode("utf-8")
+    if not color and not isinstance(data, bytes):
+        data = click.unstyle(data)  # as click.echo would: the text written is the text recorded
+    if replay.RECORDING is not None:
+        if isinstance(data, bytes):
+            replay.RECORDING.cancel()
+        else:
+            replay.RECORDING.printed(data, err)
     try:
         click.echo(data, nl=False, err=err, color=color)
         stream.flush()

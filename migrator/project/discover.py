@@ -5,7 +5,7 @@ import os
 from dataclasses import dataclass
 from typing import Iterator, Optional
 
-from migrator.project import ignore
+from migrator.project import ignore, inputs
 from migrator.project.filetypes import kind_of
 from migrator.project.reading import Unreadable, check_regular
 
@@ -99,15 +99,18 @@ def _not_a_file(path: str) -> str:
 def _walk(
     directory: str, specs: list, problems: list, top: bool = False, extra: Optional[dict] = None
 ) -> Iterator[Candidate]:
-    spec = ignore.folder_spec(directory)
-    if spec is not None:
-        specs = specs + [(os.path.abspath(directory), spec)]
     try:
         entries = sorted(os.scandir(directory), key=lambda e: e.name)
     except OSError as error:
         problems.append(Problem(display(directory), error.strerror or str(error), explicit=top))
         return
     folder = os.path.abspath(directory)
+    if inputs.ACTIVE is not None:
+        inputs.listing(folder, [entry.name for entry in entries])
+        inputs.probe(os.path.join(folder, ".gitignore"))
+    spec = ignore.folder_spec(directory)
+    if spec is not None:
+        specs = specs + [(folder, spec)]
     for entry in entries:
         full = os.path.join(folder, entry.name)
         try:
@@ -116,12 +119,18 @@ def _walk(
         except OSError:
             is_dir = is_file = False
         if is_dir:
-            if entry.name in SKIP_DIRS or _is_virtualenv(entry.path) or _ignored(specs, full, True):
+            if entry.name in SKIP_DIRS or _ignored(specs, full, True):
+                continue
+            if _is_virtualenv(entry.path):
+                inputs.probe(os.path.join(full, "pyvenv.cfg"))
                 continue
             yield from _walk(entry.path, specs, problems, extra=extra)
         elif is_file:
             kind = kind_of(entry.path, extra)
+            if kind is None and "." not in entry.name.lstrip("."):
+                inputs.probe(full)  # its first line was read: a shebang may come
             if kind is not None and not _ignored(specs, full, False):
+                inputs.probe(full)
                 yield Candidate(display(entry.path), kind, False)
         elif not _is_dir_link(entry) and _kind_by_name(entry.path, extra) and not _ignored(specs, full, False):
             problems.append(Problem(display(entry.path), _not_a_file(entry.path), explicit=False))
@@ -152,6 +161,7 @@ def discover(paths: list, problems: list, exclude: tuple = (), extra: Optional[d
         if os.path.isdir(path):
             found = walk(path, problems, spec, extra)
         elif os.path.exists(path) or os.path.islink(path):
+            inputs.probe(path)
             # kind_of may open an extension-less file: never a FIFO, which would block.
             kind = kind_of(path, extra) if os.path.isfile(path) else _kind_by_name(path, extra)
             found = [Candidate(display(path), kind or "text", True)]

@@ -10,6 +10,7 @@ import os
 import stat
 from typing import Optional
 
+from migrator.project import inputs
 from migrator.project.filetypes import kind_of
 
 MB = 1024 * 1024
@@ -67,6 +68,7 @@ def read(path: str, kind: Optional[str] = None) -> bytes:
     Raises OSError (FileNotFoundError, PermissionError, ...) or `Unreadable` for a FIFO,
     device, file over the cap, or binary file (one holding a NUL byte).
     """
+    inputs.probe(path)
     check_regular(path)
     limit = limit_for(kind if kind is not None else kind_of(path))
     descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))

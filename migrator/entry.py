@@ -1,0 +1,18 @@
+"""The `astro-migrate` program: an unchanged `check` is replayed before anything else is imported."""
+from __future__ import annotations
+
+import sys
+from typing import Optional
+
+
+def main(argv: Optional[list] = None) -> None:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    from migrator import replay
+
+    replay.replay_or_record(argv)
+    from migrator.cli import main as command_line
+
+    try:
+        command_line(args=argv, prog_name="astro-migrate")
+    finally:
+        replay.disarm()

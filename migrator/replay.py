@@ -1,0 +1,169 @@
+"""Replay an unchanged `check`: the same command, in the same folder, over the same files, today.
+
+A `check` that reads and writes nothing but its report (no `--fix`, `--diff`, `--output-file`,
+`--write-baseline`, `--since`, `-v` or `--no-cache`, no progress line, no error) stores what it
+printed and its exit code in the cache folder, under a key of everything outside the file system
+it depended on (the arguments, the folder, today's date, the environment variables it reads,
+where its output goes, the interpreter), beside what `project.inputs` recorded of the file
+system. The next run with the same key asks the file system the same questions (a `stat` of each
+file read, a listing of each folder walked: no file is opened, no analysis imported) and, when
+every answer is the same, prints the stored report and exits with the stored code.
+
+This module imports only the standard library: it runs before the command line is parsed.
+A stored run is data (JSON of a fixed shape); one that does not have that shape, or that names
+a `stat` this machine does not give (inode and change time, to the nanosecond: a record shipped
+inside a repository never matches a fresh checkout of it), is not used.
+"""
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import stat
+import sys
+import time
+import zlib
+from typing import Optional
+
+from migrator.project import inputs
+
+FOLDER = os.path.join(".astro_migrate_cache", "runs")  # inside project.cache.CACHE_DIR
+SCHEMA = 1
+KEPT = 16  # stored runs; the oldest go first
+MAX_BYTES = 64 * 1024 * 1024
+ENVIRONMENT = ("ASTRO_MIGRATE_AS_OF", "ASTRO_MIGRATE_RULES_DIR", "NO_COLOR", "FORCE_COLOR", "TERM")
+
+
+def run_key(argv: list) -> str:
+    """Everything a run's report depends on besides the file system."""
+    streams = [(s.isatty(), s.encoding, s.errors) if hasattr(s, "isatty") else None for s in (sys.stdout, sys.stderr)]
+    parts = [SCHEMA, argv, os.getcwd(), datetime.date.today().isoformat(),
+             {name: os.environ.get(name) for name in ENVIRONMENT}, streams,
+             sys.executable, sys.version, os.path.dirname(os.path.abspath(__file__))]
+    return json.dumps(parts, ensure_ascii=True, default=repr)
+
+
+def _file(key: str) -> str:
+    """Where the run of `key` is stored (two keys that share it overwrite each other's run)."""
+    return os.path.join(FOLDER, f"{zlib.crc32(key.encode('ascii')):08x}.json")
+
+
+class Recording:
+    """A run being recorded: what it printed, in order."""
+
+    def __init__(self, key: str, started_ns: int):
+        self.key = key
+        self.output: list = []  # [stream ("out" | "err"), text]
+        self.inputs = inputs.start(started_ns)
+        self.eligible = True
+
+    def cancel(self) -> None:
+        """This run is not to be stored (it writes files, or shows progress, or failed)."""
+        self.eligible = False
+        inputs.stop()
+
+    def printed(self, text: str, err: bool) -> None:
+        self.output.append(["err" if err else "out", text])
+
+    def save(self, code: int) -> None:
+        inputs.stop()
+        if not self.eligible or self.inputs.fresh or code not in (0, 1):
+            return
+        record = {"schema": SCHEMA, "key": self.key, "code": code, "output": self.output,
+                  "listings": self.inputs.listings, "probes": self.inputs.probes}
+        try:
+            _store(self.key, json.dumps(record).encode("ascii"))
+        except (OSError, ValueError):
+            pass  # a run that cannot be stored only costs time next run
+
+
+RECORDING: Optional[Recording] = None
+
+
+def disarm() -> None:
+    """End the recording of this run, saved or not (a run in the same process records anew)."""
+    global RECORDING
+    RECORDING = None
+    inputs.stop()
+
+
+def replay_or_record(argv: list) -> None:
+    """Print the stored report of this run and exit when nothing it depends on changed; else
+    arm the recording that the `check` command fills (`RECORDING`)."""
+    global RECORDING
+    started_ns = time.time_ns()
+    key = run_key(argv)
+    stored = _load(key)
+    if stored is not None and inputs.unchanged(stored["listings"], stored["probes"]):
+        for stream, text in stored["output"]:
+            target = sys.stderr if stream == "err" else sys.stdout
+            target.write(text)
+            target.flush()
+        sys.exit(stored["code"])
+    RECORDING = Recording(key, started_ns)
+
+
+def _real_folders() -> bool:
+    """The cache folder and its `runs` folder are folders, not symbolic links."""
+    for folder in (os.path.dirname(FOLDER), FOLDER):
+        try:
+            if not stat.S_ISDIR(os.lstat(folder).st_mode):
+                return False
+        except OSError:
+            return False
+    return True
+
+
+def _load(key: str) -> Optional[dict]:
+    if not _real_folders():
+        return None
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        descriptor = os.open(_file(key), flags)
+    except OSError:
+        return None
+    try:
+        with os.fdopen(descriptor, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                return None
+            data = handle.read(MAX_BYTES + 1)
+        record = json.loads(data) if len(data) <= MAX_BYTES else None
+    except (OSError, ValueError):
+        return None
+    return record if _well_formed(record, key) else None
+
+
+def _well_formed(record, key: str) -> bool:
+    """The shape `replay_or_record` relies on. The `stat`s and names are only compared with
+    what the file system says now: a malformed one differs, and the run is not replayed."""
+    if not isinstance(record, dict) or record.get("schema") != SCHEMA or record.get("key") != key:
+        return False
+    output = record.get("output")
+    return (record.get("code") in (0, 1)
+            and isinstance(record.get("listings"), dict) and isinstance(record.get("probes"), dict)
+            and isinstance(output, list)
+            and all(isinstance(item, list) and len(item) == 2 and item[0] in ("out", "err")
+                    and isinstance(item[1], str) for item in output))
+
+
+def _store(key: str, data: bytes) -> None:
+    """Write the record beside at most KEPT - 1 others, through a temporary file and a rename,
+    into the cache folder the run's other caches made (and gave its `.gitignore`)."""
+    if os.path.isdir(os.path.dirname(FOLDER)) and not os.path.lexists(FOLDER):
+        os.mkdir(FOLDER)
+    if not _real_folders():
+        return
+    import tempfile
+
+    descriptor, temporary = tempfile.mkstemp(dir=FOLDER, suffix=".tmp")
+    try:
+        with os.fdopen(descriptor, "wb") as out:
+            out.write(data)
+        os.replace(temporary, _file(key))
+    except OSError:
+        os.unlink(temporary)
+        raise
+    stored = sorted((entry.stat(follow_symlinks=False).st_mtime_ns, entry.path)
+                    for entry in os.scandir(FOLDER) if entry.name.endswith(".json"))
+    for _, path in stored[:-KEPT]:
+        os.unlink(path)

@@ -1,0 +1,172 @@
+"""An unchanged `check` is replayed from its stored report; any change to what it read is not.
+
+Each test runs the program in this process (`migrator.entry.main`), twice or more in one folder.
+"Replayed" is observed, not inferred: the second run's command line is replaced by one that
+fails the test, so only a replay can print the report.
+"""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+import migrator.cli
+from migrator import entry, replay
+from migrator.project import inputs
+
+DAG = '''\
+import requests
+from airflow.decorators import dag, task
+
+BASE = "https://api.astronomer.io/platform/v1beta1"
+
+@dag(schedule=None)
+def sync():
+    @task
+    def deployments(org):
+        return requests.get(f"{BASE}/organizations/{org}/deployments", timeout=30).json()
+    deployments("o1")
+
+sync()
+'''
+ALERTS = 'import requests\nrequests.get("https://api.astronomer.io/platform/v1beta1/organizations/o/alerts")\n'
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    """A small Airflow repository as the cwd, inside a folder of its own (whose configuration
+    applies to it too); files count as settled at once (no 2 s wait)."""
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    (repo / "dags").mkdir()
+    (repo / "dags" / "sync.py").write_text(DAG)
+    (repo / "README.md").write_text("# ops\n")
+    monkeypatch.chdir(repo)
+    monkeypatch.setenv("ASTRO_MIGRATE_AS_OF", "2026-11-28")
+    monkeypatch.setattr(inputs, "RACY_SECONDS", 0)
+    return repo
+
+
+def run(capsys, *args) -> tuple:
+    with pytest.raises(SystemExit) as ended:
+        entry.main(["check", *args])
+    captured = capsys.readouterr()
+    return ended.value.code, captured.out, captured.err
+
+
+def forbid_full_run(monkeypatch) -> None:
+    def full_run(*args, **kwargs):
+        raise AssertionError("the run was not replayed")
+
+    monkeypatch.setattr(migrator.cli, "main", full_run)
+
+
+def stored_runs(root: Path) -> list:
+    folder = root / replay.FOLDER
+    return sorted(folder.glob("*.json")) if folder.is_dir() else []
+
+
+def test_unchanged_run_is_replayed_with_the_same_report_and_exit_code(project, capsys, monkeypatch):
+    first = run(capsys, ".")
+    assert first[0] == 1 and "AM101" in first[1]
+    forbid_full_run(monkeypatch)
+    assert run(capsys, ".") == first
+
+
+def test_other_arguments_are_another_run(project, capsys, monkeypatch):
+    run(capsys, ".")
+    forbid_full_run(monkeypatch)
+    with pytest.raises(AssertionError, match="not replayed"):
+        run(capsys, ".", "--output-format", "json")
+
+
+CHANGES = {  # what changes -> what the next report shows
+    "a module": ("dags/sync.py", DAG.replace("/deployments", "/alerts"), "AM201"),
+    "a new module": ("dags/alerts.py", ALERTS, "alerts.py"),
+    "a folder's .gitignore": ("dags/.gitignore", "*.log\nsync.py\n", "All checks passed"),
+    "the configuration above the repository": ("../pyproject.toml", '[tool.astro-migrate]\nignore = ["AM101"]\n',
+                                               "All checks passed"),
+    "a script without extension": ("ops/rotate", "#!/usr/bin/env python3\nimport requests\n"
+                                   'requests.get("https://api.astronomer.io/iam/v1beta1/organizations/o1/teams")\n',
+                                   "ops/rotate"),
+    "a linked file's target": ("../notes.txt", "GET https://api.astronomer.io/iam/v1beta1/organizations/o1/teams\n",
+                               "dags/linked.md"),
+}
+
+
+@pytest.mark.parametrize("change", sorted(CHANGES))
+def test_a_change_to_what_the_run_read_is_seen(project, capsys, change):
+    (project / "dags" / ".gitignore").write_text("*.log\n")
+    (project.parent / "pyproject.toml").write_text("[tool.black]\nline-length = 100\n")
+    (project / "ops").mkdir()
+    (project / "ops" / "rotate").write_text("rotate the keys by hand\n")
+    (project.parent / "notes.txt").write_text("nothing yet\n")
+    (project / "dags" / "linked.md").symlink_to(project.parent / "notes.txt")
+    before = run(capsys, ".")
+    assert stored_runs(project)
+    path, text, shown = CHANGES[change]
+    (project / path).write_text(text)
+    after = run(capsys, ".")
+    assert after != before
+    assert shown in after[1]
+
+
+def test_a_file_changed_just_before_the_run_is_not_vouched_for(project, capsys, monkeypatch):
+    monkeypatch.setattr(inputs, "RACY_SECONDS", 2)  # the project's files were written just now
+    run(capsys, ".")
+    assert stored_runs(project) == []
+
+
+@pytest.mark.parametrize("args", [["--fix"], ["--diff"], ["--no-cache"], ["-o", "report.txt"], ["-v"],
+                                  ["--write-baseline", "baseline.json"]])
+def test_runs_that_write_or_do_not_cache_are_not_stored(project, capsys, args):
+    run(capsys, ".", *args)
+    assert stored_runs(project) == []
+
+
+def test_a_run_with_an_unreadable_named_file_is_not_stored(project, capsys):
+    code, _, err = run(capsys, "dags/sync.py", "missing.py")
+    assert code == 2 and "missing.py" in err
+    assert stored_runs(project) == []
+
+
+def test_another_day_is_another_run(project, capsys, monkeypatch):
+    first = run(capsys, ".")
+    monkeypatch.setenv("ASTRO_MIGRATE_AS_OF", "2026-12-20")
+    later = run(capsys, ".")
+    assert "34 days" in first[1] and "12 days" in later[1]
+
+
+@pytest.mark.parametrize("planted", [
+    b"not json", b"[]", b'{"schema": 1}', json.dumps({"schema": 1, "key": "x", "code": 0}).encode(),
+    b"\xff" * 100])
+def test_a_planted_or_damaged_record_is_not_used(project, capsys, planted):
+    first = run(capsys, ".")
+    [stored] = stored_runs(project)
+    stored.write_bytes(planted)
+    assert run(capsys, ".") == first
+
+
+def test_a_record_with_forged_stats_is_not_replayed(project, capsys, monkeypatch):
+    """A record copied from another checkout (its inodes and change times differ) prints nothing
+    of its own: a clean report planted beside findings is not replayed."""
+    run(capsys, ".")
+    [stored] = stored_runs(project)
+    record = json.loads(stored.read_bytes())
+    record["output"] = [["out", "All clear\n"]]
+    record["code"] = 0
+    record["probes"] = {path: (sig[:3] + [sig[3] + 1] if sig and len(sig) == 4 else sig)
+                        for path, sig in record["probes"].items()}
+    stored.write_text(json.dumps(record))
+    code, out, _ = run(capsys, ".")
+    assert code == 1 and "AM101" in out
+
+
+def test_a_cache_folder_that_is_a_link_is_neither_read_nor_written(project, capsys, tmp_path_factory):
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    os.symlink(elsewhere, project / ".astro_migrate_cache")
+    run(capsys, ".")
+    run(capsys, ".")
+    assert list(elsewhere.rglob("*.json")) == []
