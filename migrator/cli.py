@@ -11,11 +11,11 @@ from typing import Union
 
 import click
 
-from migrator import __version__, replay
+from migrator import __version__, replay, streams
 from migrator.project import inputs
 from migrator.report import terminal
 
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, streams.EXIT_ERROR
 FORMAT_NAMES = ["full", "concise", "json", "json-lines", "sarif", "github", "gitlab", "junit", "markdown"]
 
 
@@ -256,9 +256,8 @@ def _probe_surroundings(paths: list, config_file, baseline) -> None:
 
 
 def _emit(text: Union[str, bytes], err: bool = False, color: bool = False) -> None:
-    """Write `text` (bytes as they are) and flush; a stream that cannot take it (a full disk,
-    /dev/full, a closed pipe) is a one-line error and exit 2, not a traceback."""
-    stream = sys.stderr if err else sys.stdout
+    """Write `text` (bytes as they are) and flush, through `streams.write`; the text of a run being
+    recorded for `replay` is noted as it is written."""
     data = text if isinstance(text, bytes) else text.encode("utf-8", "backslashreplace").decode("utf-8")
     if not color and not isinstance(data, bytes):
         data = click.unstyle(data)  # as click.echo would: the text written is the text recorded
@@ -267,17 +266,7 @@ def _emit(text: Union[str, bytes], err: bool = False, color: bool = False) -> No
             replay.RECORDING.cancel()
         else:
             replay.RECORDING.printed(data, err)
-    try:
-        click.echo(data, nl=False, err=err, color=color)
-        stream.flush()
-    except OSError as error:
-        try:  # nothing more can reach this stream, also not at exit
-            os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
-        except (OSError, ValueError):
-            pass
-        if not err and not isinstance(error, BrokenPipeError):  # a reader that left (`| head`) is no error
-            click.echo(f"astro-migrate: error: cannot write the report: {error.strerror or error}", err=True)
-        sys.exit(EXIT_ERROR)
+    streams.write(data, err, lambda data: click.echo(data, nl=False, err=err, color=color))
 
 
 def _note(text: str) -> None:

@@ -25,6 +25,7 @@ import time
 import zlib
 from typing import Optional
 
+from migrator import streams
 from migrator.project import inputs
 
 FOLDER = os.path.join(".astro_migrate_cache", "runs")  # inside project.cache.CACHE_DIR
@@ -96,9 +97,7 @@ def replay_or_record(argv: list) -> None:
     stored = _load(key)
     if stored is not None and inputs.unchanged(stored["listings"], stored["probes"]):
         for stream, text in stored["output"]:
-            target = sys.stderr if stream == "err" else sys.stdout
-            target.write(text)
-            target.flush()
+            streams.write(text, err=stream == "err")
         sys.exit(stored["code"])
     RECORDING = Recording(key, started_ns)
 

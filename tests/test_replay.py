@@ -170,3 +170,14 @@ def test_a_cache_folder_that_is_a_link_is_neither_read_nor_written(project, caps
     run(capsys, ".")
     run(capsys, ".")
     assert list(elsewhere.rglob("*.json")) == []
+
+
+def test_a_replay_into_a_full_disk_is_a_one_line_error(project, capsys, monkeypatch):
+    with open(os.devnull, "w", encoding="utf-8") as null:
+        monkeypatch.setattr("sys.stdout", null)
+        run(capsys, ".")
+    forbid_full_run(monkeypatch)
+    with open("/dev/full", "w", encoding="utf-8") as full:
+        monkeypatch.setattr("sys.stdout", full)
+        code, _, err = run(capsys, ".")
+    assert code == 2 and err == "astro-migrate: error: cannot write the report: No space left on device\n"
