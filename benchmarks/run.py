@@ -202,9 +202,14 @@ def bench_tree(tree: Path, work: Path, tools: list, args) -> list:
         one = tool.bench("check --no-cache --jobs 1", ["check", str(tree), "--no-cache", "--exit-zero", "--jobs", "1"],
                          work)
         warm = tool.bench("check (warm cache)", ["check", str(tree), "--exit-zero"], work)
-        timed += [cold, one, warm]
+        # The same run with one module touched before each run: no replay, the index and the
+        # result cache at work (a different argument order: a stored run of its own).
+        plain = tool.bench("check (warm, 1 file touched)", ["check", "--exit-zero", str(tree)], work)
+        touched = ChangedFilesBench(plain.label, plain.argv, work, plain.env, changed=tuple(clean_modules(tree, 1)))
+        timed += [cold, one, warm, touched]
         rows += [tool.row("tree, cold: check --no-cache / parse floor", lambda c=cold: ratio(c, floor), 1.5),
                  tool.row("tree, warm: check / grep -rl", lambda w=warm: ratio(w, grep), 3),
+                 tool.row("tree, warm, 1 file touched: check / grep -rl", lambda t=touched: ratio(t, grep), 3),
                  tool.row("tree, cold: default --jobs / --jobs 1", lambda c=cold, o=one: ratio(c, o), 1.05)]
     print("\n[tree] whole tree: grep and the parse floor vs astro-migrate, cold and warm cache")
     warm_up(timed, args.timeout)

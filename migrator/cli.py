@@ -144,6 +144,7 @@ def check(paths, fix, unsafe_fixes, diff, show_fixes, statistics, select, ignore
     if recording is not None and (fix or diff or output_file or write_baseline or since or verbose or no_cache):
         recording.cancel()
     elif recording is not None:
+        recording.begin()
         _probe_surroundings(paths, config_file, baseline)
     cfg = _config(paths, config_file)
     failing = tuple(s.strip().lower() for s in fail_on.split(",") if s.strip()) or cfg.fail_on

@@ -50,17 +50,21 @@ def _file(key: str) -> str:
 
 
 class Recording:
-    """A run being recorded: what it printed, in order."""
+    """A run that may be stored: what it read (once `begin` is called) and printed, in order."""
 
     def __init__(self, key: str, started_ns: int):
         self.key = key
+        self.started_ns = started_ns
         self.output: list = []  # [stream ("out" | "err"), text]
-        self.inputs = inputs.start(started_ns)
-        self.eligible = True
+        self.inputs: Optional[inputs.Inputs] = None
+
+    def begin(self) -> None:
+        """The command is a `check` that may be stored: record what it reads from now on."""
+        self.inputs = inputs.start(self.started_ns)
 
     def cancel(self) -> None:
         """This run is not to be stored (it writes files, or shows progress, or failed)."""
-        self.eligible = False
+        self.inputs = None
         inputs.stop()
 
     def printed(self, text: str, err: bool) -> None:
@@ -68,7 +72,7 @@ class Recording:
 
     def save(self, code: int) -> None:
         inputs.stop()
-        if not self.eligible or self.inputs.fresh or code not in (0, 1):
+        if self.inputs is None or self.inputs.fresh or code not in (0, 1):
             return
         record = {"schema": SCHEMA, "key": self.key, "code": code, "output": self.output,
                   "listings": self.inputs.listings, "probes": self.inputs.probes}
