@@ -241,9 +241,8 @@ def _exit_code(result, report, failing: tuple, exit_zero: bool) -> int:
 
 def _probe_surroundings(paths: list, config_file, baseline) -> None:
     """Note for the replay of this run what it reads besides the files it walks: the markers
-    the root, configuration and ignore look-ups ask for above the paths, the named
-    configuration and baseline files, and the tool's own code and rules."""
-    from migrator.engine import ruletable
+    the root, configuration and ignore look-ups ask for above the paths, and the named
+    configuration and baseline files (the tool's own code and rules are in the run's key)."""
     from migrator.project import config
 
     markers = (".git", ".gitignore", config.OWN_FILE, config.PYPROJECT)
@@ -252,8 +251,6 @@ def _probe_surroundings(paths: list, config_file, baseline) -> None:
     for path in (config_file, baseline):
         if path:
             inputs.probe(path)
-    inputs.probe_tree(os.path.dirname(os.path.abspath(__file__)), ".py")
-    inputs.probe_tree(str(ruletable.rules_dir() or ruletable.shipped_rules_dir()), ".toml")
 
 
 def _emit(text: Union[str, bytes], err: bool = False, color: bool = False) -> None:

@@ -1,22 +1,25 @@
 """Replay an unchanged `check`: the same command, in the same folder, over the same files, today.
 
 A `check` that reads and writes nothing but its report (no `--fix`, `--diff`, `--output-file`,
-`--write-baseline`, `--since`, `-v` or `--no-cache`, no progress line, no error) stores what it
-printed and its exit code in the cache folder, under a key of everything outside the file system
-it depended on (the arguments, the folder, today's date, the environment variables it reads,
-where its output goes, the interpreter), beside what `project.inputs` recorded of the file
-system. The next run with the same key asks the file system the same questions (a `stat` of each
-file read, a listing of each folder walked: no file is opened, no analysis imported) and, when
-every answer is the same, prints the stored report and exits with the stored code.
+`--write-baseline`, `--since`, `-v` or `--no-cache`, no progress line, no error, no question to
+git) stores what it printed and its exit code in the cache folder, under a key of everything
+outside the project's files it depended on: the arguments, the folder, today's date, the
+environment variables it reads, where its output goes, the interpreter, and the identity of the
+tool's code, rules and libraries (the `stat` of each file, inode and change time included).
+Beside it, what `project.inputs` recorded of the project. The next run with the same key asks
+the file system the same questions (a `stat` of each file read, a listing of each folder
+walked: no file is opened, no analysis imported) and, when every answer is the same, prints the
+stored report and exits with the stored code.
 
 This module imports only the standard library: it runs before the command line is parsed.
-A stored run is data (JSON of a fixed shape); one that does not have that shape, or that names
-a `stat` this machine does not give (inode and change time, to the nanosecond: a record shipped
-inside a repository never matches a fresh checkout of it), is not used.
+A stored run is data (JSON of a fixed shape). A record planted in a repository cannot match:
+its key would have to name the inodes and change times, to the nanosecond, of this machine's
+install of the tool.
 """
 from __future__ import annotations
 
 import datetime
+import importlib.util
 import json
 import os
 import stat
@@ -29,19 +32,48 @@ from migrator import streams
 from migrator.project import inputs
 
 FOLDER = os.path.join(".astro_migrate_cache", "runs")  # inside project.cache.CACHE_DIR
-SCHEMA = 1
+SCHEMA = 2
 KEPT = 16  # stored runs; the oldest go first
 MAX_BYTES = 64 * 1024 * 1024
 ENVIRONMENT = ("ASTRO_MIGRATE_AS_OF", "ASTRO_MIGRATE_RULES_DIR", "NO_COLOR", "FORCE_COLOR", "TERM")
+LIBRARIES = ("libcst", "pathspec", "click")
+ABANDONED_SECONDS = 3600  # a temporary file this old was left by a run that was killed
 
 
-def run_key(argv: list) -> str:
-    """Everything a run's report depends on besides the file system."""
-    streams = [(s.isatty(), s.encoding, s.errors) if hasattr(s, "isatty") else None for s in (sys.stdout, sys.stderr)]
-    parts = [SCHEMA, argv, os.getcwd(), datetime.date.today().isoformat(),
-             {name: os.environ.get(name) for name in ENVIRONMENT}, streams,
-             sys.executable, sys.version, os.path.dirname(os.path.abspath(__file__))]
+def run_key(argv: list, cwd: str, day: str) -> str:
+    """Everything a run's report depends on besides the project's files."""
+    outputs = [(s.isatty(), s.encoding, s.errors) if s is not None else None for s in (sys.stdout, sys.stderr)]
+    parts = [SCHEMA, argv, cwd, day, {name: os.environ.get(name) for name in ENVIRONMENT}, outputs,
+             sys.executable, sys.version, tool_identity()]
     return json.dumps(parts, ensure_ascii=True, default=repr)
+
+
+def tool_identity() -> dict:
+    """The `stat` of each file of the tool's code and rules, and of the libraries it runs on."""
+    package = os.path.dirname(os.path.abspath(__file__))
+    rules = os.environ.get("ASTRO_MIGRATE_RULES_DIR") or _package_folder("migrator.rules")
+    found = {}
+    for folder in dict.fromkeys(filter(None, (package, rules))):
+        for place, folders, names in os.walk(folder):
+            folders[:] = sorted(name for name in folders if name not in inputs.BYPRODUCTS)
+            for name in sorted(names):
+                if name.endswith((".py", ".toml")):
+                    path = os.path.join(place, name)
+                    found[path] = inputs.signature(path)
+    for library in LIBRARIES:
+        spec = importlib.util.find_spec(library)
+        origin = spec.origin if spec is not None else None
+        found[library] = inputs.signature(origin) if origin else None
+    return found
+
+
+def _package_folder(name: str) -> Optional[str]:
+    try:
+        spec = importlib.util.find_spec(name)
+    except ImportError:
+        return None
+    locations = spec.submodule_search_locations if spec is not None else None
+    return list(locations)[0] if locations else None
 
 
 def _file(key: str) -> str:
@@ -52,8 +84,9 @@ def _file(key: str) -> str:
 class Recording:
     """A run that may be stored: what it read (once `begin` is called) and printed, in order."""
 
-    def __init__(self, key: str, started_ns: int):
+    def __init__(self, key: str, day: str, started_ns: int):
         self.key = key
+        self.day = day
         self.started_ns = started_ns
         self.output: list = []  # [stream ("out" | "err"), text]
         self.inputs: Optional[inputs.Inputs] = None
@@ -72,10 +105,11 @@ class Recording:
 
     def save(self, code: int) -> None:
         inputs.stop()
-        if self.inputs is None or self.inputs.fresh or code not in (0, 1):
+        recorded = self.inputs
+        if recorded is None or not recorded.vouched or code not in (0, 1) or _today() != self.day:
             return
         record = {"schema": SCHEMA, "key": self.key, "code": code, "output": self.output,
-                  "listings": self.inputs.listings, "probes": self.inputs.probes}
+                  "listings": recorded.listings, "probes": recorded.probes}
         try:
             _store(self.key, json.dumps(record).encode("ascii"))
         except (OSError, ValueError):
@@ -93,17 +127,28 @@ def disarm() -> None:
 
 
 def replay_or_record(argv: list) -> None:
-    """Print the stored report of this run and exit when nothing it depends on changed; else
-    arm the recording that the `check` command fills (`RECORDING`)."""
+    """For a `check`: print the stored report of this run and exit when nothing it depends on
+    changed; else arm the recording that the command fills (`RECORDING`)."""
     global RECORDING
+    if not argv or argv[0] != "check":
+        return
     started_ns = time.time_ns()
-    key = run_key(argv)
+    try:
+        cwd = os.getcwd()
+    except OSError:  # the folder was removed: the command line says so
+        return
+    day = _today()
+    key = run_key(argv, cwd, day)
     stored = _load(key)
     if stored is not None and inputs.unchanged(stored["listings"], stored["probes"]):
         for stream, text in stored["output"]:
             streams.write(text, err=stream == "err")
         sys.exit(stored["code"])
-    RECORDING = Recording(key, started_ns)
+    RECORDING = Recording(key, day, started_ns)
+
+
+def _today() -> str:
+    return datetime.date.today().isoformat()
 
 
 def _real_folders() -> bool:
@@ -131,13 +176,13 @@ def _load(key: str) -> Optional[dict]:
                 return None
             data = handle.read(MAX_BYTES + 1)
         record = json.loads(data) if len(data) <= MAX_BYTES else None
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return None
     return record if _well_formed(record, key) else None
 
 
 def _well_formed(record, key: str) -> bool:
-    """The shape `replay_or_record` relies on. The `stat`s and names are only compared with
+    """The shape `replay_or_record` relies on. The `stat`s and entries are only compared with
     what the file system says now: a malformed one differs, and the run is not replayed."""
     if not isinstance(record, dict) or record.get("schema") != SCHEMA or record.get("key") != key:
         return False
@@ -146,7 +191,15 @@ def _well_formed(record, key: str) -> bool:
             and isinstance(record.get("listings"), dict) and isinstance(record.get("probes"), dict)
             and isinstance(output, list)
             and all(isinstance(item, list) and len(item) == 2 and item[0] in ("out", "err")
-                    and isinstance(item[1], str) for item in output))
+                    and isinstance(item[1], str) and _writable(item[1]) for item in output))
+
+
+def _writable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: never printed by a run
+        return False
+    return True
 
 
 def _store(key: str, data: bytes) -> None:
@@ -166,7 +219,17 @@ def _store(key: str, data: bytes) -> None:
     except OSError:
         os.unlink(temporary)
         raise
-    stored = sorted((entry.stat(follow_symlinks=False).st_mtime_ns, entry.path)
-                    for entry in os.scandir(FOLDER) if entry.name.endswith(".json"))
-    for _, path in stored[:-KEPT]:
+    _prune()
+
+
+def _prune() -> None:
+    """Keep the KEPT newest records; remove temporary files that killed runs left behind."""
+    records, abandoned = [], time.time_ns() - ABANDONED_SECONDS * 1_000_000_000
+    for entry in os.scandir(FOLDER):
+        changed = entry.stat(follow_symlinks=False).st_mtime_ns
+        if entry.name.endswith(".json"):
+            records.append((changed, entry.path))
+        elif entry.name.endswith(".tmp") and changed < abandoned:
+            os.unlink(entry.path)
+    for _, path in sorted(records)[:-KEPT]:
         os.unlink(path)

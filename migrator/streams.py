@@ -12,6 +12,8 @@ def write(data: Union[str, bytes], err: bool = False, echo: Optional[Callable] =
     """Write `data` with `echo` (default: the stream's own write) and flush; a full disk,
     /dev/full or a closed pipe ends the program with exit 2 (a reader that left, `| head`, silently)."""
     stream = sys.stderr if err else sys.stdout
+    if stream is None:  # started with the descriptor closed (`>&-`): nowhere to write
+        return
     try:
         if echo is not None:
             echo(data)

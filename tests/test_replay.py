@@ -181,3 +181,103 @@ def test_a_replay_into_a_full_disk_is_a_one_line_error(project, capsys, monkeypa
         monkeypatch.setattr("sys.stdout", full)
         code, _, err = run(capsys, ".")
     assert code == 2 and err == "astro-migrate: error: cannot write the report: No space left on device\n"
+
+
+def plant(root: Path, key: str, record: dict) -> None:
+    folder = root / replay.FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / os.path.basename(replay._file(key))).write_text(json.dumps({"key": key, **record}))
+
+
+def clean_record(code: int = 0) -> dict:
+    return {"schema": replay.SCHEMA, "code": code, "output": [["out", "All checks passed!\n"]],
+            "listings": {}, "probes": {}}
+
+
+def test_a_record_planted_from_another_install_is_never_found(project, capsys, monkeypatch, tmp_path_factory):
+    """The attack: a repository ships a record that empties the report. Its author can compute
+    every part of the key but the identity of this machine's install (inodes, change times)."""
+    run(capsys, ".")  # the cache folder exists, as in a repository that committed it
+    copy = tmp_path_factory.mktemp("their-install") / "replay.py"
+    copy.write_bytes(Path(replay.__file__).read_bytes())
+    os.utime(copy, ns=(os.stat(replay.__file__).st_atime_ns, os.stat(replay.__file__).st_mtime_ns))
+    theirs = {path: (inputs.signature(str(copy)) if path == replay.__file__ else signature)
+              for path, signature in replay.tool_identity().items()}
+    monkeypatch.setattr(replay, "tool_identity", lambda: theirs)
+    planted_key = replay.run_key(["check", "."], os.getcwd(), replay._today())
+    monkeypatch.undo()
+    monkeypatch.chdir(project)
+    monkeypatch.setenv("ASTRO_MIGRATE_AS_OF", "2026-11-28")
+    monkeypatch.setattr(inputs, "RACY_SECONDS", 0)
+    for stored in stored_runs(project):
+        stored.unlink()
+    plant(project, planted_key, clean_record())
+    code, out, _ = run(capsys, ".")
+    assert code == 1 and "AM101" in out
+
+
+def test_only_a_check_is_replayed(project, capsys):
+    """Even a record with this machine's key is read for `check` only: `clean` cleans."""
+    run(capsys, ".")
+    plant(project, replay.run_key(["clean"], os.getcwd(), replay._today()), clean_record())
+    with pytest.raises(SystemExit):
+        entry.main(["clean"])
+    assert capsys.readouterr().out == "removed .astro_migrate_cache/\n"
+    assert not (project / ".astro_migrate_cache").exists()
+
+
+@pytest.mark.parametrize("text", ["\udc80", "[" * 100_000])
+def test_a_damaged_record_with_this_machines_key_is_not_used(project, capsys, text):
+    first = run(capsys, ".")
+    [stored] = stored_runs(project)
+    key = json.loads(stored.read_bytes())["key"]
+    if text.startswith("["):
+        stored.write_text(text)
+    else:
+        plant(project, key, {**clean_record(), "output": [["out", text]]})
+    assert run(capsys, ".") == first
+
+
+def test_a_run_that_asked_git_is_not_stored(project, capsys):
+    """SARIF paths are relative to git's top folder, and git's answer depends on its settings."""
+    run(capsys, "-q", "--output-format", "sarif", ".")
+    assert stored_runs(project) == []
+
+
+@pytest.mark.parametrize("change", ["a dangling link gains its target", "a file named like a byproduct folder"])
+def test_a_change_of_kind_under_the_same_name_is_seen(project, capsys, change):
+    tools = project.parent / "tools"  # outside the project: only the link tells
+    tools.mkdir()
+    (project / "dags" / "deploy").symlink_to(tools / "deploy")
+    first = run(capsys, ".")
+    script = "#!/bin/sh\ncurl https://api.astronomer.io/iam/v1beta1/organizations/o/teams\n"
+    if change == "a dangling link gains its target":
+        (tools / "deploy").write_text(script)
+        shown = "dags/deploy"
+    else:
+        (project / "dags" / "__pycache__").write_text(script)
+        shown = "dags/__pycache__"
+    after = run(capsys, ".")
+    assert after != first and shown in after[1]
+
+
+def test_a_folder_that_changed_between_two_walks_cannot_vouch(tmp_path):
+    recorded = inputs.Inputs(started_ns=0)
+    with os.scandir(tmp_path) as entries:
+        recorded.listing(str(tmp_path), inputs.entries_of(entries))
+    (tmp_path / "late.py").write_text("")
+    with os.scandir(tmp_path) as entries:
+        recorded.listing(str(tmp_path), inputs.entries_of(entries))
+    assert not recorded.vouched
+
+
+def test_no_stdout_and_no_cwd_are_no_crash(project, capsys, monkeypatch, tmp_path_factory):
+    monkeypatch.setattr("sys.stdout", None)
+    with pytest.raises(SystemExit) as ended:
+        entry.main(["check", "."])
+    assert ended.value.code == 1
+    gone = tmp_path_factory.mktemp("gone")
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+    replay.replay_or_record(["check", str(project)])
+    assert replay.RECORDING is None

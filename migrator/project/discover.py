@@ -106,7 +106,7 @@ def _walk(
         return
     folder = os.path.abspath(directory)
     if inputs.ACTIVE is not None:
-        inputs.listing(folder, [entry.name for entry in entries])
+        inputs.listing(folder, entries)
         inputs.probe(os.path.join(folder, ".gitignore"))
     spec = ignore.folder_spec(directory)
     if spec is not None:
@@ -116,19 +116,21 @@ def _walk(
         try:
             is_dir = entry.is_dir(follow_symlinks=False)
             is_file = entry.is_file(follow_symlinks=True)
+            if inputs.ACTIVE is not None and entry.is_symlink():
+                inputs.probe(full)  # its target may come, go or change kind
         except OSError:
             is_dir = is_file = False
         if is_dir:
             if entry.name in SKIP_DIRS or _ignored(specs, full, True):
                 continue
+            inputs.probe(os.path.join(full, "pyvenv.cfg"))
             if _is_virtualenv(entry.path):
-                inputs.probe(os.path.join(full, "pyvenv.cfg"))
                 continue
             yield from _walk(entry.path, specs, problems, extra=extra)
         elif is_file:
+            if "." not in entry.name.lstrip("."):
+                inputs.probe(full)  # kind_of reads its first line: a shebang may come
             kind = kind_of(entry.path, extra)
-            if kind is None and "." not in entry.name.lstrip("."):
-                inputs.probe(full)  # its first line was read: a shebang may come
             if kind is not None and not _ignored(specs, full, False):
                 inputs.probe(full)
                 yield Candidate(display(entry.path), kind, False)

@@ -5,12 +5,15 @@ import os
 import subprocess
 from typing import Optional
 
+from migrator.project import inputs
+
 
 class GitError(Exception):
     """git is missing, the folder is not a repository, or the ref is unknown."""
 
 
 def _git(args: list, cwd: str = ".") -> str:
+    inputs.unrecorded()  # git's answer depends on its configuration and environment
     try:
         done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True,
                               errors="surrogateescape", check=False)  # file names need not be UTF-8
