@@ -11,7 +11,8 @@ the file system the same questions (a `stat` of each file read, a listing of eac
 walked: no file is opened, no analysis imported) and, when every answer is the same, prints the
 stored report and exits with the stored code.
 
-This module imports only the standard library: it runs before the command line is parsed.
+This module imports only the standard library and small modules of its own: it runs before the
+command line is parsed.
 A stored run is data (JSON of a fixed shape). A record planted in a repository cannot match:
 its key would have to name the inodes and change times, to the nanosecond, of this machine's
 install of the tool.
@@ -22,28 +23,23 @@ import datetime
 import importlib.util
 import json
 import os
-import stat
 import sys
 import time
-import zlib
 from typing import Optional
 
 from migrator import streams
 from migrator.project import inputs
+from migrator.project.records import Records
 
-FOLDER = os.path.join(".astro_migrate_cache", "runs")  # inside project.cache.CACHE_DIR
-SCHEMA = 2
-KEPT = 16  # stored runs; the oldest go first
-MAX_BYTES = 64 * 1024 * 1024
+RUNS = Records("runs", schema=2, kept=16)
 ENVIRONMENT = ("ASTRO_MIGRATE_AS_OF", "ASTRO_MIGRATE_RULES_DIR", "NO_COLOR", "FORCE_COLOR", "TERM")
 LIBRARIES = ("libcst", "pathspec", "click")
-ABANDONED_SECONDS = 3600  # a temporary file this old was left by a run that was killed
 
 
 def run_key(argv: list, cwd: str, day: str) -> str:
     """Everything a run's report depends on besides the project's files."""
     outputs = [(s.isatty(), s.encoding, s.errors) if s is not None else None for s in (sys.stdout, sys.stderr)]
-    parts = [SCHEMA, argv, cwd, day, {name: os.environ.get(name) for name in ENVIRONMENT}, outputs,
+    parts = [RUNS.schema, argv, cwd, day, {name: os.environ.get(name) for name in ENVIRONMENT}, outputs,
              sys.executable, sys.version, tool_identity()]
     return json.dumps(parts, ensure_ascii=True, default=repr)
 
@@ -76,11 +72,6 @@ def _package_folder(name: str) -> Optional[str]:
     return list(locations)[0] if locations else None
 
 
-def _file(key: str) -> str:
-    """Where the run of `key` is stored (two keys that share it overwrite each other's run)."""
-    return os.path.join(FOLDER, f"{zlib.crc32(key.encode('ascii')):08x}.json")
-
-
 class Recording:
     """A run that may be stored: what it read (once `begin` is called) and printed, in order."""
 
@@ -108,12 +99,8 @@ class Recording:
         recorded = self.inputs
         if recorded is None or not recorded.vouched or code not in (0, 1) or _today() != self.day:
             return
-        record = {"schema": SCHEMA, "key": self.key, "code": code, "output": self.output,
-                  "listings": recorded.listings, "probes": recorded.probes}
-        try:
-            _store(self.key, json.dumps(record).encode("ascii"))
-        except (OSError, ValueError):
-            pass  # a run that cannot be stored only costs time next run
+        RUNS.store(self.key, {"code": code, "output": self.output,
+                              "listings": recorded.listings, "probes": recorded.probes})
 
 
 RECORDING: Optional[Recording] = None
@@ -139,8 +126,8 @@ def replay_or_record(argv: list) -> None:
         return
     day = _today()
     key = run_key(argv, cwd, day)
-    stored = _load(key)
-    if stored is not None and inputs.unchanged(stored["listings"], stored["probes"]):
+    stored = RUNS.load(key)
+    if stored is not None and _well_formed(stored) and inputs.unchanged(stored["listings"], stored["probes"]):
         for stream, text in stored["output"]:
             streams.write(text, err=stream == "err")
         sys.exit(stored["code"])
@@ -151,41 +138,9 @@ def _today() -> str:
     return datetime.date.today().isoformat()
 
 
-def _real_folders() -> bool:
-    """The cache folder and its `runs` folder are folders, not symbolic links."""
-    for folder in (os.path.dirname(FOLDER), FOLDER):
-        try:
-            if not stat.S_ISDIR(os.lstat(folder).st_mode):
-                return False
-        except OSError:
-            return False
-    return True
-
-
-def _load(key: str) -> Optional[dict]:
-    if not _real_folders():
-        return None
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-    try:
-        descriptor = os.open(_file(key), flags)
-    except OSError:
-        return None
-    try:
-        with os.fdopen(descriptor, "rb") as handle:
-            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                return None
-            data = handle.read(MAX_BYTES + 1)
-        record = json.loads(data) if len(data) <= MAX_BYTES else None
-    except (OSError, ValueError, RecursionError):
-        return None
-    return record if _well_formed(record, key) else None
-
-
-def _well_formed(record, key: str) -> bool:
+def _well_formed(record: dict) -> bool:
     """The shape `replay_or_record` relies on. The `stat`s and entries are only compared with
     what the file system says now: a malformed one differs, and the run is not replayed."""
-    if not isinstance(record, dict) or record.get("schema") != SCHEMA or record.get("key") != key:
-        return False
     output = record.get("output")
     return (record.get("code") in (0, 1)
             and isinstance(record.get("listings"), dict) and isinstance(record.get("probes"), dict)
@@ -200,36 +155,3 @@ def _writable(text: str) -> bool:
     except UnicodeEncodeError:  # a lone surrogate: never printed by a run
         return False
     return True
-
-
-def _store(key: str, data: bytes) -> None:
-    """Write the record beside at most KEPT - 1 others, through a temporary file and a rename,
-    into the cache folder the run's other caches made (and gave its `.gitignore`)."""
-    if os.path.isdir(os.path.dirname(FOLDER)) and not os.path.lexists(FOLDER):
-        os.mkdir(FOLDER)
-    if not _real_folders():
-        return
-    import tempfile
-
-    descriptor, temporary = tempfile.mkstemp(dir=FOLDER, suffix=".tmp")
-    try:
-        with os.fdopen(descriptor, "wb") as out:
-            out.write(data)
-        os.replace(temporary, _file(key))
-    except OSError:
-        os.unlink(temporary)
-        raise
-    _prune()
-
-
-def _prune() -> None:
-    """Keep the KEPT newest records; remove temporary files that killed runs left behind."""
-    records, abandoned = [], time.time_ns() - ABANDONED_SECONDS * 1_000_000_000
-    for entry in os.scandir(FOLDER):
-        changed = entry.stat(follow_symlinks=False).st_mtime_ns
-        if entry.name.endswith(".json"):
-            records.append((changed, entry.path))
-        elif entry.name.endswith(".tmp") and changed < abandoned:
-            os.unlink(entry.path)
-    for _, path in sorted(records)[:-KEPT]:
-        os.unlink(path)

@@ -64,7 +64,7 @@ def forbid_full_run(monkeypatch) -> None:
 
 
 def stored_runs(root: Path) -> list:
-    folder = root / replay.FOLDER
+    folder = root / replay.RUNS.folder
     return sorted(folder.glob("*.json")) if folder.is_dir() else []
 
 
@@ -184,13 +184,13 @@ def test_a_replay_into_a_full_disk_is_a_one_line_error(project, capsys, monkeypa
 
 
 def plant(root: Path, key: str, record: dict) -> None:
-    folder = root / replay.FOLDER
+    folder = root / replay.RUNS.folder
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / os.path.basename(replay._file(key))).write_text(json.dumps({"key": key, **record}))
+    (root / replay.RUNS.path_of(key)).write_text(json.dumps({"key": key, **record}))
 
 
 def clean_record(code: int = 0) -> dict:
-    return {"schema": replay.SCHEMA, "code": code, "output": [["out", "All checks passed!\n"]],
+    return {"schema": replay.RUNS.schema, "code": code, "output": [["out", "All checks passed!\n"]],
             "listings": {}, "probes": {}}
 
 
