@@ -88,15 +88,15 @@ class Recording:
 
     def cancel(self) -> None:
         """This run is not to be stored (it writes files, or shows progress, or failed)."""
+        inputs.stop(self.inputs)
         self.inputs = None
-        inputs.stop()
 
     def printed(self, text: str, err: bool) -> None:
         self.output.append(["err" if err else "out", text])
 
     def save(self, code: int) -> None:
-        inputs.stop()
         recorded = self.inputs
+        inputs.stop(recorded)
         if recorded is None or not recorded.vouched or code not in (0, 1) or _today() != self.day:
             return
         RUNS.store(self.key, {"code": code, "output": self.output,

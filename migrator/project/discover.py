@@ -105,7 +105,7 @@ def _walk(
         problems.append(Problem(display(directory), error.strerror or str(error), explicit=top))
         return
     folder = os.path.abspath(directory)
-    if inputs.ACTIVE is not None:
+    if inputs.RECORDERS:
         inputs.listing(folder, entries)
         inputs.probe(os.path.join(folder, ".gitignore"))
     spec = ignore.folder_spec(directory)
@@ -116,7 +116,7 @@ def _walk(
         try:
             is_dir = entry.is_dir(follow_symlinks=False)
             is_file = entry.is_file(follow_symlinks=True)
-            if inputs.ACTIVE is not None and entry.is_symlink():
+            if inputs.RECORDERS and entry.is_symlink():
                 inputs.probe(full)  # its target may come, go or change kind
         except OSError:
             is_dir = is_file = False

@@ -1,6 +1,6 @@
 """What a run's report depends on in the file system, recorded while the run looks (for `replay`).
 
-Recording is off unless a run starts it (`start`). While it is on, each look at the file system
+Recording is off unless a run starts it (`start`; a replay and a project snapshot may record at once). While it is on, each look at the file system
 that can change the report is noted: a folder's entries (name and kind) as the walk listed them,
 and the `stat` of every file whose bytes were read or whose presence was asked (a named path,
 `.gitignore`, `pyproject.toml`, `.git`, a link's target). `unchanged` asks the same questions
@@ -21,11 +21,13 @@ BYPRODUCTS = frozenset({".astro_migrate_cache", "__pycache__"})  # folders runs 
 
 
 class Inputs:
-    def __init__(self, started_ns: int):
+    def __init__(self, started_ns: int, exempt: Iterable[str] = ()):
+        """`exempt`: absolute paths whose freshness does not matter (a record that ignores them)."""
         self.listings: dict = {}  # absolute folder -> its entries (`entries_of`)
         self.probes: dict = {}  # absolute path -> signature(), None when absent
         self.vouched = True
         self._racy_after = started_ns - RACY_SECONDS * 1_000_000_000
+        self._exempt = frozenset(exempt)
 
     def listing(self, folder: str, entries: list) -> None:
         folder = os.path.abspath(folder)
@@ -38,7 +40,8 @@ class Inputs:
         if absolute not in self.probes:
             found = signature(absolute)
             self.probes[absolute] = found
-            if found is not None and len(found) == 4 and max(found[1], found[2]) >= self._racy_after:
+            if (found is not None and len(found) == 4 and max(found[1], found[2]) >= self._racy_after
+                    and absolute not in self._exempt):
                 self.vouched = False
 
 
@@ -86,45 +89,47 @@ def unchanged(listings: dict, probes: dict) -> bool:
     return True
 
 
-ACTIVE: Optional[Inputs] = None  # the recording of the run in progress, if any
+RECORDERS: list = []  # the recordings of the run in progress (Inputs), each told every look
 
 
-def start(started_ns: int) -> Inputs:
-    global ACTIVE
-    ACTIVE = Inputs(started_ns)
-    return ACTIVE
+def start(started_ns: int, exempt: Iterable[str] = ()) -> Inputs:
+    recorder = Inputs(started_ns, exempt)
+    RECORDERS.append(recorder)
+    return recorder
 
 
-def stop() -> None:
-    global ACTIVE
-    ACTIVE = None
+def stop(recorder: Optional[Inputs] = None) -> None:
+    """End `recorder`'s recording, or every recording."""
+    RECORDERS[:] = [] if recorder is None else [r for r in RECORDERS if r is not recorder]
 
 
 def probe(path: str) -> None:
-    if ACTIVE is not None:
-        ACTIVE.probe(path)
+    for recorder in RECORDERS:
+        recorder.probe(path)
 
 
 def listing(folder: str, entries: Iterable[os.DirEntry]) -> None:
-    if ACTIVE is not None:
-        ACTIVE.listing(folder, entries_of(entries))
+    if RECORDERS:
+        found = entries_of(entries)
+        for recorder in RECORDERS:
+            recorder.listing(folder, found)
 
 
 def unrecorded() -> None:
     """The run asked something whose answer is not in the file system: it cannot be replayed."""
-    if ACTIVE is not None:
-        ACTIVE.vouched = False
+    for recorder in RECORDERS:
+        recorder.vouched = False
 
 
 def probe_upwards(folder: str, names: tuple) -> None:
     """Probe `names` in `folder` and in each folder above it: what the root and configuration
     look-ups ask for (`.git`, `pyproject.toml`, ...)."""
-    if ACTIVE is None:
+    if not RECORDERS:
         return
     folder = os.path.abspath(folder)
     while True:
         for name in names:
-            ACTIVE.probe(os.path.join(folder, name))
+            probe(os.path.join(folder, name))
         parent = os.path.dirname(folder)
         if parent == folder:
             return
