@@ -23,6 +23,7 @@ import time
 import zlib
 from array import array
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Callable, Iterable, Optional
 
 from migrator.project.cache import Cache
@@ -62,7 +63,12 @@ class FileFacts:
         `any_non_ascii`: some name has non-ASCII characters, which only a non-ASCII file can hold)."""
         if self.words is None or (any_non_ascii and not self.ascii):
             return True
-        return not hashes.isdisjoint(array("I", base64.b64decode(self.words)))
+        return not hashes.isdisjoint(self._word_hashes)
+
+    @cached_property
+    def _word_hashes(self) -> array:
+        """`words` decoded, once: each importer round asks again."""
+        return array("I", base64.b64decode(self.words or ""))
 
 
 STATS = 5  # numbers a file has in `Shard.stats`
