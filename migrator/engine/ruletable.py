@@ -20,6 +20,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import Optional
 
+from migrator.engine.lazy_re import lazy
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on Python < 3.11 only
@@ -30,7 +32,7 @@ RULE_FILES = ("api.toml", "endpoints.toml", "fields.toml", "codes.toml")
 FIELD_KINDS = {"rename": ("new",), "removed": ("replacement",), "removed-value": ("value",)}
 FIELD_PLACES = ("request", "response", "query")
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
-_PLACEHOLDER = re.compile(r"^\{(\w+)\}$")
+_PLACEHOLDER = lazy(r"^\{(\w+)\}$")
 
 
 class RuleTableError(ValueError):

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from typing import Optional
 
 from migrator.engine import ruletable
+from migrator.engine.lazy_re import lazy
 
 
 @dataclass(frozen=True)
@@ -130,9 +131,9 @@ def cut(template: tuple, index: int) -> tuple:
     return tuple(left), tuple(right)
 
 
-PERCENT_FIELD = re.compile(r"%%|%(?:\(\w+\))?[-#0 +]*(?:\d+|\*)?(?:\.\d+)?[sdirfxXeEgGcaou]")
-BRACE_FIELD = re.compile(r"\{\{|\}\}|\{([^{}]*)\}")
-DOLLAR_FIELD = re.compile(r"\$\$|\$(?:(\w+)|\{(\w+)\})")  # string.Template
+PERCENT_FIELD = lazy(r"%%|%(?:\(\w+\))?[-#0 +]*(?:\d+|\*)?(?:\.\d+)?[sdirfxXeEgGcaou]")
+BRACE_FIELD = lazy(r"\{\{|\}\}|\{([^{}]*)\}")
+DOLLAR_FIELD = lazy(r"\$\$|\$(?:(\w+)|\{(\w+)\})")  # string.Template
 
 
 def fill_fields(template: tuple, pattern: re.Pattern, substitute) -> tuple:

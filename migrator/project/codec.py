@@ -188,8 +188,13 @@ def _json_types(hint: Any) -> Optional[frozenset]:
     if hint in JSON_TYPES:
         return JSON_TYPES[hint]
     if typing.get_origin(hint) is typing.Union or (UnionType is not None and typing.get_origin(hint) is UnionType):
-        members = [_json_types(member) for member in typing.get_args(hint)]
-        return None if None in members else frozenset().union(*members)
+        found: frozenset = frozenset()
+        for member in typing.get_args(hint):
+            kinds = _json_types(member)
+            if kinds is None:
+                return None
+            found |= kinds
+        return found
     return None
 
 

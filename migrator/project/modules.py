@@ -20,9 +20,10 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Mapping, Optional
 
+from migrator.engine.lazy_re import lazy
 from migrator.project import reading
 
-ASTRO_RUNTIME = re.compile(rb"^\s*FROM\s+\S*astro-runtime", re.IGNORECASE | re.MULTILINE)
+ASTRO_RUNTIME = lazy(rb"^\s*FROM\s+\S*astro-runtime", re.IGNORECASE | re.MULTILINE)
 
 
 @dataclass(frozen=True)

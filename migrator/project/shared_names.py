@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterator
 
+from migrator.engine.lazy_re import lazy
 from migrator.project.filetypes import flavor_of
 
 
@@ -26,9 +27,9 @@ class Definition:
     offset: int  # where the value starts in the file's text
 
 
-ENV_LINE = re.compile(r"^[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_]*)[ \t]*=[ \t]*(.*?)[ \t]*$", re.MULTILINE)
-YAML_PAIR = re.compile(r"^([ \t]*)(-[ \t]+)?([A-Za-z_][\w.-]*)[ \t]*:[ \t]*(.*?)[ \t]*$", re.MULTILINE)
-COMPOSE_ITEM = re.compile(r"^([ \t]*)-[ \t]+[\"']?([A-Za-z_][A-Za-z0-9_]*)=(.*?)[\"']?[ \t]*$", re.MULTILINE)
+ENV_LINE = lazy(r"^[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_]*)[ \t]*=[ \t]*(.*?)[ \t]*$", re.MULTILINE)
+YAML_PAIR = lazy(r"^([ \t]*)(-[ \t]+)?([A-Za-z_][\w.-]*)[ \t]*:[ \t]*(.*?)[ \t]*$", re.MULTILINE)
+COMPOSE_ITEM = lazy(r"^([ \t]*)-[ \t]+[\"']?([A-Za-z_][A-Za-z0-9_]*)=(.*?)[\"']?[ \t]*$", re.MULTILINE)
 CONNECTION_FIELDS = {"conn_host": "host", "conn_schema": "schema", "conn_uri": "uri"}
 
 
