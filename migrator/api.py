@@ -13,7 +13,6 @@ from migrator.engine import deadline
 from migrator.engine.findings import Finding
 from migrator.engine.templates import Ref
 from migrator.options import OFF_BY_DEFAULT, Options, RunStats, selected
-from migrator.policy import shared
 from migrator.policy.imports import module_tails, namesakes
 from migrator.project import reading, shared_names
 from migrator.project.discover import Candidate, Problem, discover
@@ -299,7 +298,7 @@ class Pipeline:
         pending = unread
         searched: set = set()
         while pending:
-            names = (self._importer_names(facts) | shared.readers(self.definitions)) - searched
+            names = (self._importer_names(facts) | {d.reader_name for d in self.definitions}) - searched
             if not names:
                 return
             searched |= names
@@ -383,6 +382,7 @@ class Pipeline:
         return bool(self.definitions) or any(path not in self.context for path in facts)
 
     def _link(self, facts: dict, project: Project, notebook_reads: list) -> None:
+        from migrator.policy import shared
         from migrator.policy.link import link
 
         def locate(path: str, offset: int) -> str:

@@ -26,6 +26,11 @@ class Definition:
     path: str
     offset: int  # where the value starts in the file's text
 
+    @property
+    def reader_name(self) -> str:
+        """The name whose mention makes a Python module a possible reader of this value."""
+        return self.name.split(".")[0] if self.kind == "connection" else self.name
+
 
 ENV_LINE = lazy(r"^[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_]*)[ \t]*=[ \t]*(.*?)[ \t]*$", re.MULTILINE)
 YAML_PAIR = lazy(r"^([ \t]*)(-[ \t]+)?([A-Za-z_][\w.-]*)[ \t]*:[ \t]*(.*?)[ \t]*$", re.MULTILINE)
