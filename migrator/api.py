@@ -26,6 +26,8 @@ from migrator.workers import Workers, cost
 
 @dataclass
 class FileResult:
+    """One file's outcome in a run: its findings, its text, what was fixed."""
+
     path: str
     kind: str
     explicit: bool
@@ -39,6 +41,8 @@ class FileResult:
 
 @dataclass
 class RunResult:
+    """What a run gives the reports: the files with something to say and the totals."""
+
     files: list  # FileResult for every file that was read and has something to say
     checked: int  # files looked at
     problems: list  # discover.Problem: paths that could not be walked

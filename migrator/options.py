@@ -39,6 +39,8 @@ class RunStats:
 
 @dataclass
 class Options:
+    """The options of one run (see `project.config.Config.options`)."""
+
     select: tuple = ()
     ignore: tuple = ()
     hosts: tuple = field(default_factory=lambda: ruletable.facts().hosts)

@@ -41,6 +41,8 @@ class RuleTableError(ValueError):
 
 @dataclass(frozen=True)
 class FieldChange:
+    """A JSON field of v1beta1 that v1 renames or drops (`rules/fields.toml`)."""
+
     id: str
     code: str
     kind: str  # "rename" | "removed" | "removed-value"
@@ -54,6 +56,8 @@ class FieldChange:
 
 @dataclass(frozen=True)
 class Operation:
+    """One v1beta1 endpoint and where v1 serves it (`rules/endpoints.toml`)."""
+
     operation_id: str
     api: str  # a base's api, "iam" | "platform"
     base: str  # that base's segment, "iam/v1beta1"
@@ -98,6 +102,8 @@ class Operation:
 
 @dataclass(frozen=True)
 class Base:
+    """A v1beta1 base segment: its api and version."""
+
     api: str  # "iam"
     version: str  # "v1beta1"
 
@@ -183,6 +189,8 @@ class ApiFacts:
 
 @dataclass(frozen=True)
 class RuleTable(ApiFacts):
+    """The whole table: `api.toml` with the endpoints and the field changes."""
+
     operations: tuple  # (Operation, ...)
     field_changes: dict  # id -> FieldChange
     digest: str  # identifies the table's content, for caches

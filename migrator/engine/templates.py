@@ -20,6 +20,8 @@ from migrator.engine.lazy_re import lazy
 
 @dataclass(frozen=True)
 class Lit:
+    """Text the analysis knows, and where it was written."""
+
     text: str
     origin: Optional[tuple] = None  # (file key, offset of text[0]); None if not verbatim
     # Module-level names the text was reached through, outermost last: (key, start, end, name).
@@ -31,11 +33,15 @@ class Lit:
 
 @dataclass(frozen=True)
 class Hole:
+    """A part of a value the analysis cannot know."""
+
     label: str = ""
 
 
 @dataclass(frozen=True)
 class Ref:
+    """A name another module defines: resolved across modules when they are linked."""
+
     module: str
     name: str
 

@@ -31,6 +31,8 @@ class ConfigError(Exception):
 
 @dataclass(frozen=True)
 class Config:
+    """The settings of `[tool.astro-migrate]` (or the defaults)."""
+
     path: Optional[str] = None  # the file it came from, None for the defaults
     select: tuple = ()
     ignore: tuple = ()

@@ -20,6 +20,8 @@ from migrator.project.filetypes import flavor_of
 
 @dataclass(frozen=True)
 class Definition:
+    """A value a configuration file gives a name the code reads."""
+
     kind: str  # "env", "variable" or "connection"
     name: str  # ASTRO_URL, astro_url (lower-case), astro_api.host
     value: str
