@@ -13,7 +13,7 @@ from migrator.engine import deadline
 from migrator.engine.findings import Finding
 from migrator.engine.templates import Ref
 from migrator.options import OFF_BY_DEFAULT, Options, RunStats, selected
-from migrator.policy.imports import module_tails, namesakes
+from migrator.policy.imports import ModuleTails, namesakes
 from migrator.project import reading, shared_names
 from migrator.project.discover import Candidate, Problem, discover
 from migrator.project.filetypes import flavor_of
@@ -89,7 +89,7 @@ class Pipeline:
         self.stats = (options.stats if overlay is None else None) or RunStats()  # a fix pass counts nothing
         self.workers = workers
         self.project: Optional[Project] = None
-        self._tails: tuple = (-1, {})  # (files in the project, module_tails of them)
+        self._tails: tuple = (-1, None)  # (files in the project, their ModuleTails)
         self._reader_names: dict = {}  # path -> its `_names_read_from`
 
     @property
@@ -373,10 +373,10 @@ class Pipeline:
                    or namesakes(part.module, self._module_tails())  # include/ on PYTHONPATH: may be the project's
                    for part in template)
 
-    def _module_tails(self) -> dict:
+    def _module_tails(self) -> ModuleTails:
         shown = self.project.shown if self.project is not None else {}
         if self._tails[0] != len(shown):
-            self._tails = (len(shown), module_tails(key for key in shown if key.endswith(".py")))
+            self._tails = (len(shown), ModuleTails(key for key in shown if key.endswith(".py")))
         return self._tails[1]
 
     def _linked(self, facts: dict) -> bool:

@@ -23,7 +23,6 @@ import time
 import zlib
 from array import array
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Callable, Iterable, Optional
 
 from migrator.project.cache import Cache
@@ -48,6 +47,7 @@ class FileFacts:
     may_match: bool  # the prefilter's verdict
     words: Optional[str] = None  # base64 of the sorted CRC-32s of the ASCII word runs; None: not known
     ascii: bool = True  # no byte over 0x7f: a name with other characters cannot occur
+    _hashes: Optional[array] = field(default=None, init=False, repr=False, compare=False)  # `words`, decoded
 
     def vouched_by(self, status: os.stat_result) -> bool:
         """The file is known to hold the same bytes: same stat, taken long enough after its last change."""
@@ -63,12 +63,9 @@ class FileFacts:
         `any_non_ascii`: some name has non-ASCII characters, which only a non-ASCII file can hold)."""
         if self.words is None or (any_non_ascii and not self.ascii):
             return True
-        return not hashes.isdisjoint(self._word_hashes)
-
-    @cached_property
-    def _word_hashes(self) -> array:
-        """`words` decoded, once: each importer round asks again."""
-        return array("I", base64.b64decode(self.words or ""))
+        if self._hashes is None:  # decoded once: each importer round asks again
+            self._hashes = array("I", base64.b64decode(self.words))
+        return not hashes.isdisjoint(self._hashes)
 
 
 STATS = 5  # numbers a file has in `Shard.stats`

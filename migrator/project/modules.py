@@ -68,6 +68,16 @@ def _ancestors(key: str) -> Iterable[str]:
     yield ""
 
 
+def _folders(keys: Iterable[str]) -> set:
+    """Every folder above the file keys, the root ("") included."""
+    found = {""}
+    for folder in {posixpath.dirname(key) for key in keys}:
+        while folder not in found:  # the folders above one already found are found too
+            found.add(folder)
+            folder = posixpath.dirname(folder)
+    return found
+
+
 def _join(folder: str, relative: str) -> str:
     return f"{folder}/{relative}" if folder else relative
 
@@ -104,7 +114,7 @@ class ProjectRoots:
 
     def __init__(self, py_files: Iterable[str], root: str, configured: Iterable[str] = ()):
         self.root = root
-        self.folders = sorted({folder for key in py_files for folder in _ancestors(key)})
+        self.folders = sorted(_folders(py_files))
         self._known = frozenset(self.folders)
         self.configured = []
         for path in configured:
