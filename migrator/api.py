@@ -17,7 +17,7 @@ from migrator.policy.imports import ModuleTails, namesakes
 from migrator.project import reading, shared_names
 from migrator.project.discover import Candidate, Problem, discover
 from migrator.project.filetypes import flavor_of
-from migrator.project.index import INDEX, FileFacts, Looked, NameSearch, ProjectIndex
+from migrator.project.index import INDEX, Looked, NameSearch, ProjectIndex, WordIndex
 from migrator.project.model import Project
 from migrator.project.prefilter import Prefilter
 from migrator.project.source import DecodeError, SourceText
@@ -299,7 +299,8 @@ class Pipeline:
         `unread`: (Candidate, FileFacts) of the Python modules the prefilter let go. The index
         tells which may name one of the names; only those are read, and searched for them.
         """
-        pending = unread
+        words = WordIndex([known for _, known in unread])
+        pending = list(range(len(unread)))  # positions in `unread` of the modules not parsed yet
         searched: set = set()
         while pending:
             names = (self._importer_names(facts) | {d.reader_name for d in self.definitions}) - searched
@@ -307,20 +308,19 @@ class Pipeline:
                 return
             searched |= names
             search = NameSearch(names)
+            mentioning = words.mentioning(search)
             importers, rest = [], []
-            for candidate, known in pending:
-                data = self._read_mentioning(candidate, known, search)
+            for at in pending:
+                data = self._read_mentioning(unread[at][0], search) if at in mentioning else None
                 if data is None:
-                    rest.append((candidate, known))
+                    rest.append(at)
                 else:
-                    importers.append((candidate, data))
+                    importers.append((unread[at][0], data))
             self._analyse_all(importers, facts)
             pending = rest
 
-    def _read_mentioning(self, candidate: Candidate, known: FileFacts, search: NameSearch) -> Optional[bytes]:
+    def _read_mentioning(self, candidate: Candidate, search: NameSearch) -> Optional[bytes]:
         """The bytes of a file that names one of the searched names, else None."""
-        if not search.may_mention(known):
-            return None
         try:
             data = self._read(candidate)
         except OSError as error:  # deleted or replaced since it was looked at

@@ -15,6 +15,7 @@ depend on (tool code, rule table, hosts), so another configuration never reads t
 from __future__ import annotations
 
 import base64
+import bisect
 import hashlib
 import os
 import re
@@ -47,7 +48,6 @@ class FileFacts:
     may_match: bool  # the prefilter's verdict
     words: Optional[str] = None  # base64 of the sorted CRC-32s of the ASCII word runs; None: not known
     ascii: bool = True  # no byte over 0x7f: a name with other characters cannot occur
-    _hashes: Optional[array] = field(default=None, init=False, repr=False, compare=False)  # `words`, decoded
 
     def vouched_by(self, status: os.stat_result) -> bool:
         """The file is known to hold the same bytes: same stat, taken long enough after its last change."""
@@ -63,9 +63,7 @@ class FileFacts:
         `any_non_ascii`: some name has non-ASCII characters, which only a non-ASCII file can hold)."""
         if self.words is None or (any_non_ascii and not self.ascii):
             return True
-        if self._hashes is None:  # decoded once: each importer round asks again
-            self._hashes = array("I", base64.b64decode(self.words))
-        return not hashes.isdisjoint(self._hashes)
+        return not hashes.isdisjoint(array("I", base64.b64decode(self.words)))
 
 
 STATS = 5  # numbers a file has in `Shard.stats`
@@ -131,12 +129,40 @@ class NameSearch:
         self.pattern = re.compile(rb"\b(?:%s)\b" % b"|".join(re.escape(name.encode()) for name in names))
         self.hashes = word_hashes(name.encode() for name in names if name.isascii())
         self.non_ascii = any(not name.isascii() for name in names)
+        self.packed = [array("I", [value]).tobytes() for value in sorted(self.hashes)]  # as `words` holds them
 
     def may_mention(self, facts: FileFacts) -> bool:
         return facts.mentions(self.hashes, self.non_ascii)
 
     def mentions(self, data: bytes) -> bool:
         return self.pattern.search(data) is not None
+
+
+class WordIndex:
+    """The words of many files (their `FileFacts`) in one buffer, searched at C speed: which of
+    the files may name one of a search's names, as `FileFacts.mentions` answers for each."""
+
+    def __init__(self, files: list):
+        self.unknown = [i for i, facts in enumerate(files) if facts.words is None]
+        self.non_ascii = [i for i, facts in enumerate(files) if not facts.ascii]
+        self.starts: list = []  # where each file's hashes start in `data`
+        chunks, size = [], 0
+        for facts in files:
+            self.starts.append(size)
+            chunks.append(base64.b64decode(facts.words or ""))
+            size += len(chunks[-1])
+        self.data = b"".join(chunks)
+
+    def mentioning(self, search: NameSearch) -> set:
+        """Positions (in the files given) of the files that may name one of `search`'s names."""
+        found = set(self.unknown) | set(self.non_ascii if search.non_ascii else ())
+        for needle in search.packed:
+            at = self.data.find(needle)
+            while at >= 0:
+                if at % len(needle) == 0:  # a whole hash, not the end of one and the start of the next
+                    found.add(bisect.bisect_right(self.starts, at) - 1)
+                at = self.data.find(needle, at + 1)
+        return found
 
 
 @dataclass
