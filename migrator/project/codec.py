@@ -48,6 +48,7 @@ class Codec:
         self.types: dict = {}  # type name -> dataclass
         self.fields: dict = {}  # dataclass -> its field names, in order
         self._checks: dict = {}  # dataclass -> [(field name, test of a value against its annotation)]
+        self._positional: set = set()  # dataclasses whose fields are all positional parameters of __init__
         self.header = MAGIC
 
     def allow(self, root: type, *types: type) -> None:
@@ -59,6 +60,8 @@ class Codec:
                 raise TypeError(f"two allowed types are called {kind.__name__}")
             self.types[kind.__name__] = kind
             self.fields[kind] = tuple(f.name for f in dataclasses.fields(kind))
+            if all(f.init and not getattr(f, "kw_only", False) for f in dataclasses.fields(kind)):
+                self._positional.add(kind)
         self.root = root
         self._checks.clear()
         layout = sorted((name, list(self.fields[kind])) for name, kind in self.types.items())
@@ -142,6 +145,8 @@ class Codec:
             if not test(value):
                 raise CodecError(f"{kind.__name__}.{field} holds a {type(value).__name__}")
         try:
+            if kind in self._positional:
+                return kind(*values)
             return kind(**{field: value for (field, _), value in zip(checks, values)})
         except (TypeError, ValueError) as error:
             raise CodecError(f"cannot build {kind.__name__}: {error}") from None
@@ -152,8 +157,9 @@ def checker(hint: Any) -> Callable[[Any], bool]:
     of `list[X]`, `set[X]`, `tuple[X, ...]`, `tuple[X, Y]`, `dict[K, V]` (bare `list`: any)."""
     if hint is Any or hint is object:
         return lambda value: True
-    if hint is type(None):
-        return lambda value: value is None
+    plain = _json_types(hint)  # None, bool, int, float, str, and unions of them (`Optional[str]`)
+    if plain is not None:
+        return lambda value: type(value) in plain
     origin, args = typing.get_origin(hint), typing.get_args(hint)
     if origin is typing.Union or (UnionType is not None and origin is UnionType):  # X | None, Optional[X]
         members = [checker(member) for member in args]
