@@ -69,6 +69,7 @@ class _Planner:
         self.targets = {target.path: target for target in targets}
         self.taken: dict = {path: [] for path in self.targets}
         self.plan = PassPlan()
+        self._verdicts: dict = {}  # (path, new text) -> verify.broken's answer: `result` asks again for what `take` kept
 
     def _misplaced(self, target: Target, fix: Fix) -> Optional[str]:
         for edit in fix.edits:
@@ -89,7 +90,9 @@ class _Planner:
             new = (notebooks.apply if target.flavor == "notebook" else edits.apply)(target.text, applied)
         except ValueError as error:  # edits.Conflict, notebook.Unplaceable, a notebook that no longer parses
             return None, f"the edits cannot be applied: {error}"
-        return new, verify.broken(target.flavor, target.text, new)
+        if (target.path, new) not in self._verdicts:
+            self._verdicts[target.path, new] = verify.broken(target.flavor, target.text, new)
+        return new, self._verdicts[target.path, new]
 
     def take(self, target: Target, candidates: list) -> None:
         taken = self.taken[target.path]
