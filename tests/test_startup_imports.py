@@ -21,7 +21,7 @@ CLIENT = (
 )
 CLEAN = "import os\n\n\ndef home():\n    return os.environ.get('HOME')\n"
 LAZY = ("migrator.fix.run", "migrator.fix.verify", "migrator.policy.link", "migrator.policy.suppress",
-        "concurrent.futures", "libcst", "migrator.python.analyze")
+        "concurrent.futures", "libcst", "migrator.python.analyze", "migrator.text.notebook", "difflib")
 PROBE = """
 import json, sys
 from click.testing import CliRunner
@@ -44,6 +44,7 @@ def project(tmp_path):
 
 
 def test_a_warm_plain_check_of_clean_modules_imports_no_fix_link_pool_or_parser(tmp_path):
+    """And the same check of the matching module plans its fixes without the text tier's notebook reader."""
     root = project(tmp_path)
     assert run_cli("check", ".", cwd=root).returncode == 1  # fills the cache
     probe = subprocess.run([sys.executable, "-c", PROBE % (LAZY,)], cwd=root, capture_output=True, text=True,
@@ -53,6 +54,7 @@ def test_a_warm_plain_check_of_clean_modules_imports_no_fix_link_pool_or_parser(
     assert clean == {"exit": 0, "modules": []}
     assert matching["exit"] == 1
     assert {"migrator.fix.run", "migrator.fix.verify", "migrator.policy.link"} <= set(matching["modules"])
+    assert "migrator.text.notebook" not in matching["modules"]  # fixes planned in Python files only
 
 
 def test_a_clean_module_that_reads_a_base_defined_elsewhere_is_still_linked(tmp_path):
