@@ -72,8 +72,9 @@ class Operation:
     def blocked(self) -> bool:
         return self.v1 is None
 
-    @property
+    @cached_property
     def segments(self) -> tuple:
+        """The path's segments: every candidate path of every finding is matched against them."""
         return tuple(self.path.strip("/").split("/"))
 
     def rewrite(self, concrete: str) -> Optional[str]:
