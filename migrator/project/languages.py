@@ -30,8 +30,6 @@ BRACES = r"\{(\d*)(?::[^{}]*)?\}"
 
 @dataclass(frozen=True)
 class Language:
-    """A text syntax the text tier reads: its file names and comment markers."""
-
     name: str  # the flavor the rest of the text tier knows it by
     suffixes: tuple = ()  # ".sh"
     names: tuple = ()  # exact file names, lower-case ("makefile")
