@@ -27,6 +27,8 @@ from migrator.python.facts import (
 
 @dataclass
 class Outcome:
+    """What the analysis of one file gives (and the result cache keeps)."""
+
     facts: Optional[PythonFacts] = None  # for Python files
     findings: list[Finding] = field(default_factory=list)  # text-tier findings, or AM9xx problems
     error: Optional[str] = None  # why the file could not be checked

@@ -13,12 +13,11 @@ from migrator.engine import deadline
 from migrator.engine.findings import Finding
 from migrator.engine.templates import Ref
 from migrator.options import OFF_BY_DEFAULT, Options, RunStats, selected
-from migrator.policy import shared
-from migrator.policy.imports import module_tails, namesakes
+from migrator.policy.imports import ModuleTails, namesakes
 from migrator.project import reading, shared_names
 from migrator.project.discover import Candidate, Problem, discover
 from migrator.project.filetypes import flavor_of
-from migrator.project.index import INDEX, FileFacts, Looked, NameSearch, ProjectIndex
+from migrator.project.index import INDEX, Looked, NameSearch, ProjectIndex, WordIndex
 from migrator.project.model import Project
 from migrator.project.prefilter import Prefilter
 from migrator.project.source import DecodeError, SourceText
@@ -27,6 +26,8 @@ from migrator.workers import Workers, cost
 
 @dataclass
 class FileResult:
+    """One file's outcome in a run: its findings, its text, what was fixed."""
+
     path: str
     kind: str
     explicit: bool
@@ -40,6 +41,8 @@ class FileResult:
 
 @dataclass
 class RunResult:
+    """What a run gives the reports: the files with something to say and the totals."""
+
     files: list  # FileResult for every file that was read and has something to say
     checked: int  # files looked at
     problems: list  # discover.Problem: paths that could not be walked
@@ -86,7 +89,8 @@ class Pipeline:
         self.stats = (options.stats if overlay is None else None) or RunStats()  # a fix pass counts nothing
         self.workers = workers
         self.project: Optional[Project] = None
-        self._tails: tuple = (-1, {})  # (files in the project, module_tails of them)
+        self._tails: tuple = (-1, None)  # (files in the project, their ModuleTails)
+        self._reader_names: dict = {}  # path -> its `_names_read_from`
 
     @property
     def table(self):
@@ -134,24 +138,26 @@ class Pipeline:
         self._analyse_importers(scan.unread_python, python_facts)
         scan.unread_python.clear()
         self.stats.lap("analyse")
-        if python_facts:
+        if self._linked(python_facts):
             self._link(python_facts, project, self._notebook_reads(python_facts, scan.notebooks))
         for path in [path for path, result in self.results.items() if result.context]:
             del self.results[path]
-        from migrator.policy import suppress
-
         today = self.options.today or deadline.today()
         for result in self.results.values():
             if result.source is not None:
+                from migrator.policy import suppress  # only for a file with something to say
+
                 result.findings = suppress.filter_findings(result.source, result.findings, today)
             result.findings = [f for f in result.findings if selected(f.code, result.path, self.options)]
         files = sorted(self.results.values(), key=lambda result: (scan.order.get(result.path, scan.checked), result.path))
         run = RunResult(files, scan.checked, problems, root=project.root)
         self.stats.lap("link")
         if self.overlay is None:
-            from migrator.fix.run import apply_fixes
+            # Without a finding that has a fix, the fix stage has nothing to plan, show or write.
+            if any(finding.fix is not None for _, finding in run.findings):
+                from migrator.fix.run import apply_fixes
 
-            apply_fixes(run, self.options, lambda overlay: Pipeline(self.options, overlay, self.workers).run(paths))
+                apply_fixes(run, self.options, lambda overlay: Pipeline(self.options, overlay, self.workers).run(paths))
             self.stats.lap("fix")
         return run
 
@@ -236,10 +242,11 @@ class Pipeline:
         processes, or here. A file that cannot be read now is that file's one-line error."""
         if not files:
             return
+        from migrator.engine import ruletable
         from migrator.project.cache import Cache, code_fingerprint, key
 
         cache = Cache() if self.use_cache else None
-        salt = f"{code_fingerprint()}|{self.table.digest}|{','.join(self.options.hosts)}"
+        salt = f"{code_fingerprint()}|{ruletable.digest()}|{','.join(self.options.hosts)}"
         pending = []
         for candidate, data in files:
             if data is None:
@@ -292,28 +299,28 @@ class Pipeline:
         `unread`: (Candidate, FileFacts) of the Python modules the prefilter let go. The index
         tells which may name one of the names; only those are read, and searched for them.
         """
-        pending = unread
+        words = WordIndex([known for _, known in unread])
+        pending = list(range(len(unread)))  # positions in `unread` of the modules not parsed yet
         searched: set = set()
         while pending:
-            names = (self._importer_names(facts) | shared.readers(self.definitions)) - searched
+            names = (self._importer_names(facts) | {d.reader_name for d in self.definitions}) - searched
             if not names:
                 return
             searched |= names
             search = NameSearch(names)
+            mentioning = words.mentioning(search)
             importers, rest = [], []
-            for candidate, known in pending:
-                data = self._read_mentioning(candidate, known, search)
+            for at in pending:
+                data = self._read_mentioning(unread[at][0], search) if at in mentioning else None
                 if data is None:
-                    rest.append((candidate, known))
+                    rest.append(at)
                 else:
-                    importers.append((candidate, data))
+                    importers.append((unread[at][0], data))
             self._analyse_all(importers, facts)
             pending = rest
 
-    def _read_mentioning(self, candidate: Candidate, known: FileFacts, search: NameSearch) -> Optional[bytes]:
+    def _read_mentioning(self, candidate: Candidate, search: NameSearch) -> Optional[bytes]:
         """The bytes of a file that names one of the searched names, else None."""
-        if not search.may_mention(known):
-            return None
         try:
             data = self._read(candidate)
         except OSError as error:  # deleted or replaced since it was looked at
@@ -344,14 +351,18 @@ class Pipeline:
 
     def _importer_names(self, facts: dict) -> set:
         """Names whose mention makes a module a possible reader of a base defined elsewhere."""
-        names = set()
-        for path, found in facts.items():
+        return set().union(*(self._names_read_from(path, found) for path, found in facts.items()))
+
+    def _names_read_from(self, path: str, found) -> frozenset:
+        """The names of `_importer_names` that one module's facts give (kept: every importer round asks again)."""
+        names = self._reader_names.get(path)
+        if names is None:
             exported = {name for name, template in found.exports.items() if self._may_hold_base(path, template)}
-            names |= exported
             if exported or found.uses:  # its module-level names may be set or read from outside
                 stem = os.path.splitext(os.path.basename(path))[0]
-                names.add(os.path.basename(os.path.dirname(path)) if stem == "__init__" else stem)
-        return {name for name in names if name.isidentifier()}
+                exported.add(os.path.basename(os.path.dirname(path)) if stem == "__init__" else stem)
+            names = self._reader_names[path] = frozenset(name for name in exported if name.isidentifier())
+        return names
 
     def _may_hold_base(self, path: str, template: tuple) -> bool:
         """Whether a module-level name of `path` bound to `template` may hold a base. One bound
@@ -362,13 +373,20 @@ class Pipeline:
                    or namesakes(part.module, self._module_tails())  # include/ on PYTHONPATH: may be the project's
                    for part in template)
 
-    def _module_tails(self) -> dict:
+    def _module_tails(self) -> ModuleTails:
         shown = self.project.shown if self.project is not None else {}
         if self._tails[0] != len(shown):
-            self._tails = (len(shown), module_tails(key for key in shown if key.endswith(".py")))
+            self._tails = (len(shown), ModuleTails(key for key in shown if key.endswith(".py")))
         return self._tails[1]
 
+    def _linked(self, facts: dict) -> bool:
+        """Whether linking can find anything the run reports: it finds for the analysed modules that
+        are not context (read for their facts only, dropped after) and for the configuration files
+        that give shared names their values."""
+        return bool(self.definitions) or any(path not in self.context for path in facts)
+
     def _link(self, facts: dict, project: Project, notebook_reads: list) -> None:
+        from migrator.policy import shared
         from migrator.policy.link import link
 
         def locate(path: str, offset: int) -> str:

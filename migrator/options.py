@@ -8,7 +8,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable, Optional
 
-from migrator.engine.match import DEFAULT_HOSTS
+from migrator.engine import ruletable
 
 
 @dataclass
@@ -39,9 +39,11 @@ class RunStats:
 
 @dataclass
 class Options:
+    """The options of one run (see `project.config.Config.options`)."""
+
     select: tuple = ()
     ignore: tuple = ()
-    hosts: tuple = DEFAULT_HOSTS
+    hosts: tuple = field(default_factory=lambda: ruletable.facts().hosts)
     exclude: tuple = ()  # gitignore-style patterns for walked files
     extensions: dict = field(default_factory=dict)  # more file names -> kind, see filetypes.kind_of
     per_file_ignores: dict = field(default_factory=dict)  # glob -> code prefixes

@@ -13,8 +13,10 @@ import signal
 import sys
 import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
-from typing import Callable, Optional
+from typing import TYPE_CHECKING, Callable, Optional
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 START_COST_BYTES = 150_000  # Python source one core parses in the time a worker takes to start
 PARALLEL_MIN_BYTES = 4 * START_COST_BYTES  # below this, one process is at least as fast
@@ -80,6 +82,8 @@ class Workers:
 
     def map(self, function: Callable, items: list) -> list:
         if self._pool is None:
+            from concurrent.futures import ProcessPoolExecutor  # 10 ms to import: only for a pool that starts
+
             self._pool = ProcessPoolExecutor(self.jobs, initializer=_start_worker, initargs=(os.getpid(),))
         chunk = max(1, min(8, len(items) // (self.jobs * 4)))
         return list(self._pool.map(function, items, chunksize=chunk))

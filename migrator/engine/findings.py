@@ -35,6 +35,8 @@ class Fix:
 
 @dataclass(frozen=True)
 class Endpoint:
+    """The v1beta1 endpoint a finding is about, and its v1 path."""
+
     method: Optional[str]
     path: str
     operation_id: Optional[str]
@@ -47,6 +49,8 @@ class Endpoint:
 
 @dataclass(frozen=True)
 class Finding:
+    """Something to report about a file, at character offsets of its text, with its fix if any."""
+
     code: str
     message: str
     start: int  # character offsets into the analysed text

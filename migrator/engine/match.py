@@ -16,6 +16,7 @@ from typing import Iterable, Optional
 
 from migrator.engine import ruletable
 from migrator.engine.findings import Endpoint
+from migrator.engine.lazy_re import lazy
 from migrator.engine.ruletable import RuleTable
 from migrator.engine.templates import HOLE_CHAR, Lit, flatten
 
@@ -24,12 +25,12 @@ from migrator.engine.templates import HOLE_CHAR, Lit, flatten
 DEFAULT_HOSTS = ruletable.facts().hosts
 MARKER = ruletable.facts().marker
 # What may follow a base: end of text, a path, a query, a fragment, a hole or a delimiter.
-AFTER_OK = re.compile(rf"(?:$|[/?#{HOLE_CHAR}\s\"'`)\],;>\\|]|[.:](?=$|[\s\"'`)\]]))")  # a full stop ends a sentence
+AFTER_OK = lazy(rf"(?:$|[/?#{HOLE_CHAR}\s\"'`)\],;>\\|]|[.:](?=$|[\s\"'`)\]]))")  # a full stop ends a sentence
 # What may stand before a host-less base: only variables for the host (an optional scheme, a
 # port), e.g. {host}, ${HOST}, {{ host }}, $HOST, %s, `https://{host}:{port}`. A path with a
 # variable in it (`${API}/projects/${ID}`) is another API's.
 _VARIABLE = rf"(?:{HOLE_CHAR}|\{{\{{[^{{}}]*\}}\}}|\$\{{\{{[^{{}}]*\}}\}}|\$\{{[^{{}}]*\}}|\{{[^{{}}/]*\}}|\$\w+|%s|%\(\w+\)s)"
-HOST_VARIABLES = re.compile(rf"^(?:[a-z][a-z0-9+.-]*://)?{_VARIABLE}+(?::(?:{_VARIABLE}|\d+))?$", re.IGNORECASE)
+HOST_VARIABLES = lazy(rf"^(?:[a-z][a-z0-9+.-]*://)?{_VARIABLE}+(?::(?:{_VARIABLE}|\d+))?$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -114,12 +115,12 @@ def split_path(after: str) -> tuple:
 
 # Placeholders, in any of the spellings people use, that may hold a path delimiter:
 # {{ jinja }}, ${{ github }}, {% tag %}, <org-id>, [org], ${ORG:-x}, `cmd`, $(cmd), %[1]s, \$ORG, $ORG.
-PLACEHOLDERS = re.compile(
+PLACEHOLDERS = lazy(
     r"\$?\{\{.*?\}\}|\{%.*?%\}|<[^<>\s/]*>|\[[^\[\]\s/]*\]|\$\{[^{}]*\}|`[^`\n]+`|\$\([^()]*\)"
     r"|%\[\d+\][a-zA-Z]|\\?\$\w+"
 )
-LINE_CONTINUATION = re.compile(r"\\\r?\n")  # a backslash-newline inside a string literal
-QUOTE_JOIN = re.compile(r"'\"|\"'")  # shell words joined by quotes: '/organizations/'"$ORG"'/alerts'
+LINE_CONTINUATION = lazy(r"\\\r?\n")  # a backslash-newline inside a string literal
+QUOTE_JOIN = lazy(r"'\"|\"'")  # shell words joined by quotes: '/organizations/'"$ORG"'/alerts'
 
 
 def read_path(after: str, api: str, table: RuleTable) -> tuple:

@@ -39,6 +39,8 @@ class Example:
 
 @dataclass(frozen=True)
 class Rule:
+    """One finding code's entry in `rules/codes.toml`."""
+
     code: str
     name: str
     category: str  # one of CATEGORIES

@@ -20,6 +20,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import Optional
 
+from migrator.engine.lazy_re import lazy
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on Python < 3.11 only
@@ -30,7 +32,7 @@ RULE_FILES = ("api.toml", "endpoints.toml", "fields.toml", "codes.toml")
 FIELD_KINDS = {"rename": ("new",), "removed": ("replacement",), "removed-value": ("value",)}
 FIELD_PLACES = ("request", "response", "query")
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
-_PLACEHOLDER = re.compile(r"^\{(\w+)\}$")
+_PLACEHOLDER = lazy(r"^\{(\w+)\}$")
 
 
 class RuleTableError(ValueError):
@@ -39,6 +41,8 @@ class RuleTableError(ValueError):
 
 @dataclass(frozen=True)
 class FieldChange:
+    """A JSON field of v1beta1 that v1 renames or drops (`rules/fields.toml`)."""
+
     id: str
     code: str
     kind: str  # "rename" | "removed" | "removed-value"
@@ -52,6 +56,8 @@ class FieldChange:
 
 @dataclass(frozen=True)
 class Operation:
+    """One v1beta1 endpoint and where v1 serves it (`rules/endpoints.toml`)."""
+
     operation_id: str
     api: str  # a base's api, "iam" | "platform"
     base: str  # that base's segment, "iam/v1beta1"
@@ -66,8 +72,9 @@ class Operation:
     def blocked(self) -> bool:
         return self.v1 is None
 
-    @property
+    @cached_property
     def segments(self) -> tuple:
+        """The path's segments: every candidate path of every finding is matched against them."""
         return tuple(self.path.strip("/").split("/"))
 
     def rewrite(self, concrete: str) -> Optional[str]:
@@ -96,6 +103,8 @@ class Operation:
 
 @dataclass(frozen=True)
 class Base:
+    """A v1beta1 base segment: its api and version."""
+
     api: str  # "iam"
     version: str  # "v1beta1"
 
@@ -181,6 +190,8 @@ class ApiFacts:
 
 @dataclass(frozen=True)
 class RuleTable(ApiFacts):
+    """The whole table: `api.toml` with the endpoints and the field changes."""
+
     operations: tuple  # (Operation, ...)
     field_changes: dict  # id -> FieldChange
     digest: str  # identifies the table's content, for caches
@@ -272,12 +283,23 @@ def _api_facts(raw: dict) -> ApiFacts:
     )
 
 
+def digest(folder: Optional[Path] = None) -> str:
+    """`RuleTable.digest` of the table `load(folder)` gives, without parsing it (a cache key needs no more)."""
+    return _texts(folder or rules_dir())[1]
+
+
 @functools.lru_cache(maxsize=4)
-def _load(folder: Optional[Path]) -> RuleTable:
+def _texts(folder: Optional[Path]) -> tuple:
+    """(file name -> text, the digest of the texts) of the table's files."""
     import hashlib  # 5 ms to import; the prefilter, which reads only api.toml, never needs it
 
     texts = {name: read_rule_file(name, folder) for name in RULE_FILES}
-    digest = hashlib.sha256("\0".join(texts[n] for n in RULE_FILES).encode()).hexdigest()[:16]
+    return texts, hashlib.sha256("\0".join(texts[n] for n in RULE_FILES).encode()).hexdigest()[:16]
+
+
+@functools.lru_cache(maxsize=4)
+def _load(folder: Optional[Path]) -> RuleTable:
+    texts, digest = _texts(folder)
     api = _api_facts(parse("api.toml", texts["api.toml"]))
     codes = set(parse("codes.toml", texts["codes.toml"]))  # validated in full by engine.registry
     changes = _field_changes(parse("fields.toml", texts["fields.toml"]), codes)

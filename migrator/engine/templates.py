@@ -15,10 +15,13 @@ from dataclasses import dataclass, replace
 from typing import Optional
 
 from migrator.engine import ruletable
+from migrator.engine.lazy_re import lazy
 
 
 @dataclass(frozen=True)
 class Lit:
+    """Text the analysis knows, and where it was written."""
+
     text: str
     origin: Optional[tuple] = None  # (file key, offset of text[0]); None if not verbatim
     # Module-level names the text was reached through, outermost last: (key, start, end, name).
@@ -30,11 +33,15 @@ class Lit:
 
 @dataclass(frozen=True)
 class Hole:
+    """A part of a value the analysis cannot know."""
+
     label: str = ""
 
 
 @dataclass(frozen=True)
 class Ref:
+    """A name another module defines: resolved across modules when they are linked."""
+
     module: str
     name: str
 
@@ -130,9 +137,9 @@ def cut(template: tuple, index: int) -> tuple:
     return tuple(left), tuple(right)
 
 
-PERCENT_FIELD = re.compile(r"%%|%(?:\(\w+\))?[-#0 +]*(?:\d+|\*)?(?:\.\d+)?[sdirfxXeEgGcaou]")
-BRACE_FIELD = re.compile(r"\{\{|\}\}|\{([^{}]*)\}")
-DOLLAR_FIELD = re.compile(r"\$\$|\$(?:(\w+)|\{(\w+)\})")  # string.Template
+PERCENT_FIELD = lazy(r"%%|%(?:\(\w+\))?[-#0 +]*(?:\d+|\*)?(?:\.\d+)?[sdirfxXeEgGcaou]")
+BRACE_FIELD = lazy(r"\{\{|\}\}|\{([^{}]*)\}")
+DOLLAR_FIELD = lazy(r"\$\$|\$(?:(\w+)|\{(\w+)\})")  # string.Template
 
 
 def fill_fields(template: tuple, pattern: re.Pattern, substitute) -> tuple:

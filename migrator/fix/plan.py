@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from migrator.engine.findings import Finding, Fix
-from migrator.fix import edits, notebooks, verify
+from migrator.fix import edits, verify
 
 WAITS_FOR_BASE = "the v1beta1 base of its URL is not rewritten by this run; the field changes with the base"
 
@@ -69,10 +69,13 @@ class _Planner:
         self.targets = {target.path: target for target in targets}
         self.taken: dict = {path: [] for path in self.targets}
         self.plan = PassPlan()
+        self._verdicts: dict = {}  # (path, new text) -> verify.broken's answer: `result` asks again for what `take` kept
 
     def _misplaced(self, target: Target, fix: Fix) -> Optional[str]:
         for edit in fix.edits:
             if target.flavor == "notebook":
+                from migrator.fix import notebooks  # through the text tier's notebook reader: for notebooks only
+
                 reason = notebooks.misplaced(target.text, edit)
             else:
                 reason = edits.misplaced(target.text, edit, slashes_escaped=target.flavor == "json")
@@ -86,10 +89,17 @@ class _Planner:
         """(new text, None) or (None, why it cannot be made or may not replace the file)."""
         applied = [edit for finding in fixes for edit in finding.fix.edits]
         try:
-            new = (notebooks.apply if target.flavor == "notebook" else edits.apply)(target.text, applied)
+            if target.flavor == "notebook":
+                from migrator.fix import notebooks
+
+                new = notebooks.apply(target.text, applied)
+            else:
+                new = edits.apply(target.text, applied)
         except ValueError as error:  # edits.Conflict, notebook.Unplaceable, a notebook that no longer parses
             return None, f"the edits cannot be applied: {error}"
-        return new, verify.broken(target.flavor, target.text, new)
+        if (target.path, new) not in self._verdicts:
+            self._verdicts[target.path, new] = verify.broken(target.flavor, target.text, new)
+        return new, self._verdicts[target.path, new]
 
     def take(self, target: Target, candidates: list) -> None:
         taken = self.taken[target.path]

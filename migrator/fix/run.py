@@ -7,7 +7,6 @@ through `atomic.write_atomic`, and reports the findings of the fixed texts.
 """
 from __future__ import annotations
 
-import difflib
 import os
 from dataclasses import replace
 from typing import Callable
@@ -56,6 +55,8 @@ def _lines(data: bytes) -> list:
 def unified_diff(path: str, old: bytes, new: bytes) -> bytes:
     """A patch from the file's bytes `old` to `new` that `git apply` and `patch -p1` accept: lines
     in the file's own encoding (BOM included), and a last line without a newline marked so."""
+    import difflib  # only --diff shows patches
+
     shown = os.fsencode(path.lstrip("/"))
     out = []
     for line in difflib.diff_bytes(difflib.unified_diff, _lines(old), _lines(new), b"a/" + shown, b"b/" + shown):

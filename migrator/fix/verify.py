@@ -14,7 +14,6 @@ import warnings
 from typing import Callable, Optional
 
 from migrator.text.json_values import parse
-from migrator.text.notebook import source_strings
 
 
 def _python(text: str) -> None:
@@ -89,6 +88,8 @@ def _code(document) -> list:
 
 def _notebook(old: str, new: str) -> Optional[str]:
     """The layout outside the sources is kept; code cells that parsed as Python still parse."""
+    from migrator.text.notebook import source_strings  # the text tier's notebook reader: for notebooks only
+
     before, after = parse(old), parse(new)
     if _frame(old, source_strings(before)) != _frame(new, source_strings(after)):
         return "the fixed notebook would change more than its cells' sources"

@@ -4,29 +4,39 @@ Used by `link` (URLs) and `fields` (JSON fields) once every module has been anal
 """
 from __future__ import annotations
 
+from typing import Iterable
+
 from migrator.engine.templates import Hole, Ref, reached_via
 
 MAX_REF_DEPTH = 10
 
 
-def module_tails(keys) -> dict:
+class ModuleTails:
     """dotted name -> the files among `keys` (file keys or paths) an import of that name may load
     from some folder on PYTHONPATH: `include/astro_common.py` under `astro_common` and
-    `include.astro_common`. For `namesakes`, built once per project."""
-    found: dict = {}
-    for key in keys:
-        parts = key.replace("\\", "/").split("/")
-        parts[-1] = parts[-1][:-3] if parts[-1].endswith(".py") else parts[-1]
-        if parts[-1] == "__init__":
-            parts.pop()
-        for first in range(len(parts)):
-            found.setdefault(".".join(parts[first:]), []).append(key)
-    return found
+    `include.astro_common`. For `namesakes`, made once per project; the files of a name are
+    looked for when it is asked (among the files whose name ends the same), a few per run."""
+
+    def __init__(self, keys: Iterable[str]):
+        self._ending: dict = {}  # last dotted part -> [(key, its dotted name's parts)], in the order of `keys`
+        for key in keys:
+            parts = key.replace("\\", "/").split("/")
+            parts[-1] = parts[-1][:-3] if parts[-1].endswith(".py") else parts[-1]
+            if parts[-1] == "__init__":
+                parts.pop()
+            if parts:
+                self._ending.setdefault(parts[-1].rpartition(".")[2], []).append((key, parts))
+
+    def get(self, module: str, default: list) -> list:
+        """The files whose dotted name ends with all of `module`'s parts, or `default`."""
+        found = [key for key, parts in self._ending.get(module.rpartition(".")[2], ())
+                 if any(".".join(parts[first:]) == module for first in range(len(parts)))]
+        return found or default
 
 
-def namesakes(module: str, tails: dict) -> list:
+def namesakes(module: str, tails: ModuleTails) -> list:
     """The files an import of `module` that the import roots do not place may still load (see
-    `module_tails`): unknown is never safe, such an import may read their bases."""
+    `ModuleTails`): unknown is never safe, such an import may read their bases."""
     return tails.get(module, [])
 
 
@@ -44,7 +54,7 @@ class ModuleIndex:
         self.unfollowed: list = []  # (exported template, defining key, reading key, start, end, why)
         self.attribute_reads: list = []  # (attribute, reading key): `CONFIG.url` of an imported object
         self._reading: tuple = ("", 0, 0)  # the use being resolved: (key, start, end)
-        self._tails = module_tails(k for k in facts_by_key if k.endswith(".py"))
+        self._tails = ModuleTails(k for k in facts_by_key if k.endswith(".py"))
 
     def resolve_use(self, template: tuple, key: str, start: int, end: int) -> tuple:
         self._reading = (key, start, end)

@@ -5,14 +5,14 @@ fix) and AM201 (a call to an endpoint v1 lacks, never fixed). Which one applies 
 """
 from __future__ import annotations
 
-import re
 from typing import Optional
 
 from migrator.engine import ruletable
 from migrator.engine.findings import Edit, Finding, Fix
+from migrator.engine.lazy_re import lazy
 from migrator.engine.match import BaseMatch
 
-PLACEHOLDER = re.compile(r"\{[^{}]*\}")
+PLACEHOLDER = lazy(r"\{[^{}]*\}")
 
 
 def describe(match: BaseMatch, method: Optional[str] = None) -> str:

@@ -44,11 +44,6 @@ def alternatives(template: tuple, defined: dict) -> list:
     return [tuple(combination) for combination, _ in zip(product(*choices), range(MAX_ALTERNATIVES))]
 
 
-def readers(definitions) -> set:
-    """The names whose mention makes a Python module a possible reader of a definition."""
-    return {d.name.split(".")[0] if d.kind == "connection" else d.name for d in definitions}
-
-
 def outside_readers(verdicts: dict, config_files: set, table, locate) -> dict:
     """(file key, offset) -> why a value a configuration file sets is not safe to rewrite: other
     processes, scripts and CI steps may read it too, and append a path to an endpoint v1 lacks."""

@@ -9,11 +9,10 @@ that is a symbolic link is neither read nor written.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
-import shutil
 import stat
-import tempfile
 from typing import Optional
 
 from migrator import __version__
@@ -24,6 +23,7 @@ MAX_ENTRY_BYTES = 64 * 1024 * 1024
 OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
+@functools.lru_cache(maxsize=1)
 def code_fingerprint() -> str:
     """Identifies the installed analysis code, so that an edited or reinstalled tool never
     reads entries an older one wrote (the version alone does not change in development)."""
@@ -149,7 +149,8 @@ class Cache:
             else:
                 with os.fdopen(created, "w") as handle:
                     handle.write("*\n")
-            descriptor, temporary = tempfile.mkstemp(dir=os.path.dirname(target))
+            temporary = f"{target}.{os.urandom(6).hex()}.tmp"  # tempfile.mkstemp's way, without its imports
+            descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
             try:
                 with os.fdopen(descriptor, "wb") as out:
                     out.write(data)
@@ -167,6 +168,8 @@ def clean(folder: str = CACHE_DIR) -> bool:
         os.unlink(folder)
         return True
     if os.path.isdir(folder):
+        import shutil
+
         shutil.rmtree(folder)
         return True
     return False

@@ -31,6 +31,9 @@ SCHEMA = 1
 MAGIC = b"astro-migrate-cache/%d " % SCHEMA
 TAGS = {"t": tuple, "s": set, "f": frozenset}
 PRIMITIVES = (type(None), bool, int, float, str)
+# A plain type -> the types of the values JSON decodes that `checker` accepts for it (not bool for int).
+JSON_TYPES = {type(None): frozenset({type(None)}), bool: frozenset({bool}), int: frozenset({int}),
+              float: frozenset({int, float}), str: frozenset({str})}
 
 
 class CodecError(ValueError):
@@ -43,7 +46,9 @@ class Codec:
     def __init__(self) -> None:
         self.root: Optional[type] = None
         self.types: dict = {}  # type name -> dataclass
-        self.checks: dict = {}  # dataclass -> [(field name, test of a value against its annotation)]
+        self.fields: dict = {}  # dataclass -> its field names, in order
+        self._checks: dict = {}  # dataclass -> [(field name, test of a value against its annotation)]
+        self._positional: set = set()  # dataclasses whose fields are all positional parameters of __init__
         self.header = MAGIC
 
     def allow(self, root: type, *types: type) -> None:
@@ -54,11 +59,22 @@ class Codec:
             if self.types.get(kind.__name__, kind) is not kind:
                 raise TypeError(f"two allowed types are called {kind.__name__}")
             self.types[kind.__name__] = kind
-            hints = typing.get_type_hints(kind)
-            self.checks[kind] = [(f.name, checker(hints[f.name])) for f in dataclasses.fields(kind)]
+            self.fields[kind] = tuple(f.name for f in dataclasses.fields(kind))
+            if all(f.init and not getattr(f, "kw_only", False) for f in dataclasses.fields(kind)):
+                self._positional.add(kind)
         self.root = root
-        layout = sorted((name, [field for field, _ in self.checks[kind]]) for name, kind in self.types.items())
+        self._checks.clear()
+        layout = sorted((name, list(self.fields[kind])) for name, kind in self.types.items())
         self.header = MAGIC + hashlib.sha256(repr(layout).encode()).hexdigest()[:16].encode() + b" "
+
+    def checks(self, kind: type) -> list:
+        """(field name, test) of `kind`'s fields; made on first use (resolving the annotations
+        costs milliseconds that a run decoding nothing of that type need not pay)."""
+        found = self._checks.get(kind)
+        if found is None:
+            hints = typing.get_type_hints(kind)
+            found = self._checks[kind] = [(name, checker(hints[name])) for name in self.fields[kind]]
+        return found
 
     def encode(self, value: Any) -> bytes:
         if self.root is None or type(value) is not self.root:
@@ -95,7 +111,7 @@ class Codec:
             if kind is container:
                 return {tag: [self._out(item) for item in value]}
         if self.types.get(kind.__name__) is kind:
-            return {"c": kind.__name__, "v": [self._out(getattr(value, name)) for name, _ in self.checks[kind]]}
+            return {"c": kind.__name__, "v": [self._out(getattr(value, name)) for name in self.fields[kind]]}
         raise CodecError(f"a {kind.__module__}.{kind.__qualname__} is not allowed in the cache")
 
     def _object(self, data: dict) -> Any:
@@ -122,13 +138,15 @@ class Codec:
         kind = self.types.get(name) if type(name) is str else None
         if kind is None or type(values) is not list:
             raise CodecError(f"type {name!r} is not allowed")
-        checks = self.checks[kind]
+        checks = self.checks(kind)
         if len(values) != len(checks):
             raise CodecError(f"{kind.__name__} fields differ from the entry's")
         for (field, test), value in zip(checks, values):
             if not test(value):
                 raise CodecError(f"{kind.__name__}.{field} holds a {type(value).__name__}")
         try:
+            if kind in self._positional:
+                return kind(*values)
             return kind(**{field: value for (field, _), value in zip(checks, values)})
         except (TypeError, ValueError) as error:
             raise CodecError(f"cannot build {kind.__name__}: {error}") from None
@@ -139,8 +157,9 @@ def checker(hint: Any) -> Callable[[Any], bool]:
     of `list[X]`, `set[X]`, `tuple[X, ...]`, `tuple[X, Y]`, `dict[K, V]` (bare `list`: any)."""
     if hint is Any or hint is object:
         return lambda value: True
-    if hint is type(None):
-        return lambda value: value is None
+    plain = _json_types(hint)  # None, bool, int, float, str, and unions of them (`Optional[str]`)
+    if plain is not None:
+        return lambda value: type(value) in plain
     origin, args = typing.get_origin(hint), typing.get_args(hint)
     if origin is typing.Union or (UnionType is not None and origin is UnionType):  # X | None, Optional[X]
         members = [checker(member) for member in args]
@@ -162,8 +181,27 @@ def checker(hint: Any) -> Callable[[Any], bool]:
     if outer is tuple and not (len(args) == 2 and args[1] is Ellipsis):
         parts = [checker(arg) for arg in args]
         return lambda value: base(value) and len(value) == len(parts) and all(t(v) for t, v in zip(parts, value))
+    kinds = _json_types(args[0])
+    if kinds is not None:  # a column of plain values (the index's): their types, tested in C
+        return lambda value: base(value) and kinds.issuperset(map(type, value))
     member = checker(args[0])
     return lambda value: base(value) and all(member(item) for item in value)
+
+
+def _json_types(hint: Any) -> Optional[frozenset]:
+    """The exact types JSON decodes a value of `hint` to, when `hint` is a plain type (`int`,
+    `Optional[str]`, ...): what `checker` accepts of what `json.loads` gives. Else None."""
+    if hint in JSON_TYPES:
+        return JSON_TYPES[hint]
+    if typing.get_origin(hint) is typing.Union or (UnionType is not None and typing.get_origin(hint) is UnionType):
+        found: frozenset = frozenset()
+        for member in typing.get_args(hint):
+            kinds = _json_types(member)
+            if kinds is None:
+                return None
+            found |= kinds
+        return found
+    return None
 
 
 RESULTS = Codec()  # the result cache's codec; its types are allowed in one place: migrator/analysis.py

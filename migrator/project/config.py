@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, fields
 from typing import Optional
 
 from migrator.engine import deadline as clock
-from migrator.engine import registry
+from migrator.engine import registry, ruletable
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -31,6 +31,8 @@ class ConfigError(Exception):
 
 @dataclass(frozen=True)
 class Config:
+    """The settings of `[tool.astro-migrate]` (or the defaults)."""
+
     path: Optional[str] = None  # the file it came from, None for the defaults
     select: tuple = ()
     ignore: tuple = ()
@@ -63,13 +65,12 @@ class Config:
 
     def options(self, select: tuple = (), ignore: tuple = (), extensions: dict = None, **flags):
         """run.Options: command-line `select` replaces the configured one, `ignore` adds to it."""
-        from migrator.engine.match import DEFAULT_HOSTS
         from migrator.options import Options
 
         return Options(
             select=select or self.select,
             ignore=self.ignore + tuple(ignore),
-            hosts=DEFAULT_HOSTS + tuple(h for h in self.extra_hosts if h not in DEFAULT_HOSTS),
+            hosts=ruletable.facts().all_hosts(self.extra_hosts),
             exclude=self.exclude + self.extend_exclude,
             per_file_ignores=dict(self.per_file_ignores),
             extensions=self.extensions(extensions),

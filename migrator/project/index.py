@@ -15,6 +15,7 @@ depend on (tool code, rule table, hosts), so another configuration never reads t
 from __future__ import annotations
 
 import base64
+import bisect
 import hashlib
 import os
 import re
@@ -128,12 +129,40 @@ class NameSearch:
         self.pattern = re.compile(rb"\b(?:%s)\b" % b"|".join(re.escape(name.encode()) for name in names))
         self.hashes = word_hashes(name.encode() for name in names if name.isascii())
         self.non_ascii = any(not name.isascii() for name in names)
+        self.packed = [array("I", [value]).tobytes() for value in sorted(self.hashes)]  # as `words` holds them
 
     def may_mention(self, facts: FileFacts) -> bool:
         return facts.mentions(self.hashes, self.non_ascii)
 
     def mentions(self, data: bytes) -> bool:
         return self.pattern.search(data) is not None
+
+
+class WordIndex:
+    """The words of many files (their `FileFacts`) in one buffer, searched at C speed: which of
+    the files may name one of a search's names, as `FileFacts.mentions` answers for each."""
+
+    def __init__(self, files: list):
+        self.unknown = [i for i, facts in enumerate(files) if facts.words is None]
+        self.non_ascii = [i for i, facts in enumerate(files) if not facts.ascii]
+        self.starts: list = []  # where each file's hashes start in `data`
+        chunks, size = [], 0
+        for facts in files:
+            self.starts.append(size)
+            chunks.append(base64.b64decode(facts.words or ""))
+            size += len(chunks[-1])
+        self.data = b"".join(chunks)
+
+    def mentioning(self, search: NameSearch) -> set:
+        """Positions (in the files given) of the files that may name one of `search`'s names."""
+        found = set(self.unknown) | set(self.non_ascii if search.non_ascii else ())
+        for needle in search.packed:
+            at = self.data.find(needle)
+            while at >= 0:
+                if at % len(needle) == 0:  # a whole hash, not the end of one and the start of the next
+                    found.add(bisect.bisect_right(self.starts, at) - 1)
+                at = self.data.find(needle, at + 1)
+        return found
 
 
 @dataclass

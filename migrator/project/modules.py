@@ -20,13 +20,16 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Mapping, Optional
 
+from migrator.engine.lazy_re import lazy
 from migrator.project import reading
 
-ASTRO_RUNTIME = re.compile(rb"^\s*FROM\s+\S*astro-runtime", re.IGNORECASE | re.MULTILINE)
+ASTRO_RUNTIME = lazy(rb"^\s*FROM\s+\S*astro-runtime", re.IGNORECASE | re.MULTILINE)
 
 
 @dataclass(frozen=True)
 class ImportRoot:
+    """A folder imports are looked up under, for the files in its scope."""
+
     folder: str  # relative to the project root; "" is the root itself
     scope: str  # it applies to the files under this folder ("" = every file)
     why: str  # shown to users: "Astro project", "Airflow dags folder", "src layout", ...
@@ -34,6 +37,8 @@ class ImportRoot:
 
 @dataclass(frozen=True)
 class Resolution:
+    """The files an import may load."""
+
     module: str  # as written in the import: "a.b", ".x", ".."
     keys: tuple = ()  # the files it may be: none (outside the project), one, several (ambiguous)
     packages: tuple = ()  # the `__init__.py` files importing it runs first, outermost first
@@ -63,6 +68,16 @@ def _ancestors(key: str) -> Iterable[str]:
     yield ""
 
 
+def _folders(keys: Iterable[str]) -> set:
+    """Every folder above the file keys, the root ("") included."""
+    found = {""}
+    for folder in {posixpath.dirname(key) for key in keys}:
+        while folder not in found:  # the folders above one already found are found too
+            found.add(folder)
+            folder = posixpath.dirname(folder)
+    return found
+
+
 def _join(folder: str, relative: str) -> str:
     return f"{folder}/{relative}" if folder else relative
 
@@ -84,46 +99,86 @@ def is_astro_project(folder: str) -> bool:
 def import_roots(py_files: Iterable[str], root: str, configured: Iterable[str] = ()) -> tuple:
     """The ImportRoots of a project: `py_files` are file keys, `root` the project root (absolute),
     `configured` the `roots` setting as absolute folders (or relative to `root`)."""
-    folders = sorted({folder for key in py_files for folder in _ancestors(key)})
-    found = []
-    for folder in folders:
-        if is_astro_project(os.path.join(root, folder)):
-            found.append(ImportRoot(folder, folder, "Astro project"))
-            for name, why in (("dags", "Airflow dags folder"), ("plugins", "Airflow plugins folder")):
-                inner = posixpath.join(folder, name)
-                if os.path.isdir(os.path.join(root, inner)):
-                    found.append(ImportRoot(inner, folder, why))
-        if posixpath.basename(folder) == "src":
-            found.append(ImportRoot(folder, "", "src layout"))
-    for path in configured:
-        relative = os.path.relpath(os.path.join(root, path), root).replace(os.sep, "/")
-        if relative != ".." and not relative.startswith("../"):
-            found.append(ImportRoot("" if relative == "." else relative, "", "configured"))
-    found.append(ImportRoot("", "", "project root"))
-    unique = {(r.folder, r.scope): r for r in reversed(found)}  # the first reason wins
+    return ProjectRoots(py_files, root, configured).all()
+
+
+def _unique(found: list) -> tuple:
+    """`found` without repeats (the first reason wins), in order of folder and scope."""
+    unique = {(r.folder, r.scope): r for r in reversed(found)}
     return tuple(sorted(unique.values(), key=lambda r: (r.folder, r.scope)))
 
 
-class ModuleResolver:
-    """Resolves imports among `py_files` (file keys) under `roots` (from `import_roots`)."""
+class ProjectRoots:
+    """The import roots of a project, looked for as they are needed: whether a folder is an Astro
+    project (a few file-system calls) is asked only for the folders above the files resolved."""
 
-    def __init__(self, py_files: Iterable[str], roots: Iterable[ImportRoot]):
+    def __init__(self, py_files: Iterable[str], root: str, configured: Iterable[str] = ()):
+        self.root = root
+        self.folders = sorted(_folders(py_files))
+        self._known = frozenset(self.folders)
+        self.configured = []
+        for path in configured:
+            relative = os.path.relpath(os.path.join(root, path), root).replace(os.sep, "/")
+            if relative != ".." and not relative.startswith("../"):
+                self.configured.append(ImportRoot("" if relative == "." else relative, "", "configured"))
+        self._astro: dict = {}  # folder -> the roots an Astro project there gives
+
+    def _at(self, folder: str) -> list:
+        """The roots `folder` gives: an Astro project's (with its dags and plugins), a src layout."""
+        if folder not in self._astro:
+            found = []
+            if is_astro_project(os.path.join(self.root, folder)):
+                found.append(ImportRoot(folder, folder, "Astro project"))
+                for name, why in (("dags", "Airflow dags folder"), ("plugins", "Airflow plugins folder")):
+                    inner = posixpath.join(folder, name)
+                    if os.path.isdir(os.path.join(self.root, inner)):
+                        found.append(ImportRoot(inner, folder, why))
+            self._astro[folder] = found
+        return self._astro[folder]
+
+    def _everywhere(self) -> list:
+        """The roots that apply to every file: src layouts, the configured ones, the project root."""
+        src = [ImportRoot(folder, "", "src layout") for folder in self.folders if posixpath.basename(folder) == "src"]
+        return src + self.configured + [ImportRoot("", "", "project root")]
+
+    def all(self) -> tuple:
+        found = []
+        for folder in self.folders:
+            found += self._at(folder)
+            if posixpath.basename(folder) == "src":
+                found.append(ImportRoot(folder, "", "src layout"))
+        return _unique(found + self.configured + [ImportRoot("", "", "project root")])
+
+    def applying(self, importer: str) -> tuple:
+        """The roots whose scope holds `importer` (a file key), as `all()` orders them."""
+        above = [root for folder in _ancestors(importer) if folder in self._known for root in self._at(folder)]
+        return _unique(above + self._everywhere())
+
+
+class ModuleResolver:
+    """Resolves imports among `py_files` (file keys) under a project's `ProjectRoots`."""
+
+    def __init__(self, py_files: Iterable[str], roots: ProjectRoots):
         self.files = frozenset(py_files)
-        self.roots = tuple(roots)
+        self._roots = roots
         self._applying: dict = {}  # importer's folder -> root folders, in order
         self._known: dict = {}  # (module, root folders or anchor) -> Resolution
+
+    @property
+    def roots(self) -> tuple:
+        return self._roots.all()
 
     @classmethod
     def for_project(cls, py_files: Iterable[str], root: str, configured: Iterable[str] = ()) -> ModuleResolver:
         """The resolver of a project: its Python file keys, its root, the configured `roots`."""
         files = tuple(py_files)
-        return cls(files, import_roots(files, root, configured))
+        return cls(files, ProjectRoots(files, root, configured))
 
     def roots_for(self, importer: str) -> tuple:
         """The root folders an import in `importer` is looked up under."""
         folder = posixpath.dirname(importer)
         if folder not in self._applying:
-            applying = [r.folder for r in self.roots if _inside(importer, r.scope)]
+            applying = [r.folder for r in self._roots.applying(importer)]
             self._applying[folder] = tuple(dict.fromkeys([*applying, folder]))
         return self._applying[folder]
 

@@ -14,21 +14,29 @@ import re
 from dataclasses import dataclass
 from typing import Iterator
 
+from migrator.engine.lazy_re import lazy
 from migrator.project.filetypes import flavor_of
 
 
 @dataclass(frozen=True)
 class Definition:
+    """A value a configuration file gives a name the code reads."""
+
     kind: str  # "env", "variable" or "connection"
     name: str  # ASTRO_URL, astro_url (lower-case), astro_api.host
     value: str
     path: str
     offset: int  # where the value starts in the file's text
 
+    @property
+    def reader_name(self) -> str:
+        """The name whose mention makes a Python module a possible reader of this value."""
+        return self.name.split(".")[0] if self.kind == "connection" else self.name
 
-ENV_LINE = re.compile(r"^[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_]*)[ \t]*=[ \t]*(.*?)[ \t]*$", re.MULTILINE)
-YAML_PAIR = re.compile(r"^([ \t]*)(-[ \t]+)?([A-Za-z_][\w.-]*)[ \t]*:[ \t]*(.*?)[ \t]*$", re.MULTILINE)
-COMPOSE_ITEM = re.compile(r"^([ \t]*)-[ \t]+[\"']?([A-Za-z_][A-Za-z0-9_]*)=(.*?)[\"']?[ \t]*$", re.MULTILINE)
+
+ENV_LINE = lazy(r"^[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_]*)[ \t]*=[ \t]*(.*?)[ \t]*$", re.MULTILINE)
+YAML_PAIR = lazy(r"^([ \t]*)(-[ \t]+)?([A-Za-z_][\w.-]*)[ \t]*:[ \t]*(.*?)[ \t]*$", re.MULTILINE)
+COMPOSE_ITEM = lazy(r"^([ \t]*)-[ \t]+[\"']?([A-Za-z_][A-Za-z0-9_]*)=(.*?)[\"']?[ \t]*$", re.MULTILINE)
 CONNECTION_FIELDS = {"conn_host": "host", "conn_schema": "schema", "conn_uri": "uri"}
 
 

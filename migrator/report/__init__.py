@@ -31,12 +31,16 @@ SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
 
 @dataclass(frozen=True)
 class Position:
+    """A place in a file as reports show it: 1-based row and column."""
+
     row: int
     column: int
 
 
 @dataclass(frozen=True)
 class LocatedEdit:
+    """A fix's edit at row/column positions."""
+
     content: str
     location: Position
     end_location: Position
@@ -83,6 +87,8 @@ class Row:
 
 @dataclass
 class Report:
+    """What every format renders: the rows, the run's totals and the deadline."""
+
     rows: list
     files_checked: int
     files_with_findings: int

@@ -10,48 +10,50 @@ wide enough that no credential shown in a window around it keeps its unmasked st
 """
 from __future__ import annotations
 
+import functools
 import re
 
 MASK_CHAR = "*"
 NOT_A_VARIABLE = r"(?![$%{<])"  # a value that starts like `$TOKEN`, `%s`, `{key}` or `<token>` is a placeholder
 _Q = r"[\"']"
 # Every pattern starts only where a word starts and has bounded repeats, so a megabyte-long
-# minified line costs linear time. Each group is a value to mask.
+# minified line costs linear time. Each group is a value to mask. Compiled on first use (`_compiled`):
+# a run with nothing to report never pays for them.
 _PATTERNS = (
     # Authorization: Bearer <token> / Basic <base64>.
-    re.compile(r"(?i)(?<![\w-])(?:bearer|basic)\s{1,8}([A-Za-z0-9._~+/=-]{8,4096})"),
+    r"(?i)(?<![\w-])(?:bearer|basic)\s{1,8}([A-Za-z0-9._~+/=-]{8,4096})",
     # "Bearer " + "token" and "Bearer " "token": a quoted literal after the scheme is a credential.
-    re.compile(rf"(?i)(?<![\w-])(?:bearer|basic)\s{{0,8}}{_Q}\s{{0,8}}\+?\s{{0,8}}{_Q}([^\"'\s]{{1,4096}})"),
+    rf"(?i)(?<![\w-])(?:bearer|basic)\s{{0,8}}{_Q}\s{{0,8}}\+?\s{{0,8}}{_Q}([^\"'\s]{{1,4096}})",
     # NAME_TOKEN=value, api_key: value, "password": "value", ?access_token=value.
-    re.compile(
+    (
         r"(?i)(?<![\w-])[\w-]{0,64}?(?:token|secret|password|passwd|api[_-]?key|apikey|auth)[\w-]{0,64}"
         r"[\"']?\s{0,8}[:=]\s{0,8}(?:[\"']([^\"'\s{}$]{6,4096})(?=[\"'])|([^\s\"'{}$()\[\],;&]{8,4096}))"
     ),
     # JWT-looking values anywhere (Astro API tokens are JWTs).
-    re.compile(r"(?<![\w-])(eyJ[\w-]{5,4096}\.[\w-]{5,4096}\.[\w-]{5,4096})"),
+    r"(?<![\w-])(eyJ[\w-]{5,4096}\.[\w-]{5,4096}\.[\w-]{5,4096})",
     # Passwords in URLs: scheme://user:password@host.
-    re.compile(r"://[^/\s:@]{1,256}:([^/\s@]{1,256})@"),
+    r"://[^/\s:@]{1,256}:([^/\s@]{1,256})@",
     # curl -u user:password, -uuser:password, --user "user:password", --oauth2-bearer TOKEN.
-    re.compile(rf"(?<![\w-])(?:-u\s{{0,8}}|--user(?:\s{{1,8}}|=)){_Q}?[^\s:\"']{{1,256}}:{NOT_A_VARIABLE}([^\s\"']{{1,4096}})"),
-    re.compile(rf"(?<![\w-])--oauth2-bearer(?:\s{{1,8}}|=){_Q}?{NOT_A_VARIABLE}([^\s\"']{{1,4096}})"),
+    rf"(?<![\w-])(?:-u\s{{0,8}}|--user(?:\s{{1,8}}|=)){_Q}?[^\s:\"']{{1,256}}:{NOT_A_VARIABLE}([^\s\"']{{1,4096}})",
+    rf"(?<![\w-])--oauth2-bearer(?:\s{{1,8}}|=){_Q}?{NOT_A_VARIABLE}([^\s\"']{{1,4096}})",
     # requests: auth=("user", "password"), HTTPBasicAuth("user", "password") and the like.
-    re.compile(
+    (
         rf"(?i)(?:(?<![\w-])auth\s{{0,8}}=\s{{0,8}}[(\[]|(?:basic|digest|proxy)auth\()\s{{0,8}}{_Q}[^\"'\n]{{0,256}}{_Q}"
         rf"\s{{0,8}},\s{{0,8}}{_Q}([^\"'\n]{{1,4096}}){_Q}"
     ),
     # Signed or keyed URLs: ?key=…, &sig=…, ?X-Amz-Signature=…; params={"key": "…"}.
-    re.compile(
+    (
         rf"(?i)[?&;][\w.-]{{0,32}}(?:key|sig|signature|token|secret|password|passwd|pwd)={NOT_A_VARIABLE}([^&\s\"'#]{{1,4096}})"
     ),
-    re.compile(rf"(?i){_Q}(?:key|sig|signature|code){_Q}\s{{0,8}}:\s{{0,8}}{_Q}{NOT_A_VARIABLE}([^\"'\n]{{1,4096}}){_Q}"),
+    rf"(?i){_Q}(?:key|sig|signature|code){_Q}\s{{0,8}}:\s{{0,8}}{_Q}{NOT_A_VARIABLE}([^\"'\n]{{1,4096}}){_Q}",
     # Authorization: <any scheme> <credential>; key headers: X-Api-Key: <value>.
-    re.compile(r"(?i)(?<![\w-])authorization[\"']?\s{0,8}[:=]\s{0,8}[\"']?[A-Za-z-]{1,32}\s{1,8}([^\s\"'$%{][^\s\"']{5,4096})"),
-    re.compile(r"(?i)(?<![\w-])x-[\w-]{0,32}(?:key|token|secret)[\"']?\s{0,8}:\s{0,8}[\"']?([^\s\"']{6,4096})"),
+    r"(?i)(?<![\w-])authorization[\"']?\s{0,8}[:=]\s{0,8}[\"']?[A-Za-z-]{1,32}\s{1,8}([^\s\"'$%{][^\s\"']{5,4096})",
+    r"(?i)(?<![\w-])x-[\w-]{0,32}(?:key|token|secret)[\"']?\s{0,8}:\s{0,8}[\"']?([^\s\"']{6,4096})",
 )
 _GENERIC = _PATTERNS[2]
 # Cookie: a=1; b=2 / Set-Cookie: / curl -b 'a=1' / --cookie: every value of the header.
-_COOKIE = re.compile(rf"(?i)(?:(?<![\w-])(?:set-)?cookie{_Q}?\s{{0,8}}[:=]|(?<![\w-])(?:-b|--cookie)\s{{1,8}})\s{{0,8}}{_Q}?([^\"'\n]{{1,4096}})")
-_COOKIE_VALUE = re.compile(rf"[\w.-]{{1,256}}=({NOT_A_VARIABLE}[^;\s,]{{1,4096}})")
+_COOKIE = rf"(?i)(?:(?<![\w-])(?:set-)?cookie{_Q}?\s{{0,8}}[:=]|(?<![\w-])(?:-b|--cookie)\s{{1,8}})\s{{0,8}}{_Q}?([^\"'\n]{{1,4096}})"
+_COOKIE_VALUE = rf"[\w.-]{{1,256}}=({NOT_A_VARIABLE}[^;\s,]{{1,4096}})"
 _COOKIE_ATTRIBUTES = frozenset({"path", "domain", "expires", "max-age", "samesite", "priority"})
 RADIUS = 2 * 4096 + 512  # farther than any pattern reaches from its start to the end of its value
 
@@ -69,11 +71,17 @@ def _stars(text: str, spans: list) -> str:
     return text
 
 
+@functools.lru_cache(maxsize=1)
+def _compiled() -> tuple:
+    """(the patterns of `_PATTERNS`, `_COOKIE`, `_COOKIE_VALUE`), compiled."""
+    return tuple(map(re.compile, _PATTERNS)), re.compile(_COOKIE), re.compile(_COOKIE_VALUE)
+
+
 def _masked(match: re.Match) -> str:
     start, spans = match.start(0), []
     for index in range(1, (match.lastindex or 0) + 1):
         value = match.group(index)
-        if value is None or (match.re is _GENERIC and not _secret(value, index == 1)):
+        if value is None or (match.re.pattern == _GENERIC and not _secret(value, index == 1)):
             continue
         spans.append((match.start(index) - start, match.end(index) - start))
     return _stars(match.group(0), spans)
@@ -83,7 +91,7 @@ def _cookies(match: re.Match) -> str:
     offset = match.start(1) - match.start(0)
     spans = [
         (offset + pair.start(1), offset + pair.end(1))
-        for pair in _COOKIE_VALUE.finditer(match.group(1))
+        for pair in _compiled()[2].finditer(match.group(1))
         if pair.group(0).split("=", 1)[0].lower() not in _COOKIE_ATTRIBUTES
     ]
     return _stars(match.group(0), spans)
@@ -91,9 +99,10 @@ def _cookies(match: re.Match) -> str:
 
 def mask(text: str) -> str:
     """`text` with every credential-looking value replaced by `*` of the same length."""
-    for pattern in _PATTERNS:
+    patterns, cookie, _ = _compiled()
+    for pattern in patterns:
         text = pattern.sub(_masked, text)
-    return _COOKIE.sub(_cookies, text)
+    return cookie.sub(_cookies, text)
 
 
 def mask_near(line: str, column: int, shown: int) -> str:

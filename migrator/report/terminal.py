@@ -11,6 +11,8 @@ import re
 
 import click
 
+from migrator.engine.lazy_re import lazy
+
 CHOICES = ("auto", "always", "never")
 ROLES: dict[str, dict] = {
     "path": {"bold": True},
@@ -26,7 +28,7 @@ ROLES: dict[str, dict] = {
 }
 # C0 and C1 controls, DEL, line and paragraph separators, bidirectional overrides and isolates,
 # and lone surrogates (a file name that is not UTF-8, decoded with surrogateescape).
-UNPRINTABLE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+UNPRINTABLE = lazy("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def use_color(choice: str, stream) -> bool:
