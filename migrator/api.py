@@ -6,15 +6,13 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
-from migrator import analysis
 from migrator.engine import deadline
 from migrator.engine.findings import Finding
-from migrator.engine.templates import Ref
 from migrator.options import OFF_BY_DEFAULT, Options, RunStats, selected
 from migrator.policy.imports import ModuleTails, namesakes
-from migrator.project import reading, shared_names
+from migrator.project import reading, shared_names, snapshot
 from migrator.project.discover import Candidate, Problem, discover
 from migrator.project.filetypes import flavor_of
 from migrator.project.index import INDEX, Looked, NameSearch, ProjectIndex, WordIndex
@@ -22,6 +20,9 @@ from migrator.project.model import Project
 from migrator.project.prefilter import Prefilter
 from migrator.project.source import DecodeError, SourceText
 from migrator.workers import Workers, cost
+
+if TYPE_CHECKING:
+    from migrator import analysis
 
 
 @dataclass
@@ -89,6 +90,7 @@ class Pipeline:
         self.stats = (options.stats if overlay is None else None) or RunStats()  # a fix pass counts nothing
         self.workers = workers
         self.project: Optional[Project] = None
+        self.recording: Optional[snapshot.Recording] = None  # what the run reads, for the project snapshot
         self._tails: tuple = (-1, None)  # (files in the project, their ModuleTails)
         self._reader_names: dict = {}  # path -> its `_names_read_from`
 
@@ -108,12 +110,17 @@ class Pipeline:
             return self._run(paths)
         finally:
             self.workers.close()
+            if self.recording is not None:  # a run that ended early stores no snapshot
+                self.recording.cancel()
 
     def _run(self, paths: list) -> RunResult:
         problems: list = []
         scan = Scan()
         project = self.project = Project.of(paths, self.options.roots)
         index = self._index(problems)
+        salt = repr((index.salt, sorted(self.options.extensions.items()), self.options.roots))
+        recording = self.recording = snapshot.Recording(project.root, salt, map(project.absolute, paths)) if (
+            self.use_cache and self.overlay is None) else None
         named = set()
         for candidate in discover(paths, problems, self.options.exclude, self.options.extensions):
             scan.checked += 1
@@ -122,7 +129,10 @@ class Pipeline:
                 project.add(candidate.path)
             self._scan(candidate, index, scan, explicit=True)
         # Every module counts for facts, excluded ones too: `exclude` hides findings, not code that runs.
-        if not self._covers(paths, project):
+        if recording is not None and not self._covers(paths, project) and self._alone(scan, project.root, salt, named):
+            recording.cancel()  # nothing was walked: the stored snapshot stays the one to compare with
+            recording = None
+        elif not self._covers(paths, project):
             for candidate in project.modules(named, (), self.options.extensions):
                 if candidate.kind == "python":
                     project.add(candidate.path)
@@ -137,6 +147,8 @@ class Pipeline:
             {path: r.source.text for path, r in self.results.items() if r.kind != "python" and r.source is not None})
         self._analyse_importers(scan.unread_python, python_facts)
         scan.unread_python.clear()
+        if recording is not None:
+            recording.save(self._importer_names(python_facts) | {d.reader_name for d in self.definitions})
         self.stats.lap("analyse")
         if self._linked(python_facts):
             self._link(python_facts, project, self._notebook_reads(python_facts, scan.notebooks))
@@ -180,6 +192,20 @@ class Pipeline:
         rules = ruletable.rules_dir() or ruletable.shipped_rules_dir()
         salt = f"{code_fingerprint()}|{folder_fingerprint(str(rules), '.toml')}|{self.options.hosts}|{advice}"
         return ProjectIndex(prefilter, salt, cache)
+
+    def _alone(self, scan: Scan, root: str, salt: str, named: set) -> bool:
+        """Whether the named files can be checked without the rest of the project: none may
+        match or is a notebook, the project is as the stored snapshot saw it but for them, and none
+        names a name that may hold a base defined elsewhere (`project.snapshot`)."""
+        if scan.matching or scan.notebooks:
+            return False
+        names = snapshot.names_if_unchanged(root, salt, named)
+        if names is None:
+            return False
+        search = NameSearch(names) if names else None
+        return search is None or not any(
+            search.may_mention(known) and self._read_mentioning(candidate, search) is not None
+            for candidate, known in scan.unread_python)
 
     def _covers(self, paths: list, project: Project) -> bool:
         """Whether the named paths already walked the whole project (a folder that is its root,
@@ -242,6 +268,7 @@ class Pipeline:
         processes, or here. A file that cannot be read now is that file's one-line error."""
         if not files:
             return
+        from migrator import analysis  # LibCST and the analysers: only when a file may match
         from migrator.engine import ruletable
         from migrator.project.cache import Cache, code_fingerprint, key
 
@@ -368,6 +395,8 @@ class Pipeline:
         """Whether a module-level name of `path` bound to `template` may hold a base. One bound
         only to names imported from outside the project (`from typing import Any`) holds none: its
         mention in every module would make every module an importer to parse."""
+        from migrator.engine.templates import Ref  # only once a module holds a base
+
         project = self.project
         return any(not isinstance(part, Ref) or project is None or project.resolve(part.module, path).keys
                    or namesakes(part.module, self._module_tails())  # include/ on PYTHONPATH: may be the project's
@@ -392,6 +421,8 @@ class Pipeline:
         def locate(path: str, offset: int) -> str:
             line, _ = self.results[path].source.position(offset)
             return f"{path}:{line}"
+
+        from migrator import analysis
 
         host_re = analysis.host_re(self.options.hosts)
         reported = {path for path in facts if path not in self.context}

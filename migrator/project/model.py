@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from typing import Iterator, Optional
+from typing import TYPE_CHECKING, Iterator, Optional
 
 from migrator.project.discover import Candidate, discover
 from migrator.project.filetypes import flavor_of
-from migrator.project.modules import ModuleResolver, Resolution
 from migrator.project.root import find_root, project_key
+
+if TYPE_CHECKING:
+    from migrator.project.modules import ModuleResolver, Resolution
 
 
 @dataclass
@@ -54,6 +56,8 @@ class Project:
 
     def resolve(self, module: str, importer: str) -> Resolution:
         """Which analysed files (shown paths) `import module` in `importer` (a shown path) may load."""
+        from migrator.project.modules import ModuleResolver, Resolution  # only once a module holds a base
+
         if self._resolver is None:
             self._resolver = ModuleResolver.for_project(sorted(self.shown), self.root, self.configured_roots)
         key = self.keys.get(importer)
