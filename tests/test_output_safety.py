@@ -111,3 +111,12 @@ def test_clean_removes_a_symlinked_cache_folder_but_not_its_target(tmp_path):
     result = run_cli("clean", cwd=project)
     assert (result.returncode, result.stdout) == (0, "removed .astro_migrate_cache/\n")
     assert not os.path.lexists(project / ".astro_migrate_cache") and (target / "keep.txt").exists()
+
+
+@pytest.mark.parametrize("separator", ["\v", "\f", "\x1c", "\x85", "\u2028"])
+def test_a_workflow_command_is_one_line_whatever_splits_lines(tmp_path, separator):
+    """A reader that splits lines as Python does (log viewers, `str.splitlines`) sees one command
+    per finding: every line separator in a file name is percent-encoded like CR and LF."""
+    (tmp_path / f"a{separator}b.py").write_text(URL)
+    out = run_cli("check", "--output-format", "github", ".", cwd=tmp_path).stdout
+    assert len(out.splitlines()) == 1 and out.startswith("::error file=a%")

@@ -2,7 +2,8 @@
 few annotations of a step), and nothing else: the summary goes to stderr (see cli).
 
 Escaping follows GitHub's toolkit (`escapeData`, `escapeProperty`): `%`, CR and LF in data,
-and also `:` and `,` in properties, so no file name or message can end a command or start one."""
+and also `:` and `,` in properties, so no file name or message can end a command or start one;
+the other characters a reader may take for a line break (VT, FF, NEL, ...) are percent-encoded too."""
 from __future__ import annotations
 
 from migrator.engine import deadline
@@ -10,8 +11,14 @@ from migrator.engine import deadline
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 
 
+LINE_BREAKS = "\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029"  # where str.splitlines (and some log viewers) break
+
+
 def _data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    text = text.replace("%", "%25")
+    for char in LINE_BREAKS:
+        text = text.replace(char, "".join(f"%{byte:02X}" for byte in char.encode("utf-8")))
+    return text
 
 
 def _property(text: str) -> str:
