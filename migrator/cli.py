@@ -157,8 +157,6 @@ def check(paths, fix, unsafe_fixes, diff, show_fixes, statistics, select, ignore
     stats = RunStats()
     line = progress.for_run(sys.stderr, human, quiet)
     stats.listener = line
-    if recording is not None and line is not None:
-        recording.cancel()
     options = cfg.options(
         select=_codes(select), ignore=_codes(ignore, "--ignore"), fix=fix, unsafe_fixes=unsafe_fixes, diff=diff,
         jobs=jobs, no_cache=no_cache, today=today, allow_dirty=allow_dirty,
@@ -169,6 +167,8 @@ def check(paths, fix, unsafe_fixes, diff, show_fixes, statistics, select, ignore
     result = run.check(targets, options)
     if line:
         line.close()
+        if recording is not None and line.shown is not None:  # what it drew is not in the record
+            recording.cancel()
     end = _end_of_support(cfg)
     report = reports.build(result, deadline.days_left(end, today), end.isoformat(), cfg.thresholds)
     report.paths = paths

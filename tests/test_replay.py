@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -281,3 +282,34 @@ def test_no_stdout_and_no_cwd_are_no_crash(project, capsys, monkeypatch, tmp_pat
     gone.rmdir()
     replay.replay_or_record(["check", str(project)])
     assert replay.RECORDING is None
+
+
+@pytest.fixture
+def terminal(monkeypatch):
+    """A real pseudo-terminal to put on stderr, as when a person runs the command."""
+    primary, secondary = os.openpty()
+    with open(secondary, "w", encoding="utf-8") as stream:
+        yield stream
+    os.close(primary)
+
+
+def on_terminal(capsys, monkeypatch, terminal) -> tuple:
+    monkeypatch.setattr("sys.stderr", terminal)  # in the test's body: capsys has set its streams
+    assert sys.stderr.isatty()
+    code, out, _ = run(capsys, ".")
+    return code, out
+
+
+def test_a_terminal_run_that_drew_no_progress_line_is_replayed(project, capsys, monkeypatch, terminal):
+    first = on_terminal(capsys, monkeypatch, terminal)
+    forbid_full_run(monkeypatch)
+    assert on_terminal(capsys, monkeypatch, terminal) == first
+
+
+def test_a_run_whose_progress_line_was_drawn_is_not_stored(project, capsys, monkeypatch, terminal):
+    from migrator.report import progress
+
+    drawn = progress.for_run
+    monkeypatch.setattr(progress, "for_run", lambda *args: drawn(*args, after=0.0))
+    on_terminal(capsys, monkeypatch, terminal)
+    assert stored_runs(project) == []
