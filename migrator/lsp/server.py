@@ -24,6 +24,7 @@ from migrator.lsp.positions import Positions
 from migrator.lsp.state import CONFIG_FILES, Analysis, Workspace
 from migrator.project import config
 from migrator.project.filetypes import PYTHON_SUFFIXES, flavor_of
+from migrator.python import incremental
 
 DEBOUNCE_SECONDS = 0.05  # typing pauses longer than this get diagnostics
 # Other open modules wait for a longer pause, so that while typing they never queue ahead of
@@ -214,4 +215,5 @@ def shutdown(ls: AstroServer, *args) -> None:
 def serve() -> None:
     """Talk LSP over stdin and stdout until the client says `exit`."""
     logging.basicConfig(level=logging.WARNING)  # pygls logs to stderr; stdout is the protocol's
+    incremental.keep()  # a change parses only the statements it touched
     server.start_io()

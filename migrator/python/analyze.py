@@ -15,9 +15,10 @@ from typing import Optional
 import libcst as cst
 
 from migrator.project.source import SourceText
+from migrator.python import incremental
 from migrator.python.facts import PythonFacts
 from migrator.python.fields_collect import FlowCollector
-from migrator.python.guard import check, from_libcst
+from migrator.python.guard import from_libcst
 from migrator.python.scopes import Binder
 from migrator.python.uses import UseCollector
 
@@ -55,14 +56,13 @@ def walk(visitor: UseCollector, node: cst.CSTNode) -> None:
 def analyze(key: str, source: SourceText, hosts: Optional[tuple] = None) -> PythonFacts:
     """Parse `source` with LibCST and collect its facts. Raises `guard.Unparsable` for a module
     CPython's parser refuses, one too deep for LibCST (see `guard`), or one LibCST refuses."""
-    refused = check(source.text)
+    parsed = incremental.parse(key, source.text)
     try:
-        module = cst.parse_module(source.text)
         binder = Binder(source.text, key)
-        binder.run(module)
-        collector = FlowCollector(key, source, binder, source.text, hosts)
-        walk(collector, module)
-    except (cst.ParserSyntaxError, RecursionError) as error:
-        raise (refused or from_libcst(error)) from None
+        binder.run(parsed.module)
+        collector = FlowCollector(key, source, binder, source.text, hosts, parsed.layout)
+        walk(collector, parsed.module)
+    except RecursionError as error:
+        raise (parsed.refused or from_libcst(error)) from None
     collector.facts.fields = collector.items
     return collector.facts

@@ -85,9 +85,9 @@ def _returns(function: cst.FunctionDef) -> list:
 class DataFlows(UseCollector):
     """Where values come from: `flow(node)` says which request (if any) an expression's value comes from."""
 
-    def __init__(self, key, source, binder, hosts: Optional[tuple] = None):
+    def __init__(self, key, source, binder, hosts: Optional[tuple] = None, layout=None):
         """`hosts`: the Astro API hosts (the table's and `extra-hosts`); None: the table's."""
-        super().__init__(key, source, binder)
+        super().__init__(key, source, binder, layout)
         self.hosts = hosts
         self.env: dict = {}  # (id(scope), name) -> Flow, for loop and comprehension targets
         self.functions: dict = {}  # (id(parent scope), name) -> FunctionDef

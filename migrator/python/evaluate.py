@@ -29,7 +29,7 @@ from migrator.engine.templates import (
 from migrator.project.source import SourceText
 from migrator.python.formats import Formatting
 from migrator.python.joins import Item, merge_bases, operands, shared_read
-from migrator.python.positions import Positions
+from migrator.python.positions import Layout, Positions
 from migrator.python.reads import is_base_keyword
 from migrator.python.scopes import (
     Binder,
@@ -60,11 +60,12 @@ def module_of(ref: Ref) -> str:
 class Evaluator(Formatting, cst.CSTVisitor):
     """Evaluate string expressions to templates, in the scopes the visit is in."""
 
-    def __init__(self, key: str, source: SourceText, binder: Binder):
+    def __init__(self, key: str, source: SourceText, binder: Binder, layout: Optional[Layout] = None):
+        """`layout`: the module's units with the lines of their code, where known already."""
         self.key = key
         self.source = source
         self.binder = binder
-        self.positions = Positions(binder.module, source.text)
+        self.positions = Positions(binder.module, source.text, layout)
         self.hints: list = []  # top-level statements being evaluated, innermost last
         self.shadowed: list = []  # names bound by the lambdas and comprehensions being visited
         self.current_top = None  # the top-level statement being visited

@@ -3,9 +3,13 @@
 LibCST's PositionProvider generates the whole module's code with positions, which costs more
 than parsing it. Analysis needs the positions of a few nodes (the strings that hold a base, the
 calls that use them), so only the top-level statements holding those nodes are measured (the
-module's leading and trailing comment lines count as units of their own).
+module's leading and trailing comment lines count as units of their own). Where each unit
+starts is found from the lines of its code (`Layout`), generated once per unit: an edited
+module re-parsed statement by statement (`incremental`) keeps the lines of the units it kept.
 """
 from __future__ import annotations
+
+from typing import Optional
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
@@ -13,19 +17,53 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 from migrator.project.source import NEWLINE
 
 
+class Layout:
+    """A module's units (its header, each top-level statement, its footer) with the lines of
+    each one's code, generated when first asked for."""
+
+    def __init__(self, module: cst.Module, known: Optional[dict] = None):
+        """`known`: id(unit) -> lines, of units this module shares with an earlier one."""
+        self.module = module
+        self.units = [module.header, *module.body, module.footer]
+        known = known or {}
+        self._lines = {id(u): known[id(u)] for u in self.units if id(u) in known}
+
+    def lines(self, unit) -> list:
+        found = self._lines.get(id(unit))
+        if found is None:
+            nodes = unit if isinstance(unit, (list, tuple)) else [unit]
+            code = "".join(self.module.code_for_node(n) for n in nodes)
+            found = self._lines[id(unit)] = NEWLINE.split(code)
+        return found
+
+    def known(self) -> dict:
+        """id(unit) -> lines, for every unit generated so far."""
+        return dict(self._lines)
+
+    def alone(self, unit) -> cst.Module:
+        """The module of `unit` alone, for LibCST to measure."""
+        if unit is self.module.header:
+            return self.module.with_changes(body=[], footer=[])
+        if unit is self.module.footer:
+            return self.module.with_changes(body=[], header=[])
+        return self.module.with_changes(body=[unit], header=[], footer=[])
+
+
 class Positions:
-    def __init__(self, module: cst.Module, text: str):
+    def __init__(self, module: cst.Module, text: str, layout: Optional[Layout] = None):
         self.module = module
         self.text = text
+        self.layout = layout if layout is not None and layout.module is module else Layout(module)
         self.spans: dict = {}  # id(node) -> (start, end)
         self.measured: set = set()
         self._units = None
+        self._nodes: dict = {}  # id(unit) -> unit
         self._lines: dict = {}  # id(unit) -> (index of its first line in `text`, its code's lines)
         self.line_starts = [0] + [m.end() for m in NEWLINE.finditer(text)]
 
     @property
     def units(self) -> dict:
-        """id(unit) -> (offset of its first character, the module of it alone, its length)."""
+        """id(unit) -> (offset of its first character, its length)."""
         if self._units is None:
             self._units, self.order = self._cut()
         return self._units
@@ -33,26 +71,22 @@ class Positions:
     def _cut(self) -> tuple:
         """Units located by line: LibCST's code for a node can lack characters of the text (a
         form feed at the start of a line, and the spaces before it), so lengths do not add up."""
-        module = self.module
         units = {}
         line = 0
-        pieces = [(module.header, module.with_changes(body=[], footer=[]))]
-        pieces += [(s, module.with_changes(body=[s], header=[], footer=[])) for s in module.body]
-        pieces += [(module.footer, module.with_changes(body=[], header=[]))]
-        for unit, alone in pieces:
-            nodes = unit if isinstance(unit, (list, tuple)) else [unit]
-            code = "".join(module.code_for_node(n) for n in nodes)
-            lines = NEWLINE.split(code)
+        for unit in self.layout.units:
+            lines = self.layout.lines(unit)
             last = min(line + len(lines) - 1, len(self.line_starts) - 1)
             start = self.line_starts[min(line, last)]
-            if not code:
+            if lines == [""]:
                 end = start
             else:
-                end = self.line_starts[last] if code.endswith(("\n", "\r")) else len(self.text)
-            units[id(unit)] = (start, alone, max(end, start) - start)
+                end = self.line_starts[last] if lines[-1] == "" else len(self.text)
+            units[id(unit)] = (start, max(end, start) - start)
+            self._nodes[id(unit)] = unit
             self._lines[id(unit)] = (line, lines)
             line = last
-        return units, [id(unit) for unit, _ in pieces]
+        return units, [id(unit) for unit in self.layout.units]
+
     def span(self, node: cst.CSTNode, hints=()) -> tuple:
         """(start, end) offsets of `node`; `hints` are top-level statements likely to hold it."""
         found = self.spans.get(id(node))
@@ -69,7 +103,7 @@ class Positions:
 
     def _measure(self, unit: int) -> None:
         self.measured.add(unit)
-        _, alone, _ = self.units[unit]
+        alone = self.layout.alone(self._nodes[unit])
         first, lines = self._lines[unit]
         ranges = MetadataWrapper(alone, unsafe_skip_copy=True).resolve(PositionProvider)
         for node, where in ranges.items():

@@ -17,6 +17,7 @@ from migrator.project.source import NEWLINE, SourceText
 from migrator.python.evaluate import PATH_TYPES, TRIMS, Evaluator
 from migrator.python.facts import PythonFacts, Use
 from migrator.python.joins import connection_base
+from migrator.python.positions import Layout
 from migrator.python.reads import INERT_METHODS, Sink, is_load, sink
 from migrator.python.scopes import Binder, Binding, call_name, dotted
 
@@ -28,8 +29,8 @@ URL_KEYWORDS = ("url", "endpoint", "path")
 class UseCollector(Evaluator):
     """Pass 2 (after the `Binder`): record the string expressions that may hold an Astro URL as uses."""
 
-    def __init__(self, key: str, source: SourceText, binder: Binder):
-        super().__init__(key, source, binder)
+    def __init__(self, key: str, source: SourceText, binder: Binder, layout: Optional[Layout] = None):
+        super().__init__(key, source, binder, layout)
         self.facts = PythonFacts(key)
         self.inside_use = 0
         self.handled: set = set()  # id() of URL arguments recorded by their request call
@@ -330,7 +331,7 @@ class UseCollector(Evaluator):
         code = self.binder.module.code_for_node(binding.value)  # with its parentheses
         top_start, _ = self.positions.span(statement.body[0])
         begin = self.source.text.find(code, top_start)
-        unit_start, _, size = self.positions.units[id(statement)]
+        unit_start, size = self.positions.units[id(statement)]
         if begin < 0:
             return None
         text = self.source.text
