@@ -38,6 +38,7 @@ from migrator.python.scopes import (
     call_name,
     chain,
     dotted,
+    exactly,
     latest,
     params,
     resolve,
@@ -48,6 +49,18 @@ PATH_JOINS = {"os.path.join", "posixpath.join", "path.join"}
 PATH_TYPES = {"Path", "PurePath", "PosixPath", "PurePosixPath", "WindowsPath", "PureWindowsPath"}
 TRIMS = {"rstrip", "lstrip", "strip", "removesuffix", "removeprefix"}
 MAX_DEPTH = 25
+DEFINITIONS = exactly(cst.FunctionDef, cst.ClassDef)
+_HANDLERS: dict = {}  # (visitor class, node type) -> (visit_ method, leave_ method); None: LibCST's no-op
+
+
+def _handlers(visitor: type, kind: type) -> tuple:
+    found = _HANDLERS.get((visitor, kind))
+    if found is None:
+        names = (f"visit_{kind.__name__}", f"leave_{kind.__name__}")
+        found = _HANDLERS[(visitor, kind)] = tuple(
+            None if getattr(visitor, name, None) is getattr(cst.CSTVisitor, name, None) else getattr(visitor, name)
+            for name in names)
+    return found
 
 
 def module_of(ref: Ref) -> str:
@@ -78,6 +91,18 @@ class Evaluator(Formatting, cst.CSTVisitor):
         self.attribute_deps: set = set()  # attributes (`self.x`) the evaluation went through
         self.inline_helpers = True  # evaluate calls to helpers of the module by what they return
 
+    # -- dispatch --------------------------------------------------------------------------
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        """LibCST's dispatch to `visit_<Type>`, with the method looked up once per node type."""
+        visit = _handlers(type(self), type(node))[0]
+        return visit is None or visit(self, node) is not False
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        leave = _handlers(type(self), type(original_node))[1]
+        if leave is not None:
+            leave(self, original_node)
+
     # -- positions -------------------------------------------------------------------------
 
     def _span(self, node: cst.CSTNode) -> tuple:
@@ -88,7 +113,7 @@ class Evaluator(Formatting, cst.CSTVisitor):
     def _body_scope(self, node: cst.CSTNode, parent: Optional[cst.CSTNode]) -> Optional[Scope]:
         """The scope `node` opens when it is the body of a def or class: decorators, bases,
         defaults and annotations are read in the enclosing scope, the body in its own."""
-        if isinstance(parent, (cst.FunctionDef, cst.ClassDef)) and node is parent.body:
+        if type(parent) in DEFINITIONS and node is parent.body:
             return self.binder.scope_of[id(parent)]
         return None
 

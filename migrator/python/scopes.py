@@ -120,6 +120,15 @@ def _module(scope: Scope) -> Scope:
     return scope
 
 
+def exactly(*classes: type) -> frozenset:
+    """`classes` as a set to test `type(node) in`: a look-up, where `isinstance` against LibCST's
+    classes (abstract base classes) costs a call each. Only for classes nothing subclasses."""
+    for kind in classes:
+        if kind.__subclasses__():
+            raise TypeError(f"{kind.__name__} has subclasses: test it with isinstance")
+    return frozenset(classes)
+
+
 def dotted(node: cst.BaseExpression) -> str:
     if isinstance(node, cst.Name):
         return node.value

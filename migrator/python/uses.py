@@ -19,8 +19,10 @@ from migrator.python.facts import PythonFacts, Use
 from migrator.python.joins import connection_base
 from migrator.python.positions import Layout
 from migrator.python.reads import INERT_METHODS, Sink, is_load, sink
-from migrator.python.scopes import Binder, Binding, call_name, dotted
+from migrator.python.scopes import Binder, Binding, call_name, dotted, exactly
 
+IMPORTS = exactly(cst.Import, cst.ImportFrom)
+NAMES = exactly(cst.Name, cst.Attribute)
 HTTP_METHODS = {"get", "post", "put", "patch", "delete", "head", "options"}
 GENERIC_REQUESTS = {"request", "Request", "fetch", "urlopen", "open"}
 URL_KEYWORDS = ("url", "endpoint", "path")
@@ -139,44 +141,44 @@ class UseCollector(Evaluator):
         owner = self._lookup(node.value.value) if isinstance(node.value, cst.Name) else None
         return owner is not None and owner.is_import
 
-    STRINGISH = (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString, cst.BinaryOperation)
+    STRINGISH = exactly(cst.SimpleString, cst.ConcatenatedString, cst.FormattedString, cst.BinaryOperation)
     STRING_CALLS = {"format", "urljoin", "join", "getenv", "get", "str", "urlunsplit", "urlunparse", "substitute",
                     "safe_substitute"} | PATH_TYPES | TRIMS
 
     def _is_string_root(self, node: cst.CSTNode) -> bool:
-        if isinstance(node, cst.Call):
-            func = node.func
-            name = call_name(func)
-            return name in self.STRING_CALLS
-        return isinstance(node, self.STRINGISH)
+        if type(node) is cst.Call:
+            return call_name(node.func) in self.STRING_CALLS
+        return type(node) in self.STRINGISH
 
     def on_visit(self, node: cst.CSTNode) -> bool:
-        if id(node) in self.binder.tops:
+        key, kind = id(node), type(node)
+        if key in self.binder.tops:
             self.current_top = node
-        order = self.binder.order_of.get(id(node))
+        order = self.binder.order_of.get(key)
         if order is not None:
             self.statement = order
-        if isinstance(node, (cst.Import, cst.ImportFrom)):
+        if kind in IMPORTS:
             return False
-        opened = self._body_scope(node, self.parents[-1] if self.parents else None)
+        parents = self.parents
+        opened = self._body_scope(node, parents[-1] if parents else None)
         if opened is not None:
             self.stack.append(opened)
         if not self.inside_use:
-            if id(node) in self.handled:
-                self.covering.add(id(node))
+            if key in self.handled:
+                self.covering.add(key)
             elif self._is_string_root(node):
                 self.attribute_deps = set()
                 template = self.evaluate(node)
                 if template is not None:
-                    self.covering.add(id(node))
+                    self.covering.add(key)
                     self._record(node, template=template)
-            elif isinstance(node, (cst.Name, cst.Attribute)) and is_load(node, self.parents):
+            elif kind in NAMES and is_load(node, parents):
                 self._read(node)
-        elif isinstance(node, (cst.Name, cst.Attribute)) and is_load(node, self.parents):
+        elif kind in NAMES and is_load(node, parents):
             self._read_inside(node)
-        if id(node) in self.covering:
+        if key in self.covering:
             if not self.inside_use:
-                self.root_origins = self.origins_of.get(id(node), set())
+                self.root_origins = self.origins_of.get(key, set())
             self.inside_use += 1
         return super().on_visit(node)
 
