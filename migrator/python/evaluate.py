@@ -50,6 +50,10 @@ PATH_TYPES = {"Path", "PurePath", "PosixPath", "PurePosixPath", "WindowsPath", "
 TRIMS = {"rstrip", "lstrip", "strip", "removesuffix", "removeprefix"}
 MAX_DEPTH = 25
 DEFINITIONS = exactly(cst.FunctionDef, cst.ClassDef)
+# The node types `evaluate` tells apart by `type(node) is …`: none has subclasses.
+EVALUATED = exactly(cst.SimpleString, cst.ConcatenatedString, cst.FormattedString, cst.BinaryOperation, cst.Add,
+                    cst.Modulo, cst.Divide, cst.Call, cst.Subscript, cst.Attribute, cst.Name, cst.BooleanOperation,
+                    cst.IfExp)
 _HANDLERS: dict = {}  # (visitor class, node type) -> (visit_ method, leave_ method); None: LibCST's no-op
 
 
@@ -173,20 +177,22 @@ class Evaluator(Formatting, cst.CSTVisitor):
         if depth > MAX_DEPTH:
             return None
         depth += 1
-        if isinstance(node, cst.SimpleString):
+        kind = type(node)  # exact types (EVALUATED): a look-up, not an isinstance chain
+        if kind is cst.SimpleString:
             skip = len(node.prefix) + len(node.quote)
             text = node.value[skip : len(node.value) - len(node.quote)]
             return (Lit(text, self._origin(node, text, skip)),)
-        if isinstance(node, cst.ConcatenatedString):
+        if kind is cst.ConcatenatedString:
             return self._chain(node, depth)
-        if isinstance(node, cst.FormattedString):
+        if kind is cst.FormattedString:
             return self._fstring(node, depth)
-        if isinstance(node, cst.BinaryOperation):
-            if isinstance(node.operator, cst.Add):
+        if kind is cst.BinaryOperation:
+            operator = type(node.operator)
+            if operator is cst.Add:
                 return self._chain(node, depth)
-            if isinstance(node.operator, cst.Modulo):
+            if operator is cst.Modulo:
                 return self._percent(node, depth)
-            if isinstance(node.operator, cst.Divide):  # pathlib (a file path) or yarl (a URL)
+            if operator is cst.Divide:  # pathlib (a file path) or yarl (a URL)
                 left = self.evaluate(node.left, depth)
                 if left is not None and any(isinstance(p, Hole) and p.label == "path" for p in left):
                     return left
@@ -195,13 +201,13 @@ class Evaluator(Formatting, cst.CSTVisitor):
                     return None
                 return concat(left or (Hole(),), (Lit("/"),), right or (Hole(),))
             return None
-        if isinstance(node, cst.Call):
+        if kind is cst.Call:
             return self._call(node, depth)
-        if isinstance(node, (cst.Subscript, cst.Attribute)):
+        if kind is cst.Subscript or kind is cst.Attribute:
             outside = shared_read(node)
             if outside is not None:
                 return (outside,)
-        if isinstance(node, cst.Name):
+        if kind is cst.Name:
             binding = self._lookup(node.value)
             template = self._bound(binding, depth)
             if template and binding.module_level:
@@ -211,7 +217,7 @@ class Evaluator(Formatting, cst.CSTVisitor):
                     start = end = -1  # only the name matters (may another module set it?)
                 template = reached_via(template, (self.key, start, end, node.value))
             return template
-        if isinstance(node, cst.Attribute):
+        if kind is cst.Attribute:
             binding = self._lookup_attr(node.value, node.attr.value)
             if binding is not None:
                 return self._bound(binding, depth)
@@ -219,12 +225,12 @@ class Evaluator(Formatting, cst.CSTVisitor):
             if owner is not None and owner.is_import:
                 return (Ref(module_of(owner.value), node.attr.value),)
             return None
-        if isinstance(node, cst.BooleanOperation):  # `os.getenv("URL") or "https://…"`: the text in sight
+        if kind is cst.BooleanOperation:  # `os.getenv("URL") or "https://…"`: the text in sight
             left = self.evaluate(node.left, depth)
             if left is None or all(isinstance(p, Hole) for p in left):
                 return self.evaluate(node.right, depth) or left
             return left
-        if isinstance(node, cst.IfExp):
+        if kind is cst.IfExp:
             return self.evaluate(node.body, depth) or self.evaluate(node.orelse, depth)
         return None
 

@@ -43,6 +43,7 @@ class Scope:
     table: Optional[symtable.SymbolTable] = None
     names: dict = field(default_factory=dict)  # name -> [Binding] in source order
     attrs: dict = field(default_factory=dict)  # self.X assigned in methods, for class scopes
+    kinds: dict = field(default_factory=dict, repr=False)  # name -> what `table` says it is, once asked
 
     def bind(self, name: str, binding: Binding, table: str = "names") -> None:
         getattr(self, table).setdefault(name, []).append(binding)
@@ -52,15 +53,22 @@ class Scope:
         table, what the binder saw: every statement binding form; `:=` makes the module unmapped)."""
         if self.table is None:
             return "local" if name in self.names else "free"
-        try:
-            symbol = self.table.lookup(name)
-        except KeyError:
-            return "unknown"
-        if symbol.is_global() or symbol.is_declared_global():
-            return "global"
-        if symbol.is_free() or symbol.is_nonlocal():
-            return "free"
-        return "local" if symbol.is_local() else "unknown"
+        found = self.kinds.get(name)
+        if found is None:
+            found = self.kinds[name] = _kind(self.table, name)
+        return found
+
+
+def _kind(table: symtable.SymbolTable, name: str) -> str:
+    try:
+        symbol = table.lookup(name)
+    except KeyError:
+        return "unknown"
+    if symbol.is_global() or symbol.is_declared_global():
+        return "global"
+    if symbol.is_free() or symbol.is_nonlocal():
+        return "free"
+    return "local" if symbol.is_local() else "unknown"
 
 
 def latest(bindings: list, before: Optional[int]) -> Optional[Binding]:

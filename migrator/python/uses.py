@@ -50,6 +50,12 @@ class UseCollector(Evaluator):
         template = template if template is not None else self.evaluate(node)
         if not template:
             return
+        if worth_keeping(template, self.hosts):
+            uses = self.facts.uses
+        elif is_relative_path(template):
+            uses = self.facts.relative
+        else:
+            return  # (where the value goes matters to a use only: `inert` is read by `_record` alone)
         attribute = binds = ""
         assigned = id(node) in self.binder.bound_values
         if not request and not escape:
@@ -62,12 +68,6 @@ class UseCollector(Evaluator):
                 self.inert.add(id(node))
             assigned = assigned or goes.kind in ("bound", "attribute")
             binds = goes.detail if goes.kind == "bound" else ""
-        if worth_keeping(template, self.hosts):
-            uses = self.facts.uses
-        elif is_relative_path(template):
-            uses = self.facts.relative
-        else:
-            return
         self.origins_of[id(node)] = {p.origin for p in template if isinstance(p, Lit) and p.origin is not None}
         start, end = self._span(node)
         uses.append(
