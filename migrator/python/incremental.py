@@ -112,7 +112,7 @@ def splice(old: Parsed, text: str) -> Optional[Parsed]:
         return None
     new_body = (*body[: before + 1], *statements[1:], *kept_after)
     module = old.module.with_changes(body=new_body, footer=footer, has_trailing_newline=trailing)
-    return Parsed(text, module, Layout(module, old.layout.known()))
+    return Parsed(text, module, Layout(module, old.layout))
 
 
 def _changed(old: str, new: str) -> tuple:

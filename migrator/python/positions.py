@@ -19,14 +19,17 @@ from migrator.project.source import NEWLINE
 
 class Layout:
     """A module's units (its header, each top-level statement, its footer) with the lines of
-    each one's code, generated when first asked for."""
+    each one's code, generated when first asked for, and the spans of the nodes in each unit
+    measured, relative to the unit's start (a unit kept by an edit keeps its text)."""
 
-    def __init__(self, module: cst.Module, known: Optional[dict] = None):
-        """`known`: id(unit) -> lines, of units this module shares with an earlier one."""
+    def __init__(self, module: cst.Module, known: Optional["Layout"] = None):
+        """`known`: the layout of an earlier module, whose units this one shares where the text
+        is unchanged."""
         self.module = module
         self.units = [module.header, *module.body, module.footer]
-        known = known or {}
-        self._lines = {id(u): known[id(u)] for u in self.units if id(u) in known}
+        ids = {id(unit) for unit in self.units}
+        self._lines = {key: lines for key, lines in known._lines.items() if key in ids} if known else {}
+        self.relative = {key: spans for key, spans in known.relative.items() if key in ids} if known else {}
 
     def lines(self, unit) -> list:
         found = self._lines.get(id(unit))
@@ -35,10 +38,6 @@ class Layout:
             code = "".join(self.module.code_for_node(n) for n in nodes)
             found = self._lines[id(unit)] = NEWLINE.split(code)
         return found
-
-    def known(self) -> dict:
-        """id(unit) -> lines, for every unit generated so far."""
-        return dict(self._lines)
 
     def alone(self, unit) -> cst.Module:
         """The module of `unit` alone, for LibCST to measure."""
@@ -103,13 +102,24 @@ class Positions:
 
     def _measure(self, unit: int) -> None:
         self.measured.add(unit)
+        start = self.units[unit][0]
+        relative = self.layout.relative.get(unit)
+        if relative is None:
+            relative = self.layout.relative[unit] = self._relative(unit, start)
+        for node, (begin, end) in relative.items():
+            self.spans[node] = (start + begin, start + end)
+
+    def _relative(self, unit: int, start: int) -> dict:
+        """id(node) -> its span from the start of `unit`, for every node of the unit."""
         alone = self.layout.alone(self._nodes[unit])
         first, lines = self._lines[unit]
         ranges = MetadataWrapper(alone, unsafe_skip_copy=True).resolve(PositionProvider)
+        found = {}
         for node, where in ranges.items():
             if where.end.line > len(lines):  # the module of the unit alone, not a node of it
                 continue
-            self.spans[id(node)] = (self._offset(first, lines, where.start), self._offset(first, lines, where.end))
+            found[id(node)] = (self._offset(first, lines, where.start) - start, self._offset(first, lines, where.end) - start)
+        return found
 
     def _offset(self, first: int, lines: list, where) -> int:
         """The text offset of a LibCST position in a unit whose code has `lines`.
