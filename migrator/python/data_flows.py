@@ -22,14 +22,13 @@ from migrator.engine.templates import Ref, concat
 from migrator.python import field_shapes
 from migrator.python.evaluate import MAX_DEPTH, module_of
 from migrator.python.facts import FlowRef, ParamRef
-from migrator.python.scopes import Binding, Scope, call_name, dotted, exactly
+from migrator.python.scopes import Binding, Scope, call_name, dotted
 from migrator.python.uses import UseCollector, worth_keeping
 
 MEMBER_METHODS = {"get", "pop", "setdefault"}
 # Helper calls followed per module: each call site re-evaluates the helper with its arguments,
 # so calls of calls multiply; past this, a helper's result is a value analysis cannot see.
 FOLLOW_BUDGET = 2000
-COMPREHENSIONS = exactly(cst.ListComp, cst.SetComp, cst.GeneratorExp, cst.DictComp)
 
 
 @dataclass(frozen=True)
@@ -383,10 +382,12 @@ class DataFlows(UseCollector):
     def visit_For(self, node: cst.For) -> None:
         self._bind_loop(node.target, node.iter)
 
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        if type(node) in COMPREHENSIONS:
-            loop: Optional[cst.CompFor] = node.for_in
-            while loop is not None:
-                self._bind_loop(loop.target, loop.iter)
-                loop = loop.inner_for_in
-        return super().on_visit(node)
+    def _comprehension(self, node) -> None:
+        """Its loop targets bound to what they iterate over, then hidden from outer names."""
+        loop: Optional[cst.CompFor] = node.for_in
+        while loop is not None:
+            self._bind_loop(loop.target, loop.iter)
+            loop = loop.inner_for_in
+        super()._comprehension(node)
+
+    visit_ListComp = visit_SetComp = visit_GeneratorExp = visit_DictComp = _comprehension

@@ -54,17 +54,13 @@ DEFINITIONS = exactly(cst.FunctionDef, cst.ClassDef)
 EVALUATED = exactly(cst.SimpleString, cst.ConcatenatedString, cst.FormattedString, cst.BinaryOperation, cst.Add,
                     cst.Modulo, cst.Divide, cst.Call, cst.Subscript, cst.Attribute, cst.Name, cst.BooleanOperation,
                     cst.IfExp)
-_HANDLERS: dict = {}  # (visitor class, node type) -> (visit_ method, leave_ method); None: LibCST's no-op
 
 
 def _handlers(visitor: type, kind: type) -> tuple:
-    found = _HANDLERS.get((visitor, kind))
-    if found is None:
-        names = (f"visit_{kind.__name__}", f"leave_{kind.__name__}")
-        found = _HANDLERS[(visitor, kind)] = tuple(
-            None if getattr(visitor, name, None) is getattr(cst.CSTVisitor, name, None) else getattr(visitor, name)
-            for name in names)
-    return found
+    """(visit_ method, leave_ method) of `visitor` for `kind`; None where it is LibCST's no-op."""
+    names = (f"visit_{kind.__name__}", f"leave_{kind.__name__}")
+    return tuple(None if getattr(visitor, name, None) is getattr(cst.CSTVisitor, name, None) else getattr(visitor, name)
+                 for name in names)
 
 
 def module_of(ref: Ref) -> str:
@@ -94,16 +90,22 @@ class Evaluator(Formatting, cst.CSTVisitor):
         self.bound_templates: dict = {}  # (id(Binding), inline_helpers) -> its value's template
         self.attribute_deps: set = set()  # attributes (`self.x`) the evaluation went through
         self.inline_helpers = True  # evaluate calls to helpers of the module by what they return
+        self.dispatch: dict = {}  # node type -> (visit_ method, leave_ method), see `_handlers`
 
     # -- dispatch --------------------------------------------------------------------------
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         """LibCST's dispatch to `visit_<Type>`, with the method looked up once per node type."""
-        visit = _handlers(type(self), type(node))[0]
-        return visit is None or visit(self, node) is not False
+        handlers = self.dispatch.get(type(node))
+        if handlers is None:
+            handlers = self.dispatch[type(node)] = _handlers(type(self), type(node))
+        return handlers[0] is None or handlers[0](self, node) is not False
 
     def on_leave(self, original_node: cst.CSTNode) -> None:
-        leave = _handlers(type(self), type(original_node))[1]
+        handlers = self.dispatch.get(type(original_node))
+        if handlers is None:  # a node whose visit stopped before the dispatch (an import)
+            handlers = self.dispatch[type(original_node)] = _handlers(type(self), type(original_node))
+        leave = handlers[1]
         if leave is not None:
             leave(self, original_node)
 

@@ -14,7 +14,7 @@ import libcst as cst
 from migrator.engine.match import is_relative_path
 from migrator.engine.templates import Lit, Ref, concat, holds_base, shared_name
 from migrator.project.source import NEWLINE, SourceText
-from migrator.python.evaluate import PATH_TYPES, TRIMS, Evaluator
+from migrator.python.evaluate import DEFINITIONS, PATH_TYPES, TRIMS, Evaluator
 from migrator.python.facts import PythonFacts, Use
 from migrator.python.joins import connection_base
 from migrator.python.positions import Layout
@@ -204,7 +204,8 @@ class UseCollector(Evaluator):
                          escape=f"`{dotted(node)}` is used in an expression the analysis does not evaluate")
 
     def on_leave(self, original_node: cst.CSTNode) -> None:
-        if self._body_scope(original_node, self.parents[-1] if self.parents else None) is not None:
+        parent = self.parents[-1] if self.parents else None
+        if type(parent) in DEFINITIONS and original_node is parent.body:  # (see `_body_scope`)
             self.stack.pop()
         if id(original_node) in self.covering:
             self.inside_use -= 1
