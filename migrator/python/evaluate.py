@@ -146,7 +146,7 @@ class Evaluator(Formatting, cst.CSTVisitor):
     leave_ListComp = leave_SetComp = leave_GeneratorExp = leave_DictComp = _end_comprehension
 
     def _lookup(self, name: str) -> Optional[Binding]:
-        if any(name in names for names in self.shadowed):
+        if self.shadowed and any(name in names for names in self.shadowed):
             return None
         return resolve(self.stack[-1], name, self.statement)
 

@@ -75,9 +75,9 @@ def latest(bindings: list, before: Optional[int]) -> Optional[Binding]:
     """The binding a read at statement `before` sees: the last one before it, when the name is
     bound once or only by statements that run in order; OPAQUE when a branch or a loop also binds
     it (which value the read sees depends on the path taken)."""
-    if not bindings:
-        return None
-    if len(bindings) > 1 and any(b.nested for b in bindings):
+    if len(bindings) < 2:
+        return bindings[0] if bindings else None
+    if any(b.nested for b in bindings):
         return OPAQUE
     if before is None:
         return bindings[-1]
