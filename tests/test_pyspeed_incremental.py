@@ -139,3 +139,14 @@ def test_only_the_last_paths_are_kept(monkeypatch):
     assert list(reparser.states) == ["b.py", "c.py"]
     reparser.parse("b.py", MODULE + "\nx = 1\n")
     assert list(reparser.states) == ["c.py", "b.py"] and reparser.spliced == 1
+
+
+def test_a_statement_too_deep_to_compare_is_parsed_whole():
+    """Regression: comparing a deeply nested statement (which the guard lets LibCST parse)
+    exceeded Python's recursion limit and ended the analysis with a RecursionError."""
+    text = "import os\nx = " + "[" * 180 + "1" + "]" * 180 + "\ny = 2\nz = 3\n"
+    reparser = Reparser()
+    reparser.parse("m.py", text)
+    new = text.replace("y = 2", "y = 22")
+    assert reparser.parse("m.py", new).text == new
+    assert reparser.spliced == 0  # parsed whole

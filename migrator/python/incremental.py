@@ -92,9 +92,17 @@ def splice(old: Parsed, text: str) -> Optional[Parsed]:
         if check(text[start:end]) is not None:
             return None
         piece = cst.parse_module("pass" + old.module.default_newline + text[start:end])
+        module = _joined(old.module, piece, before, following)
     except (Unparsable, cst.ParserSyntaxError, RecursionError):
         return None
-    statements = piece.body[1:]
+    return None if module is None else Parsed(text, module, Layout(module, old.layout))
+
+
+def _joined(module: cst.Module, piece: cst.Module, before: int, following: Optional[int]) -> Optional[cst.Module]:
+    """`module` with its statements from `before` to `following` (the end: None) replaced by
+    those of `piece` (after its first, the `pass` standing for what precedes), or None where the
+    result could differ from a whole parse."""
+    body, statements = module.body, piece.body[1:]
     if piece.header or not statements or not _is_pass(piece.body[0]):
         return None
     if not statements[0].deep_equals(body[before]):
@@ -106,12 +114,11 @@ def splice(old: Parsed, text: str) -> Optional[Parsed]:
         if piece.footer or len(statements) < 2 or not statements[-1].deep_equals(body[following]):
             return None
         kept_after, statements = tuple(body[following:]), statements[:-1]
-        footer, trailing = old.module.footer, old.module.has_trailing_newline
-    if not _same_indentation(old.module, piece, before, following):
+        footer, trailing = module.footer, module.has_trailing_newline
+    if not _same_indentation(module, piece, before, following):
         return None
     new_body = (*body[: before + 1], *statements[1:], *kept_after)
-    module = old.module.with_changes(body=new_body, footer=footer, has_trailing_newline=trailing)
-    return Parsed(text, module, Layout(module, old.layout))
+    return module.with_changes(body=new_body, footer=footer, has_trailing_newline=trailing)
 
 
 def _changed(old: str, new: str) -> tuple:
