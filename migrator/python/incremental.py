@@ -26,8 +26,8 @@ from typing import Optional
 
 import libcst as cst
 
-from migrator.python.guard import Unparsable, check, from_libcst
-from migrator.python.positions import Layout, Positions
+from migrator.python.guard import Unparsable, check, checked, from_libcst
+from migrator.python.positions import Layout, Positions, first_lines
 
 MAX_KEPT = 4  # paths whose last module is kept: the documents being edited
 
@@ -42,12 +42,12 @@ class Parsed:
 
 def parse_whole(text: str) -> Parsed:
     """Raises `Unparsable` for a module CPython refuses or LibCST cannot read (see `guard`)."""
-    refused = check(text)
+    refused, tree = checked(text)
     try:
         module = cst.parse_module(text)
     except (cst.ParserSyntaxError, RecursionError) as error:
         raise (refused or from_libcst(error)) from None
-    return Parsed(text, module, Layout(module), refused)
+    return Parsed(text, module, Layout(module, lines=first_lines(module, tree, text)), refused)
 
 
 class Reparser:
@@ -77,7 +77,8 @@ def splice(old: Parsed, text: str) -> Optional[Parsed]:
     if old.refused is not None or "barry_as_FLUFL" in text:
         return None
     body = old.module.body
-    units = Positions(old.module, old.text, old.layout).units
+    positions = Positions(old.module, old.text, old.layout)
+    units = positions.units
     starts = [units[id(statement)][0] for statement in body]
     first, after = _changed(old.text, text)
     changed = bisect.bisect_right(starts, first) - 1  # the statement the edit starts in
@@ -86,6 +87,8 @@ def splice(old: Parsed, text: str) -> Optional[Parsed]:
         return None
     before = changed - 1  # unchanged statements on each side (None: the edit reaches the end)
     following = last + 1 if last + 1 < len(body) else None
+    if not positions.fits(body[before]) or (following is not None and not positions.fits(body[following])):
+        return None  # placed wrongly by their lines: the region is not where it seemed
     start = starts[before]
     end = len(text) if following is None else sum(units[id(body[following])]) + len(text) - len(old.text)
     try:
