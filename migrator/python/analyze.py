@@ -37,6 +37,10 @@ COMMENTS_ONLY = frozenset(
      cst.LeftSquareBracket, cst.RightSquareBracket, cst.LeftCurlyBrace, cst.RightCurlyBrace}
     | {kind for kind in vars(cst).values() if isinstance(kind, type) and issubclass(kind, _OPERATORS)})
 QUIET = UNREAD | COMMENTS_ONLY
+# Fields that hold a bare identifier (a Name no analysis reads: never a load, never a
+# parenthesized one that could hold a comment), walked into only by a walk into everything.
+IDENTIFIERS = {cst.Attribute: {"attr"}, cst.FunctionDef: {"name"}, cst.ClassDef: {"name"}, cst.Param: {"name"},
+               cst.Arg: {"keyword"}}
 _NODE, _SEQUENCE = 1, 2
 
 
@@ -52,8 +56,10 @@ class Plan:
 
     def fields_of(self, kind: type) -> tuple:
         hints = typing.get_type_hints(kind)
+        identifiers = IDENTIFIERS.get(kind, ()) if self.skipped else ()
         found = self.fields[kind] = tuple(
-            f.name for f in dataclasses.fields(kind) if f.name not in hints or not self._unvisited(hints[f.name]))
+            f.name for f in dataclasses.fields(kind)
+            if f.name not in identifiers and (f.name not in hints or not self._unvisited(hints[f.name])))
         return found
 
     def role(self, kind: type) -> int:
