@@ -39,7 +39,7 @@ COMMENTS_ONLY = frozenset(
 QUIET = UNREAD | COMMENTS_ONLY
 # Fields that hold a bare identifier (a Name no analysis reads: never a load, never a
 # parenthesized one that could hold a comment), walked into only by a walk into everything.
-IDENTIFIERS = {cst.Attribute: {"attr"}, cst.FunctionDef: {"name"}, cst.ClassDef: {"name"}, cst.Param: {"name"},
+IDENTIFIERS: dict = {cst.Attribute: {"attr"}, cst.FunctionDef: {"name"}, cst.ClassDef: {"name"}, cst.Param: {"name"},
                cst.Arg: {"keyword"}}
 _NODE, _SEQUENCE = 1, 2
 
@@ -55,8 +55,11 @@ class Plan:
         self.roles: dict = {}  # type of a field's value -> _NODE, _SEQUENCE or 0
 
     def fields_of(self, kind: type) -> tuple:
-        hints = typing.get_type_hints(kind)
-        identifiers = IDENTIFIERS.get(kind, ()) if self.skipped else ()
+        try:
+            hints = typing.get_type_hints(kind)
+        except Exception:  # annotations this Python cannot resolve: every field is looked into
+            hints = {}
+        identifiers = IDENTIFIERS.get(kind, set()) if self.skipped else set()
         found = self.fields[kind] = tuple(
             f.name for f in dataclasses.fields(kind)
             if f.name not in identifiers and (f.name not in hints or not self._unvisited(hints[f.name])))
