@@ -1,9 +1,11 @@
 """The language server: pygls wiring, the debounce, and which documents a change refreshes.
 
 Analyses run one at a time in a worker thread (the pipeline reads the working folder and the
-cache); each document's diagnostics are published only from the newest analysis asked for it.
-A change to a Python module refreshes the other open modules and notebooks too: they may read
-a base it defines, and its unsaved text is what they see.
+cache); each document's diagnostics are published only from the newest analysis asked for it,
+and an analysis a newer change superseded before it started does not run. A change after a
+pause is analysed at once; changes coming faster than the debounce wait for a pause. A change
+to a Python module refreshes the other open modules and notebooks too: they may read a base it
+defines, and its unsaved text is what they see.
 """
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ from migrator.lsp.positions import Positions
 from migrator.lsp.state import CONFIG_FILES, Analysis, Workspace
 from migrator.project import config
 from migrator.project.filetypes import PYTHON_SUFFIXES, flavor_of
+from migrator.python import incremental
 
 DEBOUNCE_SECONDS = 0.05  # typing pauses longer than this get diagnostics
 # Other open modules wait for a longer pause, so that while typing they never queue ahead of
@@ -38,6 +41,7 @@ class AstroServer(LanguageServer):
         self.analyses: dict = {}  # shown path -> the newest Analysis published
         self.tickets: dict = {}  # shown path -> number of the newest refresh asked for
         self.timers: dict = {}  # shown path -> asyncio.TimerHandle of a debounced refresh
+        self.asked: dict = {}  # shown path -> loop time of its last change (see `schedule`)
         self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="astro-migrate-analysis")
 
     @property
@@ -48,14 +52,20 @@ class AstroServer(LanguageServer):
         path = to_fs_path(uri)
         return self.state.shown(path) if path else None
 
-    def schedule(self, path: str, delay: float = DEBOUNCE_SECONDS) -> None:
-        """Refresh `path` once no change has come for `delay` seconds."""
+    def schedule(self, path: str, delay: float = DEBOUNCE_SECONDS, eager: bool = True) -> None:
+        """Refresh `path` once no change has come for `delay` seconds; `eager`: at once when
+        none came in the `delay` before this one either (no burst of typing to wait out)."""
         self.tickets[path] = self.tickets.get(path, 0) + 1
         timer = self.timers.pop(path, None)
         if timer is not None:
             timer.cancel()
         ticket = self.tickets[path]
         loop = asyncio.get_running_loop()
+        if eager:
+            now, last = loop.time(), self.asked.get(path)
+            self.asked[path] = now
+            if timer is None and (last is None or now - last >= delay):
+                delay = 0
         self.timers[path] = loop.call_later(delay, lambda: asyncio.ensure_future(self.refresh(path, ticket)))
 
     def schedule_readers(self, changed: str) -> None:
@@ -64,12 +74,20 @@ class AstroServer(LanguageServer):
             return
         for path in self.state.buffers:
             if path != changed and (path.endswith(PYTHON_SUFFIXES) or flavor_of(path) == "notebook"):
-                self.schedule(path, READERS_DEBOUNCE_SECONDS)
+                self.schedule(path, READERS_DEBOUNCE_SECONDS, eager=False)
 
-    async def analyse(self, path: str) -> Optional[Analysis]:
+    async def analyse(self, path: str, ticket: Optional[int] = None) -> Optional[Analysis]:
+        """`path` analysed in the worker; None, without analysing, when a refresh newer than
+        `ticket` was asked for while this one waited for the worker."""
+
+        def job() -> Optional[Analysis]:
+            if ticket is not None and self.tickets.get(path) != ticket:
+                return None
+            return self.state.analyse(path)
+
         loop = asyncio.get_running_loop()
         try:
-            return await loop.run_in_executor(self.worker, self.state.analyse, path)
+            return await loop.run_in_executor(self.worker, job)
         except config.ConfigError as error:
             self.window_show_message(types.ShowMessageParams(types.MessageType.Error, f"astro-migrate: {error}"))
         except Exception:  # a crash in one analysis must not end the session
@@ -80,7 +98,7 @@ class AstroServer(LanguageServer):
         self.timers.pop(path, None)
         if path not in self.state.buffers:
             return
-        analysis = await self.analyse(path)
+        analysis = await self.analyse(path, ticket)
         if self.tickets.get(path) != ticket or path not in self.state.buffers:
             return  # a newer refresh was asked for, or the document was closed meanwhile
         if analysis is None:  # a file `check` does not read, or a configuration it refuses
@@ -151,6 +169,7 @@ def did_close(ls: AstroServer, params: types.DidCloseTextDocumentParams) -> None
         return
     ls.state.close(path)
     ls.analyses.pop(path, None)
+    ls.asked.pop(path, None)
     ls.publish(path, [], None)
     ls.schedule_readers(path)  # they now read the file on disk
 
@@ -214,4 +233,5 @@ def shutdown(ls: AstroServer, *args) -> None:
 def serve() -> None:
     """Talk LSP over stdin and stdout until the client says `exit`."""
     logging.basicConfig(level=logging.WARNING)  # pygls logs to stderr; stdout is the protocol's
+    incremental.keep()  # a change parses only the statements it touched
     server.start_io()

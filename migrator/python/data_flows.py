@@ -29,7 +29,6 @@ MEMBER_METHODS = {"get", "pop", "setdefault"}
 # Helper calls followed per module: each call site re-evaluates the helper with its arguments,
 # so calls of calls multiply; past this, a helper's result is a value analysis cannot see.
 FOLLOW_BUDGET = 2000
-COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.GeneratorExp, cst.DictComp)
 
 
 @dataclass(frozen=True)
@@ -85,9 +84,9 @@ def _returns(function: cst.FunctionDef) -> list:
 class DataFlows(UseCollector):
     """Where values come from: `flow(node)` says which request (if any) an expression's value comes from."""
 
-    def __init__(self, key, source, binder, hosts: Optional[tuple] = None):
+    def __init__(self, key, source, binder, hosts: Optional[tuple] = None, layout=None):
         """`hosts`: the Astro API hosts (the table's and `extra-hosts`); None: the table's."""
-        super().__init__(key, source, binder)
+        super().__init__(key, source, binder, layout)
         self.hosts = hosts
         self.env: dict = {}  # (id(scope), name) -> Flow, for loop and comprehension targets
         self.functions: dict = {}  # (id(parent scope), name) -> FunctionDef
@@ -383,10 +382,12 @@ class DataFlows(UseCollector):
     def visit_For(self, node: cst.For) -> None:
         self._bind_loop(node.target, node.iter)
 
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        if isinstance(node, COMPREHENSIONS):
-            loop: Optional[cst.CompFor] = node.for_in
-            while loop is not None:
-                self._bind_loop(loop.target, loop.iter)
-                loop = loop.inner_for_in
-        return super().on_visit(node)
+    def _comprehension(self, node) -> None:
+        """Its loop targets bound to what they iterate over, then hidden from outer names."""
+        loop: Optional[cst.CompFor] = node.for_in
+        while loop is not None:
+            self._bind_loop(loop.target, loop.iter)
+            loop = loop.inner_for_in
+        super()._comprehension(node)
+
+    visit_ListComp = visit_SetComp = visit_GeneratorExp = visit_DictComp = _comprehension

@@ -29,7 +29,7 @@ from migrator.engine.templates import (
 from migrator.project.source import SourceText
 from migrator.python.formats import Formatting
 from migrator.python.joins import Item, merge_bases, operands, shared_read
-from migrator.python.positions import Positions
+from migrator.python.positions import Layout, Positions
 from migrator.python.reads import is_base_keyword
 from migrator.python.scopes import (
     Binder,
@@ -38,6 +38,7 @@ from migrator.python.scopes import (
     call_name,
     chain,
     dotted,
+    exactly,
     latest,
     params,
     resolve,
@@ -48,6 +49,18 @@ PATH_JOINS = {"os.path.join", "posixpath.join", "path.join"}
 PATH_TYPES = {"Path", "PurePath", "PosixPath", "PurePosixPath", "WindowsPath", "PureWindowsPath"}
 TRIMS = {"rstrip", "lstrip", "strip", "removesuffix", "removeprefix"}
 MAX_DEPTH = 25
+DEFINITIONS = exactly(cst.FunctionDef, cst.ClassDef)
+# The node types `evaluate` tells apart by `type(node) is …`: none has subclasses.
+EVALUATED = exactly(cst.SimpleString, cst.ConcatenatedString, cst.FormattedString, cst.BinaryOperation, cst.Add,
+                    cst.Modulo, cst.Divide, cst.Call, cst.Subscript, cst.Attribute, cst.Name, cst.BooleanOperation,
+                    cst.IfExp)
+
+
+def _handlers(visitor: type, kind: type) -> tuple:
+    """(visit_ method, leave_ method) of `visitor` for `kind`; None where it is LibCST's no-op."""
+    names = (f"visit_{kind.__name__}", f"leave_{kind.__name__}")
+    return tuple(None if getattr(visitor, name, None) is getattr(cst.CSTVisitor, name, None) else getattr(visitor, name)
+                 for name in names)
 
 
 def module_of(ref: Ref) -> str:
@@ -60,11 +73,12 @@ def module_of(ref: Ref) -> str:
 class Evaluator(Formatting, cst.CSTVisitor):
     """Evaluate string expressions to templates, in the scopes the visit is in."""
 
-    def __init__(self, key: str, source: SourceText, binder: Binder):
+    def __init__(self, key: str, source: SourceText, binder: Binder, layout: Optional[Layout] = None):
+        """`layout`: the module's units with the lines of their code, where known already."""
         self.key = key
         self.source = source
         self.binder = binder
-        self.positions = Positions(binder.module, source.text)
+        self.positions = Positions(binder.module, source.text, layout)
         self.hints: list = []  # top-level statements being evaluated, innermost last
         self.shadowed: list = []  # names bound by the lambdas and comprehensions being visited
         self.current_top = None  # the top-level statement being visited
@@ -76,6 +90,24 @@ class Evaluator(Formatting, cst.CSTVisitor):
         self.bound_templates: dict = {}  # (id(Binding), inline_helpers) -> its value's template
         self.attribute_deps: set = set()  # attributes (`self.x`) the evaluation went through
         self.inline_helpers = True  # evaluate calls to helpers of the module by what they return
+        self.dispatch: dict = {}  # node type -> (visit_ method, leave_ method), see `_handlers`
+
+    # -- dispatch --------------------------------------------------------------------------
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        """LibCST's dispatch to `visit_<Type>`, with the method looked up once per node type."""
+        handlers = self.dispatch.get(type(node))
+        if handlers is None:
+            handlers = self.dispatch[type(node)] = _handlers(type(self), type(node))
+        return handlers[0] is None or handlers[0](self, node) is not False
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        handlers = self.dispatch.get(type(original_node))
+        if handlers is None:  # a node whose visit stopped before the dispatch (an import)
+            handlers = self.dispatch[type(original_node)] = _handlers(type(self), type(original_node))
+        leave = handlers[1]
+        if leave is not None:
+            leave(self, original_node)
 
     # -- positions -------------------------------------------------------------------------
 
@@ -87,7 +119,7 @@ class Evaluator(Formatting, cst.CSTVisitor):
     def _body_scope(self, node: cst.CSTNode, parent: Optional[cst.CSTNode]) -> Optional[Scope]:
         """The scope `node` opens when it is the body of a def or class: decorators, bases,
         defaults and annotations are read in the enclosing scope, the body in its own."""
-        if isinstance(parent, (cst.FunctionDef, cst.ClassDef)) and node is parent.body:
+        if type(parent) in DEFINITIONS and node is parent.body:
             return self.binder.scope_of[id(parent)]
         return None
 
@@ -114,7 +146,7 @@ class Evaluator(Formatting, cst.CSTVisitor):
     leave_ListComp = leave_SetComp = leave_GeneratorExp = leave_DictComp = _end_comprehension
 
     def _lookup(self, name: str) -> Optional[Binding]:
-        if any(name in names for names in self.shadowed):
+        if self.shadowed and any(name in names for names in self.shadowed):
             return None
         return resolve(self.stack[-1], name, self.statement)
 
@@ -147,20 +179,22 @@ class Evaluator(Formatting, cst.CSTVisitor):
         if depth > MAX_DEPTH:
             return None
         depth += 1
-        if isinstance(node, cst.SimpleString):
+        kind = type(node)  # exact types (EVALUATED): a look-up, not an isinstance chain
+        if kind is cst.SimpleString:
             skip = len(node.prefix) + len(node.quote)
             text = node.value[skip : len(node.value) - len(node.quote)]
             return (Lit(text, self._origin(node, text, skip)),)
-        if isinstance(node, cst.ConcatenatedString):
+        if kind is cst.ConcatenatedString:
             return self._chain(node, depth)
-        if isinstance(node, cst.FormattedString):
+        if kind is cst.FormattedString:
             return self._fstring(node, depth)
-        if isinstance(node, cst.BinaryOperation):
-            if isinstance(node.operator, cst.Add):
+        if kind is cst.BinaryOperation:
+            operator = type(node.operator)
+            if operator is cst.Add:
                 return self._chain(node, depth)
-            if isinstance(node.operator, cst.Modulo):
+            if operator is cst.Modulo:
                 return self._percent(node, depth)
-            if isinstance(node.operator, cst.Divide):  # pathlib (a file path) or yarl (a URL)
+            if operator is cst.Divide:  # pathlib (a file path) or yarl (a URL)
                 left = self.evaluate(node.left, depth)
                 if left is not None and any(isinstance(p, Hole) and p.label == "path" for p in left):
                     return left
@@ -169,13 +203,13 @@ class Evaluator(Formatting, cst.CSTVisitor):
                     return None
                 return concat(left or (Hole(),), (Lit("/"),), right or (Hole(),))
             return None
-        if isinstance(node, cst.Call):
+        if kind is cst.Call:
             return self._call(node, depth)
-        if isinstance(node, (cst.Subscript, cst.Attribute)):
+        if kind is cst.Subscript or kind is cst.Attribute:
             outside = shared_read(node)
             if outside is not None:
                 return (outside,)
-        if isinstance(node, cst.Name):
+        if kind is cst.Name:
             binding = self._lookup(node.value)
             template = self._bound(binding, depth)
             if template and binding.module_level:
@@ -185,7 +219,7 @@ class Evaluator(Formatting, cst.CSTVisitor):
                     start = end = -1  # only the name matters (may another module set it?)
                 template = reached_via(template, (self.key, start, end, node.value))
             return template
-        if isinstance(node, cst.Attribute):
+        if kind is cst.Attribute:
             binding = self._lookup_attr(node.value, node.attr.value)
             if binding is not None:
                 return self._bound(binding, depth)
@@ -193,12 +227,12 @@ class Evaluator(Formatting, cst.CSTVisitor):
             if owner is not None and owner.is_import:
                 return (Ref(module_of(owner.value), node.attr.value),)
             return None
-        if isinstance(node, cst.BooleanOperation):  # `os.getenv("URL") or "https://…"`: the text in sight
+        if kind is cst.BooleanOperation:  # `os.getenv("URL") or "https://…"`: the text in sight
             left = self.evaluate(node.left, depth)
             if left is None or all(isinstance(p, Hole) for p in left):
                 return self.evaluate(node.right, depth) or left
             return left
-        if isinstance(node, cst.IfExp):
+        if kind is cst.IfExp:
             return self.evaluate(node.body, depth) or self.evaluate(node.orelse, depth)
         return None
 

@@ -38,9 +38,9 @@ BODY_KEYWORDS = ("json", "data", "content")
 
 
 class FlowCollector(DataFlows):
-    def __init__(self, key, source, binder, module_text: str, hosts: Optional[tuple] = None):
+    def __init__(self, key, source, binder, module_text: str, hosts: Optional[tuple] = None, layout=None):
         """`hosts`: the Astro API hosts (the table's and `extra-hosts`); None: the table's."""
-        super().__init__(key, source, binder, hosts)
+        super().__init__(key, source, binder, hosts, layout)
         self.pin_header = ruletable.facts().pin_header.lower()
         self.items: list = []
         self.stores: dict = {}  # (id(scope), name) -> [key node] of `name["key"] = ...`

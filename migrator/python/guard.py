@@ -66,6 +66,11 @@ def check(text: str) -> Optional[Unparsable]:
     """Raise `Unparsable` unless LibCST may safely parse `text`. Returns CPython's own syntax
     error when LibCST may still try (its grammar can be newer than this Python's: PEP 701
     f-strings on Python 3.11), None when CPython parsed it."""
+    return checked(text)[0]
+
+
+def checked(text: str) -> tuple:
+    """`check(text)`, and CPython's tree of `text` where it parsed it (else None)."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # invalid escapes and the like: not ours to report
@@ -73,7 +78,7 @@ def check(text: str) -> Optional[Unparsable]:
     except SyntaxError as error:
         refused = Unparsable((error.msg or "invalid syntax").splitlines()[0], error.lineno or 1, error.offset or 1)
         if _shallow(text):
-            return refused
+            return refused, None
         raise refused from None
     except (RecursionError, MemoryError):
         raise Unparsable("too deeply nested for Python's own parser") from None
@@ -83,7 +88,7 @@ def check(text: str) -> Optional[Unparsable]:
     if deep is not None:
         raise Unparsable(f"nested more than {MAX_DEPTH} levels deep, too deep for the analysis",
                          getattr(deep, "lineno", 1), getattr(deep, "col_offset", 0) + 1)
-    return None
+    return None, tree
 
 
 def from_libcst(error: Exception) -> Unparsable:

@@ -13,7 +13,7 @@ from typing import Optional
 
 import libcst as cst
 
-from migrator.python.scopes import dotted
+from migrator.python.scopes import dotted, exactly
 
 # Calls that only show a value: reading a base there requests nothing.
 OUTPUT_CALLS = {"print", "repr", "len", "bool", "isinstance", "id", "hash", "type"}
@@ -128,30 +128,33 @@ def _argument(arg: cst.Arg, call: cst.Call, outer: list, function: Optional[str]
     return Sink("escape", f"passed to `{name or 'a call'}()`")
 
 
+# Parents whose Name or Attribute child names something rather than reads it.
+_NAMING = exactly(cst.FunctionDef, cst.ClassDef, cst.ImportAlias, cst.AsName, cst.NameItem, cst.MatchAs,
+                  cst.MatchStar, cst.MatchMapping, cst.MatchKeywordElement, cst.Decorator)
+_UNPACKING = exactly(cst.Tuple, cst.List, cst.Element, cst.StarredElement)
+_TARGETS = exactly(cst.AssignTarget, cst.Del, cst.CompFor, cst.For, cst.AnnAssign, cst.AugAssign, cst.NamedExpr)
+
+
 def is_load(node: cst.CSTNode, parents: list) -> bool:
     """`node` (a Name or Attribute) is read here, not bound, deleted, called or a keyword."""
     if not parents:
         return False
     parent = parents[-1]
-    if isinstance(parent, cst.Attribute):
+    kind = type(parent)
+    if kind is cst.Attribute:
         return parent.value is node
-    if isinstance(parent, cst.Call) and parent.func is node:
+    if kind is cst.Call and parent.func is node:
         return False
-    if isinstance(parent, cst.Arg):
+    if kind is cst.Arg:
         return parent.value is node
-    if isinstance(parent, cst.Param):
+    if kind is cst.Param:
         return parent.default is node  # a default is read where the function is defined
-    if isinstance(parent, (cst.FunctionDef, cst.ClassDef, cst.ImportAlias, cst.AsName, cst.NameItem,
-                           cst.MatchAs, cst.MatchStar, cst.MatchMapping, cst.MatchKeywordElement, cst.Decorator)):
+    if kind in _NAMING:
         return False
     index = len(parents) - 1
-    while index >= 0 and isinstance(parents[index], (cst.Tuple, cst.List, cst.Element, cst.StarredElement)):
+    while index >= 0 and type(parents[index]) in _UNPACKING:
         node, index = parents[index], index - 1
     if index < 0:
         return True
     holder = parents[index]
-    if isinstance(holder, (cst.AssignTarget, cst.Del, cst.CompFor)) and getattr(holder, "target", None) is node:
-        return False
-    if isinstance(holder, (cst.For, cst.AnnAssign, cst.AugAssign, cst.NamedExpr)) and holder.target is node:
-        return False
-    return True
+    return not (type(holder) in _TARGETS and holder.target is node)

@@ -43,6 +43,7 @@ class Scope:
     table: Optional[symtable.SymbolTable] = None
     names: dict = field(default_factory=dict)  # name -> [Binding] in source order
     attrs: dict = field(default_factory=dict)  # self.X assigned in methods, for class scopes
+    kinds: dict = field(default_factory=dict, repr=False)  # name -> what `table` says it is, once asked
 
     def bind(self, name: str, binding: Binding, table: str = "names") -> None:
         getattr(self, table).setdefault(name, []).append(binding)
@@ -52,24 +53,31 @@ class Scope:
         table, what the binder saw: every statement binding form; `:=` makes the module unmapped)."""
         if self.table is None:
             return "local" if name in self.names else "free"
-        try:
-            symbol = self.table.lookup(name)
-        except KeyError:
-            return "unknown"
-        if symbol.is_global() or symbol.is_declared_global():
-            return "global"
-        if symbol.is_free() or symbol.is_nonlocal():
-            return "free"
-        return "local" if symbol.is_local() else "unknown"
+        found = self.kinds.get(name)
+        if found is None:
+            found = self.kinds[name] = _kind(self.table, name)
+        return found
+
+
+def _kind(table: symtable.SymbolTable, name: str) -> str:
+    try:
+        symbol = table.lookup(name)
+    except KeyError:
+        return "unknown"
+    if symbol.is_global() or symbol.is_declared_global():
+        return "global"
+    if symbol.is_free() or symbol.is_nonlocal():
+        return "free"
+    return "local" if symbol.is_local() else "unknown"
 
 
 def latest(bindings: list, before: Optional[int]) -> Optional[Binding]:
     """The binding a read at statement `before` sees: the last one before it, when the name is
     bound once or only by statements that run in order; OPAQUE when a branch or a loop also binds
     it (which value the read sees depends on the path taken)."""
-    if not bindings:
-        return None
-    if len(bindings) > 1 and any(b.nested for b in bindings):
+    if len(bindings) < 2:
+        return bindings[0] if bindings else None
+    if any(b.nested for b in bindings):
         return OPAQUE
     if before is None:
         return bindings[-1]
@@ -118,6 +126,15 @@ def _module(scope: Scope) -> Scope:
     while scope.parent is not None:
         scope = scope.parent
     return scope
+
+
+def exactly(*classes: type) -> frozenset:
+    """`classes` as a set to test `type(node) in`: a look-up, where `isinstance` against LibCST's
+    classes (abstract base classes) costs a call each. Only for classes nothing subclasses."""
+    for kind in classes:
+        if kind.__subclasses__():
+            raise TypeError(f"{kind.__name__} has subclasses: test it with isinstance")
+    return frozenset(classes)
 
 
 def dotted(node: cst.BaseExpression) -> str:

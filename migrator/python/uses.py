@@ -14,12 +14,15 @@ import libcst as cst
 from migrator.engine.match import is_relative_path
 from migrator.engine.templates import Lit, Ref, concat, holds_base, shared_name
 from migrator.project.source import NEWLINE, SourceText
-from migrator.python.evaluate import PATH_TYPES, TRIMS, Evaluator
+from migrator.python.evaluate import DEFINITIONS, PATH_TYPES, TRIMS, Evaluator
 from migrator.python.facts import PythonFacts, Use
 from migrator.python.joins import connection_base
+from migrator.python.positions import Layout
 from migrator.python.reads import INERT_METHODS, Sink, is_load, sink
-from migrator.python.scopes import Binder, Binding, call_name, dotted
+from migrator.python.scopes import Binder, Binding, call_name, dotted, exactly
 
+IMPORTS = exactly(cst.Import, cst.ImportFrom)
+NAMES = exactly(cst.Name, cst.Attribute)
 HTTP_METHODS = {"get", "post", "put", "patch", "delete", "head", "options"}
 GENERIC_REQUESTS = {"request", "Request", "fetch", "urlopen", "open"}
 URL_KEYWORDS = ("url", "endpoint", "path")
@@ -28,8 +31,8 @@ URL_KEYWORDS = ("url", "endpoint", "path")
 class UseCollector(Evaluator):
     """Pass 2 (after the `Binder`): record the string expressions that may hold an Astro URL as uses."""
 
-    def __init__(self, key: str, source: SourceText, binder: Binder):
-        super().__init__(key, source, binder)
+    def __init__(self, key: str, source: SourceText, binder: Binder, layout: Optional[Layout] = None):
+        super().__init__(key, source, binder, layout)
         self.facts = PythonFacts(key)
         self.inside_use = 0
         self.handled: set = set()  # id() of URL arguments recorded by their request call
@@ -47,6 +50,12 @@ class UseCollector(Evaluator):
         template = template if template is not None else self.evaluate(node)
         if not template:
             return
+        if worth_keeping(template, self.hosts):
+            uses = self.facts.uses
+        elif is_relative_path(template):
+            uses = self.facts.relative
+        else:
+            return  # (where the value goes matters to a use only: `inert` is read by `_record` alone)
         attribute = binds = ""
         assigned = id(node) in self.binder.bound_values
         if not request and not escape:
@@ -59,12 +68,6 @@ class UseCollector(Evaluator):
                 self.inert.add(id(node))
             assigned = assigned or goes.kind in ("bound", "attribute")
             binds = goes.detail if goes.kind == "bound" else ""
-        if worth_keeping(template, self.hosts):
-            uses = self.facts.uses
-        elif is_relative_path(template):
-            uses = self.facts.relative
-        else:
-            return
         self.origins_of[id(node)] = {p.origin for p in template if isinstance(p, Lit) and p.origin is not None}
         start, end = self._span(node)
         uses.append(
@@ -138,44 +141,44 @@ class UseCollector(Evaluator):
         owner = self._lookup(node.value.value) if isinstance(node.value, cst.Name) else None
         return owner is not None and owner.is_import
 
-    STRINGISH = (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString, cst.BinaryOperation)
+    STRINGISH = exactly(cst.SimpleString, cst.ConcatenatedString, cst.FormattedString, cst.BinaryOperation)
     STRING_CALLS = {"format", "urljoin", "join", "getenv", "get", "str", "urlunsplit", "urlunparse", "substitute",
                     "safe_substitute"} | PATH_TYPES | TRIMS
 
     def _is_string_root(self, node: cst.CSTNode) -> bool:
-        if isinstance(node, cst.Call):
-            func = node.func
-            name = call_name(func)
-            return name in self.STRING_CALLS
-        return isinstance(node, self.STRINGISH)
+        if type(node) is cst.Call:
+            return call_name(node.func) in self.STRING_CALLS
+        return type(node) in self.STRINGISH
 
     def on_visit(self, node: cst.CSTNode) -> bool:
-        if id(node) in self.binder.tops:
+        key, kind = id(node), type(node)
+        if key in self.binder.tops:
             self.current_top = node
-        order = self.binder.order_of.get(id(node))
+        order = self.binder.order_of.get(key)
         if order is not None:
             self.statement = order
-        if isinstance(node, (cst.Import, cst.ImportFrom)):
+        if kind in IMPORTS:
             return False
-        opened = self._body_scope(node, self.parents[-1] if self.parents else None)
+        parents = self.parents
+        opened = self._body_scope(node, parents[-1] if parents else None)
         if opened is not None:
             self.stack.append(opened)
         if not self.inside_use:
-            if id(node) in self.handled:
-                self.covering.add(id(node))
+            if key in self.handled:
+                self.covering.add(key)
             elif self._is_string_root(node):
                 self.attribute_deps = set()
                 template = self.evaluate(node)
                 if template is not None:
-                    self.covering.add(id(node))
+                    self.covering.add(key)
                     self._record(node, template=template)
-            elif isinstance(node, (cst.Name, cst.Attribute)) and is_load(node, self.parents):
+            elif kind in NAMES and is_load(node, parents):
                 self._read(node)
-        elif isinstance(node, (cst.Name, cst.Attribute)) and is_load(node, self.parents):
+        elif kind in NAMES and is_load(node, parents):
             self._read_inside(node)
-        if id(node) in self.covering:
+        if key in self.covering:
             if not self.inside_use:
-                self.root_origins = self.origins_of.get(id(node), set())
+                self.root_origins = self.origins_of.get(key, set())
             self.inside_use += 1
         return super().on_visit(node)
 
@@ -201,7 +204,8 @@ class UseCollector(Evaluator):
                          escape=f"`{dotted(node)}` is used in an expression the analysis does not evaluate")
 
     def on_leave(self, original_node: cst.CSTNode) -> None:
-        if self._body_scope(original_node, self.parents[-1] if self.parents else None) is not None:
+        parent = self.parents[-1] if self.parents else None
+        if type(parent) in DEFINITIONS and original_node is parent.body:  # (see `_body_scope`)
             self.stack.pop()
         if id(original_node) in self.covering:
             self.inside_use -= 1
@@ -330,7 +334,7 @@ class UseCollector(Evaluator):
         code = self.binder.module.code_for_node(binding.value)  # with its parentheses
         top_start, _ = self.positions.span(statement.body[0])
         begin = self.source.text.find(code, top_start)
-        unit_start, _, size = self.positions.units[id(statement)]
+        unit_start, size = self.positions.units[id(statement)]
         if begin < 0:
             return None
         text = self.source.text
