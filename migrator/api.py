@@ -15,8 +15,9 @@ from migrator.policy.imports import ModuleTails, namesakes
 from migrator.project import reading, shared_names, snapshot
 from migrator.project.discover import Candidate, Problem, discover
 from migrator.project.filetypes import flavor_of
-from migrator.project.index import INDEX, Looked, NameSearch, ProjectIndex, WordIndex
+from migrator.project.index import INDEX, Looked, ProjectIndex, WordIndex
 from migrator.project.model import Project
+from migrator.project.names import NameSearch
 from migrator.project.prefilter import Prefilter
 from migrator.project.source import DecodeError, SourceText
 from migrator.workers import Workers, cost
@@ -49,6 +50,8 @@ class RunResult:
     problems: list  # discover.Problem: paths that could not be walked
     dirty: list = field(default_factory=list)  # files --fix refused to write: uncommitted changes
     root: str = "."  # the project root: --fix never writes a file whose real path lies outside it
+    alone: Optional[snapshot.Stored] = None  # the named files were checked against this snapshot, not a walk
+    prefilter: Optional[dict] = None  # with `alone`: the prefilter's state (`Prefilter.state`)
 
     @property
     def findings(self) -> list:
@@ -91,6 +94,7 @@ class Pipeline:
         self.workers = workers
         self.project: Optional[Project] = None
         self.recording: Optional[snapshot.Recording] = None  # what the run reads, for the project snapshot
+        self.alone: Optional[snapshot.Stored] = None  # the snapshot the named files were checked against
         self._tails: tuple = (-1, None)  # (files in the project, their ModuleTails)
         self._reader_names: dict = {}  # path -> its `_names_read_from`
 
@@ -162,7 +166,8 @@ class Pipeline:
                 result.findings = suppress.filter_findings(result.source, result.findings, today)
             result.findings = [f for f in result.findings if selected(f.code, result.path, self.options)]
         files = sorted(self.results.values(), key=lambda result: (scan.order.get(result.path, scan.checked), result.path))
-        run = RunResult(files, scan.checked, problems, root=project.root)
+        run = RunResult(files, scan.checked, problems, root=project.root, alone=self.alone,
+                        prefilter=index.prefilter.state() if self.alone else None)
         self.stats.lap("link")
         if self.overlay is None:
             # Without a finding that has a fix, the fix stage has nothing to plan, show or write.
@@ -199,13 +204,15 @@ class Pipeline:
         names a name that may hold a base defined elsewhere (`project.snapshot`)."""
         if scan.matching or scan.notebooks:
             return False
-        names = snapshot.names_if_unchanged(root, salt, named)
-        if names is None:
+        stored = snapshot.unchanged_but(root, salt, named)
+        if stored is None:
             return False
-        search = NameSearch(names) if names else None
-        return search is None or not any(
-            search.may_mention(known) and self._read_mentioning(candidate, search) is not None
-            for candidate, known in scan.unread_python)
+        search = NameSearch(stored.names) if stored.names else None
+        if search is not None and any(search.may_mention(known) and self._read_mentioning(candidate, search) is not None
+                                      for candidate, known in scan.unread_python):
+            return False
+        self.alone = stored
+        return True
 
     def _covers(self, paths: list, project: Project) -> bool:
         """Whether the named paths already walked the whole project (a folder that is its root,

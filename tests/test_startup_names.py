@@ -15,7 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from migrator.policy.imports import ModuleTails, namesakes
-from migrator.project.index import FileFacts, NameSearch, WordIndex
+from migrator.project.index import FileFacts, WordIndex
+from migrator.project.names import NameSearch
 
 KEYS = ["include/astro_common.py", "proj/include/astro_common.py", "pkg/__init__.py", "__init__.py",
         "a/b/c.py", "b/c.py", "c.py", "x.y/c.py", "x/y.c.py", "dags\\win/job.py", "src/pkg/sub/__init__.py"]

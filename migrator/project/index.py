@@ -21,13 +21,13 @@ import os
 import re
 import stat
 import time
-import zlib
 from array import array
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Optional
+from typing import Callable, Optional
 
 from migrator.project.cache import Cache
 from migrator.project.codec import Codec
+from migrator.project.names import NameSearch, word_hashes
 from migrator.project.prefilter import Prefilter
 
 RACY_NS = 2_000_000_000  # coarser than any file system's modification time tick (FAT: 2 s)
@@ -111,31 +111,9 @@ INDEX = Codec()
 INDEX.allow(Shard)
 
 
-def word_hashes(words: Iterable[bytes]) -> frozenset:
-    return frozenset(zlib.crc32(word) for word in words)
-
-
 def _words(data: bytes) -> str:
     packed = array("I", sorted(word_hashes(set(WORD.findall(data)))))
     return base64.b64encode(packed.tobytes()).decode("ascii")
-
-
-class NameSearch:
-    """Which files name any of `names` as a whole word: the index rules most files out, the
-    bytes of the rest are searched."""
-
-    def __init__(self, names: Iterable[str]):
-        names = sorted(names)
-        self.pattern = re.compile(rb"\b(?:%s)\b" % b"|".join(re.escape(name.encode()) for name in names))
-        self.hashes = word_hashes(name.encode() for name in names if name.isascii())
-        self.non_ascii = any(not name.isascii() for name in names)
-        self.packed = [array("I", [value]).tobytes() for value in sorted(self.hashes)]  # as `words` holds them
-
-    def may_mention(self, facts: FileFacts) -> bool:
-        return facts.mentions(self.hashes, self.non_ascii)
-
-    def mentions(self, data: bytes) -> bool:
-        return self.pattern.search(data) is not None
 
 
 class WordIndex:

@@ -1,14 +1,15 @@
 """What a run's report depends on in the file system, recorded while the run looks (for `replay`).
 
-Recording is off unless a run starts it (`start`; a replay and a project snapshot may record at once). While it is on, each look at the file system
-that can change the report is noted: a folder's entries (name and kind) as the walk listed them,
-and the `stat` of every file whose bytes were read or whose presence was asked (a named path,
-`.gitignore`, `pyproject.toml`, `.git`, a link's target). `unchanged` asks the same questions
-again. Each look is noted before the run reads what it looked at, so an edit made during the
-run shows as a change. A record cannot vouch for the run (`vouched` turns False) when a file was
-modified within `RACY_SECONDS` of the run's start (a second edit in the same clock tick keeps the
-same time), when a folder read twice held different entries, or when the run asked something
-outside the file system (`unrecorded`: git, whose answer depends on its configuration).
+Recording is off unless a run starts it (`start`; a replay and a project snapshot may record at
+once). While it is on, each look at the file system that can change the report is noted: a
+folder's entries (name and kind) as the walk listed them, and the `stat` of every file whose
+bytes were read or whose presence was asked (a named path, `.gitignore`, `pyproject.toml`,
+`.git`, a link's target). `unchanged` asks the same questions again. Each look is noted before
+the run reads what it looked at, so an edit made during the run shows as a change. A record
+cannot vouch for the run (`vouched`) when a file was modified within `RACY_SECONDS` of the run's
+start (`fresh`: a second edit in the same clock tick keeps the same time), when a folder read
+twice held different entries, or when the run asked something outside the file system
+(`unrecorded`: git, whose answer depends on its configuration).
 """
 from __future__ import annotations
 
@@ -21,28 +22,34 @@ BYPRODUCTS = frozenset({".astro_migrate_cache", "__pycache__"})  # folders runs 
 
 
 class Inputs:
-    def __init__(self, started_ns: int, exempt: Iterable[str] = ()):
-        """`exempt`: absolute paths whose freshness does not matter (a record that ignores them)."""
+    def __init__(self, started_ns: int):
         self.listings: dict = {}  # absolute folder -> its entries (`entries_of`)
         self.probes: dict = {}  # absolute path -> signature(), None when absent
-        self.vouched = True
+        self.fresh: set = set()  # absolute paths of files changed too recently for their stat to vouch
+        self.spoiled = False  # a folder changed between two walks, or the run asked git
         self._racy_after = started_ns - RACY_SECONDS * 1_000_000_000
-        self._exempt = frozenset(exempt)
+
+    @property
+    def vouched(self) -> bool:
+        return self.vouched_but(())
+
+    def vouched_but(self, paths: Iterable[str]) -> bool:
+        """Whether the record vouches for the run, leaving out what it read of `paths` (absolute)."""
+        return not self.spoiled and self.fresh <= set(paths)
 
     def listing(self, folder: str, entries: list) -> None:
         folder = os.path.abspath(folder)
         seen = self.listings.setdefault(folder, entries)
         if seen != entries:  # changed between two walks of one run
-            self.vouched = False
+            self.spoiled = True
 
     def probe(self, path: str) -> None:
         absolute = os.path.abspath(path)
         if absolute not in self.probes:
             found = signature(absolute)
             self.probes[absolute] = found
-            if (found is not None and len(found) == 4 and max(found[1], found[2]) >= self._racy_after
-                    and absolute not in self._exempt):
-                self.vouched = False
+            if found is not None and len(found) == 4 and max(found[1], found[2]) >= self._racy_after:
+                self.fresh.add(absolute)
 
 
 def signature(path: str) -> Optional[list]:
@@ -92,8 +99,8 @@ def unchanged(listings: dict, probes: dict) -> bool:
 RECORDERS: list = []  # the recordings of the run in progress (Inputs), each told every look
 
 
-def start(started_ns: int, exempt: Iterable[str] = ()) -> Inputs:
-    recorder = Inputs(started_ns, exempt)
+def start(started_ns: int) -> Inputs:
+    recorder = Inputs(started_ns)
     RECORDERS.append(recorder)
     return recorder
 
@@ -118,7 +125,7 @@ def listing(folder: str, entries: Iterable[os.DirEntry]) -> None:
 def unrecorded() -> None:
     """The run asked something whose answer is not in the file system: it cannot be replayed."""
     for recorder in RECORDERS:
-        recorder.vouched = False
+        recorder.spoiled = True
 
 
 def probe_upwards(folder: str, names: tuple) -> None:

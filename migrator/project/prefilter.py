@@ -10,12 +10,12 @@ from __future__ import annotations
 import re
 from typing import Callable, Optional
 
-from migrator.engine import ruletable
-
 
 class Prefilter:
     def __init__(self, hosts: tuple, field_words: Optional[Callable[[], tuple]] = None):
         """`field_words` gives the byte strings a field finding needs; None: any host will do."""
+        from migrator.engine import ruletable
+
         facts = ruletable.facts()
         self.hosts = tuple(h.encode() for h in hosts)
         self.versions = tuple(v.encode() for v in facts.versions)
@@ -24,6 +24,31 @@ class Prefilter:
         self.api_word = re.compile(rb"(?<![\w.-])(?:" + apis + rb")(?![\w.-])")  # not `iam.cnrm.cloud…`
         self._field_words = field_words
         self._words: Optional[tuple] = None
+
+    def state(self) -> dict:
+        """What `restored` needs to judge bytes as this prefilter does, as JSON data."""
+        if self._field_words is not None and self._words is None:
+            self._words = self._field_words()
+        text = [b.decode("latin-1") for b in (self.base.pattern, self.api_word.pattern)]
+        return {"hosts": [h.decode("latin-1") for h in self.hosts],
+                "versions": [v.decode("latin-1") for v in self.versions], "patterns": text,
+                "words": None if self._field_words is None else [w.decode("latin-1") for w in self._words or ()]}
+
+    @classmethod
+    def restored(cls, state: dict) -> "Prefilter":
+        """The prefilter whose `state()` this is, without the rule table (ValueError: not one)."""
+        try:
+            prefilter = cls.__new__(cls)
+            prefilter.hosts = tuple(h.encode("latin-1") for h in state["hosts"])
+            prefilter.versions = tuple(v.encode("latin-1") for v in state["versions"])
+            base, api_word = (re.compile(p.encode("latin-1")) for p in state["patterns"])
+            prefilter.base, prefilter.api_word = base, api_word
+            words = state["words"]
+            prefilter._words = None if words is None else tuple(w.encode("latin-1") for w in words)
+            prefilter._field_words = None if words is None else (lambda: prefilter._words or ())
+        except (KeyError, TypeError, AttributeError, UnicodeError, re.error) as error:
+            raise ValueError(f"not a prefilter's state: {error}") from None
+        return prefilter
 
     def may_match(self, data: bytes) -> bool:
         if any(version in data for version in self.versions) and (

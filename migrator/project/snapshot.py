@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import time
+from dataclasses import dataclass
 from typing import Iterable, Optional
 
 from migrator.project import inputs
@@ -31,11 +32,12 @@ class Recording:
 
     def __init__(self, root: str, salt: str, named: Iterable[str]):
         self.key = _key(root, salt)
-        self.inputs = inputs.start(time.time_ns(), exempt=named)
+        self.named = frozenset(named)  # absolute paths named on the command line
+        self.inputs = inputs.start(time.time_ns())
 
     def save(self, names: Iterable[str]) -> None:
         inputs.stop(self.inputs)
-        if self.inputs.vouched:
+        if self.inputs.vouched_but(self.named):
             SNAPSHOTS.store(self.key, {"names": sorted(names), "listings": self.inputs.listings,
                                        "probes": self.inputs.probes})
 
@@ -43,9 +45,18 @@ class Recording:
         inputs.stop(self.inputs)
 
 
-def names_if_unchanged(root: str, salt: str, named: Iterable[str]) -> Optional[frozenset]:
-    """The stored names that may hold a base, when every folder and every file but the `named`
-    ones (absolute paths) is as the run that stored them saw it; else None."""
+@dataclass
+class Stored:
+    """A stored snapshot that still holds: the names, and what its run read."""
+
+    names: frozenset
+    listings: dict
+    probes: dict
+
+
+def unchanged_but(root: str, salt: str, named: Iterable[str]) -> Optional[Stored]:
+    """The stored snapshot, when every folder and every file but the `named` ones (absolute
+    paths) is as the run that stored it saw it; else None."""
     record = SNAPSHOTS.load(_key(root, salt))
     if record is None:
         return None
@@ -55,4 +66,4 @@ def names_if_unchanged(root: str, salt: str, named: Iterable[str]) -> Optional[f
         return None
     skipped = {os.path.abspath(path) for path in named}
     others = {path: found for path, found in probes.items() if path not in skipped}
-    return frozenset(names) if inputs.unchanged(listings, others) else None
+    return Stored(frozenset(names), listings, others) if inputs.unchanged(listings, others) else None
