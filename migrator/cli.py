@@ -175,6 +175,10 @@ def check(paths, fix, unsafe_fixes, diff, show_fixes, statistics, select, ignore
     report = _apply_baselines(report, baseline, write_baseline, paths, today, quiet)
     if recording is not None and (report.problems or any(item.error for item in result.files)):
         recording.cancel()
+    elif recording is not None and result.alone is not None and not report.rows and _above(cfg.path, result.root):
+        from migrator.project import config
+
+        recording.clean_run(result, paths, (".git", config.OWN_FILE, config.PYPROJECT))
     for path, reason in report.problems:
         _note(f"astro-migrate: error: {terminal.printable(path)}: {reason}")
     for item in result.files:
@@ -237,6 +241,12 @@ def _exit_code(result, report, failing: tuple, exit_zero: bool) -> int:
     failed = any(row.severity in failing for row in report.rows)
     pending = any(item.diff for item in result.files)
     return EXIT_FINDINGS if failed or pending else EXIT_CLEAN
+
+
+def _above(path, root: str) -> bool:
+    """Whether the configuration file `path` (None: none) lies in `root` or a folder above it."""
+    return path is None or os.path.commonpath([os.path.dirname(os.path.abspath(path)), root]) == os.path.dirname(
+        os.path.abspath(path))
 
 
 def _probe_surroundings(paths: list, config_file, baseline) -> None:

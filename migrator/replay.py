@@ -27,7 +27,7 @@ import sys
 import time
 from typing import Optional
 
-from migrator import streams
+from migrator import clean_replay, streams
 from migrator.project import inputs
 from migrator.project.records import Records
 
@@ -75,12 +75,13 @@ def _package_folder(name: str) -> Optional[str]:
 class Recording:
     """A run that may be stored: what it read (once `begin` is called) and printed, in order."""
 
-    def __init__(self, key: str, day: str, started_ns: int):
-        self.key = key
-        self.day = day
+    def __init__(self, argv: list, cwd: str, day: str, started_ns: int):
+        self.argv, self.cwd, self.day = argv, cwd, day
+        self.key = run_key(argv, cwd, day)
         self.started_ns = started_ns
         self.output: list = []  # [stream ("out" | "err"), text]
         self.inputs: Optional[inputs.Inputs] = None
+        self.clean: Optional[tuple] = None  # (result, paths, markers) of a clean run of files alone
 
     def begin(self) -> None:
         """The command is a `check` that may be stored: record what it reads from now on."""
@@ -94,13 +95,24 @@ class Recording:
     def printed(self, text: str, err: bool) -> None:
         self.output.append(["err" if err else "out", text])
 
+    def clean_run(self, result, paths: list, markers: tuple) -> None:
+        """The run checked `paths` against the project snapshot alone and found nothing: a run
+        of other files in their places may replay it (`clean_replay`)."""
+        self.clean = (result, paths, markers)
+
     def save(self, code: int) -> None:
         recorded = self.inputs
         inputs.stop(recorded)
-        if recorded is None or not recorded.vouched or code not in (0, 1) or _today() != self.day:
+        if recorded is None or code not in (0, 1) or _today() != self.day:
             return
-        RUNS.store(self.key, {"code": code, "output": self.output,
-                              "listings": recorded.listings, "probes": recorded.probes})
+        if recorded.vouched:
+            RUNS.store(self.key, {"code": code, "output": self.output,
+                                  "listings": recorded.listings, "probes": recorded.probes})
+        shape, files = clean_replay.template(self.argv)
+        if self.clean is not None and files == self.clean[1]:
+            stored = clean_replay.record(self.output, recorded, *self.clean)
+            if stored is not None:
+                clean_replay.CLEAN.store(run_key(shape, self.cwd, self.day), {"code": code, **stored})
 
 
 RECORDING: Optional[Recording] = None
@@ -125,13 +137,22 @@ def replay_or_record(argv: list) -> None:
     except OSError:  # the folder was removed: the command line says so
         return
     day = _today()
-    key = run_key(argv, cwd, day)
-    stored = RUNS.load(key)
+    recording = Recording(argv, cwd, day, started_ns)
+    stored = RUNS.load(recording.key)
     if stored is not None and _well_formed(stored) and inputs.unchanged(stored["listings"], stored["probes"]):
-        for stream, text in stored["output"]:
-            streams.write(text, err=stream == "err")
-        sys.exit(stored["code"])
-    RECORDING = Recording(key, day, started_ns)
+        _print(stored)
+    shape, files = clean_replay.template(argv)
+    stored = clean_replay.CLEAN.load(run_key(shape, cwd, day)) if files else None
+    if stored is not None and _well_formed(stored) and clean_replay.replayable(stored, files):
+        _print(stored)
+    RECORDING = recording
+
+
+def _print(stored: dict) -> None:
+    """Print a stored run's report and exit with its code."""
+    for stream, text in stored["output"]:
+        streams.write(text, err=stream == "err")
+    sys.exit(stored["code"])
 
 
 def _today() -> str:

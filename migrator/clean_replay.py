@@ -1,0 +1,119 @@
+"""Replay a clean `check` of other files: pre-commit's changed files, in a project that has not changed.
+
+A `check` of named files that the project snapshot let through alone (no file may match on its
+own, none names a name that may hold a base elsewhere; see `project.snapshot`) and that found
+nothing prints a report that does not depend on which files they were, only on how many: the
+same command with other files in their places prints the same. Such a run is stored under the
+key of its arguments with each named file replaced by a placeholder, with what it read besides
+those files (the snapshot's folders and files, the configuration above them) and what it needs
+to judge other files the same way (the names, the prefilter's state). A later run whose
+arguments have the same shape is replayed when every stored answer is the same and each of its
+files, read now, is one the same judgement lets through: a regular file the walk listed, in a
+folder below the root with no `.git` or configuration of its own, not a notebook, with an
+extension (the kind of a file without one is read from it), that cannot match and names none
+of the names.
+
+Like `replay`, this module imports only small modules of its own: it runs before the command line
+is parsed.
+"""
+from __future__ import annotations
+
+import os
+import stat
+from typing import Optional
+
+from migrator.project import inputs
+from migrator.project.names import NameSearch
+from migrator.project.prefilter import Prefilter
+from migrator.project.records import Records
+
+CLEAN = Records("clean", schema=1, kept=16)
+PLACEHOLDER = "\0file"
+MAX_BYTES = 1024 * 1024  # the smaller of the reading caps (project.reading): a larger file goes the whole way
+
+
+def template(argv: list) -> tuple:
+    """(argv with each token after the command that names a regular file replaced, those tokens)."""
+    shape, files = argv[:1], []
+    for token in argv[1:]:
+        if not token.startswith("-") and os.path.isfile(token):
+            files.append(token)
+            shape.append(PLACEHOLDER)
+        else:
+            shape.append(token)
+    return shape, files
+
+
+def record(output: list, recorded: inputs.Inputs, result, paths: list, markers: tuple) -> Optional[dict]:
+    """What to store of a clean run on `paths` checked against a snapshot (`result.alone`), or
+    None when its report may depend on which files were named."""
+    named = [os.path.abspath(path) for path in paths]
+    root = result.root
+    listed = result.alone.listings.get(root, [])
+    if (len(set(named)) != len(named) or not recorded.vouched_but(named)
+            or not any(entry.startswith(".git/") for entry in listed)
+            or any(not path.startswith(root.rstrip(os.sep) + os.sep) for path in named)
+            or any(os.path.basename(path) in text for path in named for _, text in output)):
+        return None
+    # The named files' own stats too: each must stay as judged here while the record is used for others.
+    probes = {**result.alone.probes, **recorded.probes}
+    return {"output": output, "listings": {**result.alone.listings, **recorded.listings}, "probes": probes,
+            "names": sorted(result.alone.names), "prefilter": result.prefilter, "root": root,
+            "markers": list(markers)}
+
+
+def replayable(stored: dict, files: list) -> bool:
+    """Whether `files` (as named) pass the stored run's judgement, in a project unchanged since."""
+    root, listings, markers = stored.get("root"), stored.get("listings"), stored.get("markers")
+    names, probes = stored.get("names"), stored.get("probes")
+    if not (isinstance(root, str) and isinstance(listings, dict) and isinstance(probes, dict)
+            and isinstance(markers, list) and isinstance(names, list) and all(isinstance(n, str) for n in names)):
+        return False
+    named = [os.path.abspath(token) for token in files]
+    if len(set(named)) != len(named) or not all(_placed(path, root, listings, markers) for path in named):
+        return False
+    if not inputs.unchanged(listings, {p: s for p, s in probes.items() if p not in set(named)}):
+        return False
+    try:
+        prefilter = Prefilter.restored(stored["prefilter"])
+    except (ValueError, KeyError):
+        return False
+    search = NameSearch(names) if names else None
+    for path in named:
+        data = _read(path)
+        if data is None or prefilter.may_match(data) or (search is not None and search.mentions(data)):
+            return False
+    return True
+
+
+def _placed(path: str, root: str, listings: dict, markers: list) -> bool:
+    """A regular file with an extension, not a notebook, listed by the walk, under folders below
+    `root` that hold no `.git` or configuration of their own."""
+    folder, name = os.path.split(path)
+    if "." not in name.lstrip(".") or name.endswith(".ipynb") or f"{name}/f" not in listings.get(folder, ()):
+        return False
+    while folder != root:
+        entries = listings.get(folder)
+        if not folder.startswith(root.rstrip(os.sep) + os.sep) or not isinstance(entries, list):
+            return False
+        if any(isinstance(entry, str) and entry.rsplit("/", 1)[0] in markers for entry in entries):
+            return False
+        folder = os.path.dirname(folder)
+    return True
+
+
+def _read(path: str) -> Optional[bytes]:
+    """The bytes of a regular file that every kind of file may be (no NUL, at most `MAX_BYTES`)."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        descriptor = os.open(path, flags)
+    except OSError:
+        return None
+    with os.fdopen(descriptor, "rb") as handle:
+        try:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                return None
+            data = handle.read(MAX_BYTES + 1)
+        except OSError:
+            return None
+    return data if len(data) <= MAX_BYTES and b"\0" not in data else None
