@@ -80,11 +80,14 @@ class Work:
 
 
 class Pipeline:
-    def __init__(self, options: Options, overlay: Optional[dict] = None, workers: Optional[Workers] = None):
-        """`overlay`: path -> bytes to analyse instead of the file's (a fix pass's texts);
-        `workers`: the pool of the run this one is a fix pass of."""
+    def __init__(self, options: Options, overlay: Optional[dict] = None, workers: Optional[Workers] = None,
+                 keep_overlay: bool = True):
+        """`overlay`: path -> bytes to analyse instead of the file's (a fix pass's texts, an
+        editor's buffers); `workers`: the pool of the run this one is a fix pass of;
+        `keep_overlay`: cache the analyses of the overlay's bytes (not an editor's every keystroke)."""
         self.options = options
         self.overlay = overlay
+        self.keep_overlay = keep_overlay
         self.results: dict = {}  # path -> FileResult
         self.context: set = set()  # paths of the project's modules read for their facts only
         self.definitions: list = []  # values configuration files give shared names (project.shared_names)
@@ -306,7 +309,7 @@ class Pipeline:
             if item.outcome is None:
                 item.outcome = analysis.analyse(item.candidate.path, item.candidate.kind, item.data, self.options.hosts)
                 self.stats.step(analysed=1)
-            if cache:
+            if cache and (self.keep_overlay or not self.overlay or item.candidate.path not in self.overlay):
                 cache.put(item.entry, item.outcome)
         for item in pending:
             self._record(item.candidate, item.data, item.outcome, python_facts)

@@ -439,3 +439,22 @@ def test_the_readme_editor_snippets_start_the_server():
     assert [server["command"], *server["args"]] == ["astro-migrate", "lsp"]
     assert all("astro-migrate" in language["language-servers"] for language in helix["language"])
     assert 'cmd = { "astro-migrate", "lsp" }' in blocks["lua"] and "vim.lsp.start" in blocks["lua"]
+
+
+def cached_results(project: Path) -> list:
+    """The result cache's entries (not the index or stored runs): one per analysed file content."""
+    cache = project / ".astro_migrate_cache"
+    return sorted(p for p in cache.glob("??/*") if p.is_file()) if cache.is_dir() else []
+
+
+@pytest.mark.e2e
+def test_typing_leaves_no_cache_entry_per_keystroke(server, project):
+    document = Document(server, project / "client.py")
+    [found] = document.diagnostics()
+    before = cached_results(project)
+    for typed in ("v1beta", "v1bet", "platform/v1beta1"):  # each a buffer state analysed, none saved
+        document.edit(found["range"], typed)
+        document.diagnostics()
+        found["range"]["end"]["character"] = found["range"]["start"]["character"] + len(typed)
+    document.close()
+    assert cached_results(project) == before

@@ -131,7 +131,7 @@ class Workspace:
         """`check path` with `buffers` (and `texts`, shown path -> bytes) read in place of the files."""
         overlay = {p: buffer_bytes(b.text, kind_of(p, options.extensions) == "python") for p, b in buffers.items()}
         overlay.update(texts or {})
-        return Pipeline(options, overlay).run([path])
+        return Pipeline(options, overlay, keep_overlay=False).run([path])
 
     def analyse(self, path: str) -> Optional[Analysis]:
         """`path` as `check` reports it; None for a file `check` does not read."""
