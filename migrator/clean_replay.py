@@ -44,13 +44,17 @@ def template(argv: list) -> tuple:
     return shape, files
 
 
-def record(output: list, recorded: inputs.Inputs, result, paths: list, markers: tuple) -> Optional[dict]:
+def record(output: list, recorded: inputs.Inputs, result, paths: list, markers: tuple, pinned: set) -> Optional[dict]:
     """What to store of a clean run on `paths` checked against a snapshot (`result.alone`), or
-    None when its report may depend on which files were named."""
+    None when its report may depend on which files were named. `pinned`: absolute paths the run
+    read as more than a file to check (the configuration, the baseline)."""
+    from migrator.project.snapshot import STRUCTURE
+
     named = [os.path.abspath(path) for path in paths]
     root = result.root
     listed = result.alone.listings.get(root, [])
-    if (len(set(named)) != len(named) or not recorded.vouched_but(named)
+    if (len(set(named)) != len(named) or not recorded.vouched_but(named) or not pinned.isdisjoint(named)
+            or any(os.path.basename(path) in STRUCTURE for path in named)
             or not any(entry.startswith(".git/") for entry in listed)
             or any(not path.startswith(root.rstrip(os.sep) + os.sep) for path in named)
             or any(os.path.basename(path) in text for path in named for _, text in output)):
@@ -59,18 +63,20 @@ def record(output: list, recorded: inputs.Inputs, result, paths: list, markers: 
     probes = {**result.alone.probes, **recorded.probes}
     return {"output": output, "listings": {**result.alone.listings, **recorded.listings}, "probes": probes,
             "names": sorted(result.alone.names), "prefilter": result.prefilter, "root": root,
-            "markers": list(markers)}
+            "markers": list(markers), "structure": sorted(STRUCTURE), "pinned": sorted(pinned)}
 
 
 def replayable(stored: dict, files: list) -> bool:
     """Whether `files` (as named) pass the stored run's judgement, in a project unchanged since."""
-    root, listings, markers = stored.get("root"), stored.get("listings"), stored.get("markers")
-    names, probes = stored.get("names"), stored.get("probes")
+    root, listings, probes = stored.get("root"), stored.get("listings"), stored.get("probes")
+    markers, names, structure, pinned = (_strings(stored.get(key)) for key in ("markers", "names", "structure", "pinned"))
     if not (isinstance(root, str) and isinstance(listings, dict) and isinstance(probes, dict)
-            and isinstance(markers, list) and isinstance(names, list) and all(isinstance(n, str) for n in names)):
+            and markers is not None and names is not None and structure is not None and pinned is not None):
         return False
     named = [os.path.abspath(token) for token in files]
-    if len(set(named)) != len(named) or not all(_placed(path, root, listings, markers) for path in named):
+    if (len(set(named)) != len(named) or not set(pinned).isdisjoint(named)
+            or any(os.path.basename(path) in structure for path in named)
+            or not all(_placed(path, root, listings, markers) for path in named)):
         return False
     if not inputs.unchanged(listings, {p: s for p, s in probes.items() if p not in set(named)}):
         return False
@@ -84,6 +90,10 @@ def replayable(stored: dict, files: list) -> bool:
         if data is None or prefilter.may_match(data) or (search is not None and search.mentions(data)):
             return False
     return True
+
+
+def _strings(value) -> Optional[list]:
+    return value if isinstance(value, list) and all(isinstance(item, str) for item in value) else None
 
 
 def _placed(path: str, root: str, listings: dict, markers: list) -> bool:

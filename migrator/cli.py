@@ -146,6 +146,7 @@ def check(paths, fix, unsafe_fixes, diff, show_fixes, statistics, select, ignore
     elif recording is not None:
         recording.begin()
         _probe_surroundings(paths, config_file, baseline)
+        recording.pinned = {os.path.abspath(path) for path in (config_file, baseline) if path}
     cfg = _config(paths, config_file)
     failing = tuple(s.strip().lower() for s in fail_on.split(",") if s.strip()) or cfg.fail_on
     wrong = [s for s in failing if s not in ("error", "warning", "info")]
@@ -175,7 +176,8 @@ def check(paths, fix, unsafe_fixes, diff, show_fixes, statistics, select, ignore
     report = _apply_baselines(report, baseline, write_baseline, paths, today, quiet)
     if recording is not None and (report.problems or any(item.error for item in result.files)):
         recording.cancel()
-    elif recording is not None and result.alone is not None and not report.rows and _above(cfg.path, result.root):
+    elif (recording is not None and result.alone is not None and not report.rows and _above(cfg.path, result.root)
+          and output_format != "markdown"):  # markdown's next steps name the files checked
         from migrator.project import config
 
         recording.clean_run(result, paths, (".git", config.OWN_FILE, config.PYPROJECT))

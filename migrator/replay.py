@@ -82,6 +82,7 @@ class Recording:
         self.output: list = []  # [stream ("out" | "err"), text]
         self.inputs: Optional[inputs.Inputs] = None
         self.clean: Optional[tuple] = None  # (result, paths, markers) of a clean run of files alone
+        self.pinned: set = set()  # absolute paths read as more than files to check (configuration, baseline)
 
     def begin(self) -> None:
         """The command is a `check` that may be stored: record what it reads from now on."""
@@ -110,7 +111,8 @@ class Recording:
                                   "listings": recorded.listings, "probes": recorded.probes})
         shape, files = clean_replay.template(self.argv)
         if self.clean is not None and files == self.clean[1]:
-            stored = clean_replay.record(self.output, recorded, *self.clean)
+            result, paths, markers = self.clean
+            stored = clean_replay.record(self.output, recorded, result, paths, markers, self.pinned)
             if stored is not None:
                 clean_replay.CLEAN.store(run_key(shape, self.cwd, self.day), {"code": code, **stored})
 

@@ -114,3 +114,45 @@ def test_a_change_elsewhere_in_the_project_makes_the_record_stale(repo, capsys, 
     monkeypatch.setattr(migrator.cli, "main", lambda *a, **k: calls.append(a) or expected_exit((0,)))
     report(capsys, "dags/forecast.py")
     assert calls
+
+
+def test_a_named_configuration_is_never_judged_as_a_clean_file(repo, capsys):
+    """pre-commit passes a changed pyproject.toml among the files: the run's own configuration."""
+    (repo / "pyproject.toml").write_text('[tool.astro-migrate]\ndeadline = "2027-01-31"\n')
+    run(".")
+    run("dags/weather.py", "pyproject.toml")
+    (repo / "pyproject.toml").write_text('[tool.astro-migrate]\ndeadline = "2026-12-10"\n')
+    assert report(capsys, "dags/weather.py", "pyproject.toml")[1].endswith("12 days until v1beta1 end of support\n")
+
+
+def test_a_named_baseline_is_never_judged_as_a_clean_file(repo, capsys):
+    run("--write-baseline", "base.json", "dags/weather.py")
+    run(".")
+    run("--baseline=base.json", "dags/weather.py")
+    (repo / "base.json").write_text("not json\n")
+    assert report(capsys, "--baseline=base.json", "base.json")[0] == 2
+
+
+def test_a_named_gitignore_keeps_the_snapshot_honest(repo, capsys):
+    """Named or not, a .gitignore decides which modules the snapshot's names came from."""
+    (repo / "legacy").mkdir()
+    (repo / "legacy" / "conf_old.py").write_text('LEGACY_API = "https://api.astronomer.io/platform/v1beta1"\n')
+    (repo / ".gitignore").write_text("legacy/\n")
+    run(".")
+    (repo / ".gitignore").write_text("")
+    (repo / "dags" / "forecast.py").write_text(
+        "import requests\nfrom legacy.conf_old import LEGACY_API\n"
+        "requests.get(f'{LEGACY_API}/organizations/o/workspaces')\n")
+    assert report(capsys, ".gitignore", "dags/forecast.py") == report(capsys, "--no-cache", ".gitignore",
+                                                                      "dags/forecast.py")
+
+
+@pytest.mark.parametrize("output_format", ["full", "concise", "json", "json-lines", "sarif", "github", "gitlab",
+                                           "junit", "markdown"])
+def test_a_replayed_clean_report_names_no_file_of_the_stored_run(repo, capsys, output_format):
+    odd = repo / "dags" / "it's.py"
+    odd.write_text(CLEAN.format(name="odd"))
+    run(".")
+    run("--output-format", output_format, str(odd.relative_to(repo)))
+    assert report(capsys, "--output-format", output_format, "dags/forecast.py") == report(
+        capsys, "--no-cache", "--output-format", output_format, "dags/forecast.py")

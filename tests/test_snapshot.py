@@ -120,3 +120,19 @@ def test_several_named_files_and_a_matching_one_walk_the_project(repo, monkeypat
     assert check("dags/weather.py", "dags/report.py") == [("checked", 2)]
     with pytest.raises(AssertionError, match="walked"):
         check("dags/weather.py", "dags/deployments.py")
+
+
+def test_a_name_that_is_not_one_word_is_still_searched(repo):
+    """Connection ids hold dashes: `BaseHook.get_connection("astro-api")` reads what
+    airflow_settings.yaml gives `astro-api`, and the index of words must not lose it."""
+    (repo / "airflow_settings.yaml").write_text(
+        "airflow:\n  connections:\n    - conn_id: astro-api\n      conn_type: http\n"
+        "      conn_host: https://api.astronomer.io/platform/v1beta1\n")
+    (repo / "dags" / "weather.py").write_text(
+        "import requests\nfrom airflow.hooks.base import BaseHook\n\n"
+        "def workspaces():\n"
+        "    return requests.get(BaseHook.get_connection('astro-api').host + '/organizations/o/workspaces')\n")
+    expected = check(".", cache=False)
+    assert any(path == "dags/weather.py" for path, *_ in expected[:-1])
+    check(".")
+    assert check(".") == expected

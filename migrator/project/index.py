@@ -18,7 +18,6 @@ import base64
 import bisect
 import hashlib
 import os
-import re
 import stat
 import time
 from array import array
@@ -27,12 +26,11 @@ from typing import Callable, Optional
 
 from migrator.project.cache import Cache
 from migrator.project.codec import Codec
-from migrator.project.names import NameSearch, word_hashes
+from migrator.project.names import WORD, NameSearch, word_hashes
 from migrator.project.prefilter import Prefilter
 
 RACY_NS = 2_000_000_000  # coarser than any file system's modification time tick (FAT: 2 s)
 RACY_CTIME_NS = 100_000_000  # coarser than the clock Linux stamps inode changes with (a jiffy)
-WORD = re.compile(rb"[A-Za-z0-9_]+")  # what `\b` in a bytes pattern delimits
 
 
 @dataclass
@@ -133,6 +131,8 @@ class WordIndex:
 
     def mentioning(self, search: NameSearch) -> set:
         """Positions (in the files given) of the files that may name one of `search`'s names."""
+        if search.everywhere:
+            return set(range(len(self.starts)))
         found = set(self.unknown) | set(self.non_ascii if search.non_ascii else ())
         for needle in search.packed:
             at = self.data.find(needle)

@@ -6,6 +6,8 @@ import zlib
 from array import array
 from typing import Iterable
 
+WORD = re.compile(rb"[A-Za-z0-9_]+")  # what `\b` in a bytes pattern delimits: the index's words
+
 
 def word_hashes(words: Iterable[bytes]) -> frozenset:
     return frozenset(zlib.crc32(word) for word in words)
@@ -13,18 +15,24 @@ def word_hashes(words: Iterable[bytes]) -> frozenset:
 
 class NameSearch:
     """Which files name any of `names` as a whole word: an index of each file's word hashes rules
-    most files out (`may_mention`, see `project.index`), the bytes of the rest are searched."""
+    most files out (`may_mention`, see `project.index`), the bytes of the rest are searched.
+
+    A name is looked up in the index by its longest word (`astro` of the connection id
+    `astro-api`): wherever the name stands between word boundaries, each of its words is a whole
+    word of the file. A name without a word (`-`) may stand anywhere."""
 
     def __init__(self, names: Iterable[str]):
         names = sorted(names)
         self.pattern = re.compile(rb"\b(?:%s)\b" % b"|".join(re.escape(name.encode()) for name in names))
-        self.hashes = word_hashes(name.encode() for name in names if name.isascii())
+        words = [WORD.findall(name.encode()) for name in names if name.isascii()]
+        self.everywhere = any(not found for found in words)
+        self.hashes = word_hashes(max(found, key=len) for found in words if found)
         self.non_ascii = any(not name.isascii() for name in names)
         self.packed = [array("I", [value]).tobytes() for value in sorted(self.hashes)]  # as the index holds them
 
     def may_mention(self, facts) -> bool:
         """`facts`: a `project.index.FileFacts`."""
-        return facts.mentions(self.hashes, self.non_ascii)
+        return self.everywhere or facts.mentions(self.hashes, self.non_ascii)
 
     def mentions(self, data: bytes) -> bool:
         return self.pattern.search(data) is not None

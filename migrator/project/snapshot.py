@@ -18,9 +18,17 @@ from dataclasses import dataclass
 from typing import Iterable, Optional
 
 from migrator.project import inputs
+from migrator.project.config import OWN_FILE, PYPROJECT
 from migrator.project.records import Records
 
 SNAPSHOTS = Records("projects", schema=1, kept=8)
+# Files that shape the walk and the project, whose changes no named file's freshness excuses.
+STRUCTURE = frozenset({".gitignore", "pyvenv.cfg", "Dockerfile", ".git", OWN_FILE, PYPROJECT})
+
+
+def exempt(named: Iterable[str]) -> set:
+    """The named files (absolute paths) whose own `stat`s may have changed: not `STRUCTURE`."""
+    return {os.path.abspath(path) for path in named if os.path.basename(path) not in STRUCTURE}
 
 
 def _key(root: str, salt: str) -> str:
@@ -32,7 +40,7 @@ class Recording:
 
     def __init__(self, root: str, salt: str, named: Iterable[str]):
         self.key = _key(root, salt)
-        self.named = frozenset(named)  # absolute paths named on the command line
+        self.named = exempt(named)  # what pre-commit just changed: too fresh to vouch for, and not needed
         self.inputs = inputs.start(time.time_ns())
 
     def save(self, names: Iterable[str]) -> None:
@@ -64,6 +72,6 @@ def unchanged_but(root: str, salt: str, named: Iterable[str]) -> Optional[Stored
     if not (isinstance(names, list) and all(isinstance(n, str) for n in names)
             and isinstance(listings, dict) and isinstance(probes, dict)):
         return None
-    skipped = {os.path.abspath(path) for path in named}
+    skipped = exempt(named)
     others = {path: found for path, found in probes.items() if path not in skipped}
     return Stored(frozenset(names), listings, others) if inputs.unchanged(listings, others) else None
