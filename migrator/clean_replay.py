@@ -8,10 +8,10 @@ key of its arguments with each named file replaced by a placeholder, with what i
 those files (the snapshot's folders and files, the configuration above them) and what it needs
 to judge other files the same way (the names, the prefilter's state). A later run whose
 arguments have the same shape is replayed when every stored answer is the same and each of its
-files, read now, is one the same judgement lets through: a regular file the walk listed, in a
-folder below the root with no `.git` or configuration of its own, not a notebook, with an
-extension (the kind of a file without one is read from it), that cannot match and names none
-of the names.
+files, read now, is one the same judgement lets through: a regular file in a folder the walk
+listed, below the root, with no `.git` or configuration in the folders between, not a notebook,
+with an extension (the kind of a file without one is read from it), that cannot match and names
+none of the names.
 
 Like `replay`, this module imports only small modules of its own: it runs before the command line
 is parsed.
@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import os
 import stat
-from typing import Optional
 
 from migrator.project import inputs
 from migrator.project.names import NameSearch
@@ -44,7 +43,7 @@ def template(argv: list) -> tuple:
     return shape, files
 
 
-def record(output: list, recorded: inputs.Inputs, result, paths: list, markers: tuple, pinned: set) -> Optional[dict]:
+def record(output: list, recorded: inputs.Inputs, result, paths: list, markers: tuple, pinned: set) -> dict | None:
     """What to store of a clean run on `paths` checked against a snapshot (`result.alone`), or
     None when its report may depend on which files were named. `pinned`: absolute paths the run
     read as more than a file to check (the configuration, the baseline)."""
@@ -52,10 +51,9 @@ def record(output: list, recorded: inputs.Inputs, result, paths: list, markers: 
 
     named = [os.path.abspath(path) for path in paths]
     root = result.root
-    listed = result.alone.listings.get(root, [])
     if (len(set(named)) != len(named) or not recorded.vouched_but(named) or not pinned.isdisjoint(named)
             or any(os.path.basename(path) in STRUCTURE for path in named)
-            or not any(entry.startswith(".git/") for entry in listed)
+            or not os.path.lexists(os.path.join(root, ".git"))  # probed above the paths: it stays
             or any(not path.startswith(root.rstrip(os.sep) + os.sep) for path in named)
             or any(os.path.basename(path) in text for path in named for _, text in output)):
         return None
@@ -92,27 +90,31 @@ def replayable(stored: dict, files: list) -> bool:
     return True
 
 
-def _strings(value) -> Optional[list]:
+def _strings(value) -> list | None:
     return value if isinstance(value, list) and all(isinstance(item, str) for item in value) else None
 
 
 def _placed(path: str, root: str, listings: dict, markers: list) -> bool:
-    """A regular file with an extension, not a notebook, listed by the walk, under folders below
-    `root` that hold no `.git` or configuration of their own."""
+    """A regular file with an extension, not a notebook, in a folder the walk listed, under
+    folders below `root` that hold no `.git` or configuration of their own."""
     folder, name = os.path.split(path)
-    if "." not in name.lstrip(".") or name.endswith(".ipynb") or f"{name}/f" not in listings.get(folder, ()):
+    if "." not in name.lstrip(".") or name.lower().endswith(".ipynb"):
+        return False
+    try:
+        if not stat.S_ISREG(os.lstat(path).st_mode):
+            return False
+    except OSError:
         return False
     while folder != root:
-        entries = listings.get(folder)
-        if not folder.startswith(root.rstrip(os.sep) + os.sep) or not isinstance(entries, list):
+        if not folder.startswith(root.rstrip(os.sep) + os.sep) or folder not in listings:
             return False
-        if any(isinstance(entry, str) and entry.rsplit("/", 1)[0] in markers for entry in entries):
+        if any(os.path.lexists(os.path.join(folder, marker)) for marker in markers):
             return False
         folder = os.path.dirname(folder)
     return True
 
 
-def _read(path: str) -> Optional[bytes]:
+def _read(path: str) -> bytes | None:
     """The bytes of a regular file that every kind of file may be (no NUL, at most `MAX_BYTES`)."""
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
     try:

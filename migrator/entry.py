@@ -2,10 +2,9 @@
 from __future__ import annotations
 
 import sys
-from typing import Optional
 
 
-def main(argv: Optional[list] = None) -> None:
+def main(argv: list | None = None) -> None:
     argv = sys.argv[1:] if argv is None else list(argv)
     from migrator import replay
 

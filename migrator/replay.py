@@ -19,13 +19,11 @@ install of the tool.
 """
 from __future__ import annotations
 
-import datetime
 import importlib.util
 import json
 import os
 import sys
 import time
-from typing import Optional
 
 from migrator import clean_replay, streams
 from migrator.project import inputs
@@ -63,7 +61,7 @@ def tool_identity() -> dict:
     return found
 
 
-def _package_folder(name: str) -> Optional[str]:
+def _package_folder(name: str) -> str | None:
     try:
         spec = importlib.util.find_spec(name)
     except ImportError:
@@ -80,8 +78,8 @@ class Recording:
         self.key = run_key(argv, cwd, day)
         self.started_ns = started_ns
         self.output: list = []  # [stream ("out" | "err"), text]
-        self.inputs: Optional[inputs.Inputs] = None
-        self.clean: Optional[tuple] = None  # (result, paths, markers) of a clean run of files alone
+        self.inputs: inputs.Inputs | None = None
+        self.clean: tuple | None = None  # (result, paths, markers) of a clean run of files alone
         self.pinned: set = set()  # absolute paths read as more than files to check (configuration, baseline)
 
     def begin(self) -> None:
@@ -117,7 +115,7 @@ class Recording:
                 clean_replay.CLEAN.store(run_key(shape, self.cwd, self.day), {"code": code, **stored})
 
 
-RECORDING: Optional[Recording] = None
+RECORDING: Recording | None = None
 
 
 def disarm() -> None:
@@ -158,7 +156,8 @@ def _print(stored: dict) -> None:
 
 
 def _today() -> str:
-    return datetime.date.today().isoformat()
+    """Today's date where the run is, as `engine.deadline.today()` takes it (without datetime's import)."""
+    return time.strftime("%Y-%m-%d")
 
 
 def _well_formed(record: dict) -> bool:

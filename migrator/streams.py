@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Callable, Optional, Union
+from collections.abc import Callable
 
 EXIT_ERROR = 2
 
 
-def write(data: Union[str, bytes], err: bool = False, echo: Optional[Callable] = None) -> None:
+def write(data: str | bytes, err: bool = False, echo: Callable | None = None) -> None:
     """Write `data` with `echo` (default: the stream's own write) and flush; a full disk,
     /dev/full or a closed pipe ends the program with exit 2 (a reader that left, `| head`, silently)."""
     stream = sys.stderr if err else sys.stdout

@@ -156,3 +156,13 @@ def test_a_replayed_clean_report_names_no_file_of_the_stored_run(repo, capsys, o
     run("--output-format", output_format, str(odd.relative_to(repo)))
     assert report(capsys, "--output-format", output_format, "dags/forecast.py") == report(
         capsys, "--no-cache", "--output-format", output_format, "dags/forecast.py")
+
+
+def test_a_file_saved_by_rename_is_replayed_too(repo, capsys, monkeypatch):
+    """Editors save through a temporary file and a rename: the folder's time moves, its entries
+    do not, and the folder is listed again to tell."""
+    temporary = repo / "dags" / ".forecast.py.swp"
+    temporary.write_text(CLEAN.format(name="forecast") + "# saved\n")
+    temporary.replace(repo / "dags" / "forecast.py")
+    forbid_full_run(monkeypatch)
+    assert report(capsys, "dags/forecast.py")[0] == 0

@@ -264,11 +264,17 @@ def test_a_change_of_kind_under_the_same_name_is_seen(project, capsys, change):
 
 def test_a_folder_that_changed_between_two_walks_cannot_vouch(tmp_path):
     recorded = inputs.Inputs(started_ns=0)
-    with os.scandir(tmp_path) as entries:
-        recorded.listing(str(tmp_path), inputs.entries_of(entries))
+
+    def walk() -> None:
+        before = inputs.folder_signature(str(tmp_path))
+        with os.scandir(tmp_path) as entries:
+            recorded.listing(str(tmp_path), before, inputs.entries_of(entries))
+
+    walk()
+    walk()
+    assert recorded.vouched
     (tmp_path / "late.py").write_text("")
-    with os.scandir(tmp_path) as entries:
-        recorded.listing(str(tmp_path), inputs.entries_of(entries))
+    walk()
     assert not recorded.vouched
 
 

@@ -99,15 +99,17 @@ def _not_a_file(path: str) -> str:
 def _walk(
     directory: str, specs: list, problems: list, top: bool = False, extra: Optional[dict] = None
 ) -> Iterator[Candidate]:
+    folder = os.path.abspath(directory)
+    before = inputs.folder_signature(folder) if inputs.RECORDERS else None  # before it is read
     try:
         entries = sorted(os.scandir(directory), key=lambda e: e.name)
     except OSError as error:
         problems.append(Problem(display(directory), error.strerror or str(error), explicit=top))
         return
-    folder = os.path.abspath(directory)
     if inputs.RECORDERS:
-        inputs.listing(folder, entries)
-        inputs.probe(os.path.join(folder, ".gitignore"))
+        inputs.listing(folder, before, entries)  # says whether there is a .gitignore; its probe, what it holds
+        if any(entry.name == ".gitignore" for entry in entries):
+            inputs.probe(os.path.join(folder, ".gitignore"))
     spec = ignore.folder_spec(directory)
     if spec is not None:
         specs = specs + [(folder, spec)]

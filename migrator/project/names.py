@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 import zlib
 from array import array
-from typing import Iterable
+from collections.abc import Iterable
 
 WORD = re.compile(rb"[A-Za-z0-9_]+")  # what `\b` in a bytes pattern delimits: the index's words
 

@@ -8,11 +8,11 @@ names the rule table lists. Only `api.toml` is read here; the whole table waits 
 from __future__ import annotations
 
 import re
-from typing import Callable, Optional
+from collections.abc import Callable
 
 
 class Prefilter:
-    def __init__(self, hosts: tuple, field_words: Optional[Callable[[], tuple]] = None):
+    def __init__(self, hosts: tuple, field_words: Callable[[], tuple] | None = None):
         """`field_words` gives the byte strings a field finding needs; None: any host will do."""
         from migrator.engine import ruletable
 
@@ -23,7 +23,7 @@ class Prefilter:
         apis = b"|".join(sorted({re.escape(base.api.encode()) for base in facts.bases}))
         self.api_word = re.compile(rb"(?<![\w.-])(?:" + apis + rb")(?![\w.-])")  # not `iam.cnrm.cloud…`
         self._field_words = field_words
-        self._words: Optional[tuple] = None
+        self._words: tuple | None = None
 
     def state(self) -> dict:
         """What `restored` needs to judge bytes as this prefilter does, as JSON data."""

@@ -12,7 +12,6 @@ import os
 import stat
 import time
 import zlib
-from typing import Optional
 
 CACHE_DIR = ".astro_migrate_cache"  # project.cache.CACHE_DIR, relative to the cwd
 MAX_BYTES = 64 * 1024 * 1024
@@ -38,7 +37,7 @@ class Records:
                 return False
         return True
 
-    def load(self, key: str) -> Optional[dict]:
+    def load(self, key: str) -> dict | None:
         if not self._real_folders():
             return None
         flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
