@@ -351,6 +351,25 @@ def test_an_unsaved_base_module_refreshes_the_modules_that_import_it(server, pro
     dag.close()
 
 
+def cached_results(project: Path) -> list:
+    """The result cache's entries (not the index or stored runs): one per analysed file content."""
+    cache = project / ".astro_migrate_cache"
+    return sorted(p for p in cache.glob("??/*") if p.is_file()) if cache.is_dir() else []
+
+
+@pytest.mark.e2e
+def test_typing_leaves_no_cache_entry_per_keystroke(server, project):
+    document = Document(server, project / "client.py")
+    [found] = document.diagnostics()
+    before = cached_results(project)
+    for typed in ("v1beta", "v1bet", "platform/v1beta1"):  # each a buffer state analysed, none saved
+        document.edit(found["range"], typed)
+        document.diagnostics()
+        found["range"]["end"]["character"] = found["range"]["start"]["character"] + len(typed)
+    document.close()
+    assert cached_results(project) == before
+
+
 @pytest.mark.e2e
 def test_shutdown_and_exit_end_the_process(server):
     assert server.request("shutdown", None) is None
@@ -440,21 +459,3 @@ def test_the_readme_editor_snippets_start_the_server():
     assert all("astro-migrate" in language["language-servers"] for language in helix["language"])
     assert 'cmd = { "astro-migrate", "lsp" }' in blocks["lua"] and "vim.lsp.start" in blocks["lua"]
 
-
-def cached_results(project: Path) -> list:
-    """The result cache's entries (not the index or stored runs): one per analysed file content."""
-    cache = project / ".astro_migrate_cache"
-    return sorted(p for p in cache.glob("??/*") if p.is_file()) if cache.is_dir() else []
-
-
-@pytest.mark.e2e
-def test_typing_leaves_no_cache_entry_per_keystroke(server, project):
-    document = Document(server, project / "client.py")
-    [found] = document.diagnostics()
-    before = cached_results(project)
-    for typed in ("v1beta", "v1bet", "platform/v1beta1"):  # each a buffer state analysed, none saved
-        document.edit(found["range"], typed)
-        document.diagnostics()
-        found["range"]["end"]["character"] = found["range"]["start"]["character"] + len(typed)
-    document.close()
-    assert cached_results(project) == before
