@@ -8,11 +8,14 @@ The same process checking the matching module does import them (the guard can fa
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
 
 from helpers import FIXTURES, check_json, run_cli
+
+REPO = FIXTURES.parent.parent
 
 SETTINGS = 'BASE = "https://api.astronomer.io/platform/v1beta1"\n'
 CLIENT = (
@@ -47,8 +50,11 @@ def test_a_warm_plain_check_of_clean_modules_imports_no_fix_link_pool_or_parser(
     """And the same check of the matching module plans its fixes without the text tier's notebook reader."""
     root = project(tmp_path)
     assert run_cli("check", ".", cwd=root).returncode == 1  # fills the cache
+    # This checkout's code, as the in-process run above used: an installed copy has other code
+    # (another fingerprint), so none of the cache would serve it.
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])}
     probe = subprocess.run([sys.executable, "-c", PROBE % (LAZY,)], cwd=root, capture_output=True, text=True,
-                           timeout=60)
+                           timeout=60, env=env)
     assert probe.returncode == 0, probe.stderr
     clean, matching = json.loads(probe.stdout)
     assert clean == {"exit": 0, "modules": []}
