@@ -319,3 +319,15 @@ def test_a_run_whose_progress_line_was_drawn_is_not_stored(project, capsys, monk
     monkeypatch.setattr(progress, "for_run", lambda *args: drawn(*args, after=0.0))
     on_terminal(capsys, monkeypatch, terminal)
     assert stored_runs(project) == []
+
+
+def test_a_new_file_behind_a_folder_time_set_back_is_seen(project, capsys):
+    """`rsync -t`, `tar x` and `cp -a` set a folder's modification time back after filling it:
+    the change time, which no tool can set, still moves."""
+    first = run(capsys, ".")
+    dags = project / "dags"
+    times = os.stat(dags)
+    (dags / "alerts.py").write_text(ALERTS)
+    os.utime(dags, ns=(times.st_atime_ns, times.st_mtime_ns))
+    after = run(capsys, ".")
+    assert after != first and "dags/alerts.py" in after[1]

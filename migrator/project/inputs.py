@@ -42,7 +42,7 @@ class Inputs:
     def listing(self, folder: str, before: list | None, entries: list) -> None:
         """`before`: the folder's signature taken before it was listed; `entries`: `entries_of` it."""
         folder = os.path.abspath(folder)
-        vouching = before if before is not None and before[0] < self._racy_after else None
+        vouching = before if before is not None and max(before[0], before[1]) < self._racy_after else None
         seen = self.listings.setdefault(folder, [vouching, entries])
         if seen[1] != entries:  # changed between two walks of one run
             self.spoiled = True
@@ -74,13 +74,14 @@ def signature(path: str) -> list | None:
 
 
 def folder_signature(folder: str) -> list | None:
-    """What says a folder holds the entries it held: its modification time (which every entry
-    added, removed or renamed moves) and inode; None when it is not a folder."""
+    """What says a folder holds the entries it held: its modification and change times (every
+    entry added, removed or renamed moves both; setting the times back, as `touch -d`, `tar` or
+    `rsync -t` do, moves the change time) and inode; None when it is not a folder."""
     try:
         info = os.stat(folder)
     except (OSError, ValueError):
         return None
-    return [info.st_mtime_ns, info.st_ino] if stat.S_ISDIR(info.st_mode) else None
+    return [info.st_mtime_ns, info.st_ctime_ns, info.st_ino] if stat.S_ISDIR(info.st_mode) else None
 
 
 def entries_of(entries: Iterable[os.DirEntry]) -> list:
