@@ -25,6 +25,7 @@ from migrator.project import inputs
 from migrator.project.names import NameSearch
 from migrator.project.prefilter import Prefilter
 from migrator.project.records import Records
+from migrator.project.regular import read_regular
 
 CLEAN = Records("clean", schema=1, kept=16)
 PLACEHOLDER = "\0file"
@@ -116,16 +117,5 @@ def _placed(path: str, root: str, listings: dict, markers: list) -> bool:
 
 def _read(path: str) -> bytes | None:
     """The bytes of a regular file that every kind of file may be (no NUL, at most `MAX_BYTES`)."""
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-    try:
-        descriptor = os.open(path, flags)
-    except OSError:
-        return None
-    with os.fdopen(descriptor, "rb") as handle:
-        try:
-            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                return None
-            data = handle.read(MAX_BYTES + 1)
-        except OSError:
-            return None
-    return data if len(data) <= MAX_BYTES and b"\0" not in data else None
+    data = read_regular(path, MAX_BYTES)
+    return data if data is not None and b"\0" not in data else None

@@ -17,10 +17,10 @@ from typing import Optional
 
 from migrator import __version__
 from migrator.project.codec import RESULTS, Codec, CodecError
+from migrator.project.regular import read_regular
 
 CACHE_DIR = ".astro_migrate_cache"
 MAX_ENTRY_BYTES = 64 * 1024 * 1024
-OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
 @functools.lru_cache(maxsize=1)
@@ -99,23 +99,11 @@ class Cache:
         target = self._file(entry)
         if not self._real_folders(target):
             return None
+        data = read_regular(target, MAX_ENTRY_BYTES)
         try:
-            descriptor = os.open(target, OPEN_FLAGS)
-        except OSError:
+            return self.codec.decode(data) if data is not None else None
+        except CodecError:
             return None
-        try:
-            info = os.fstat(descriptor)
-            if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_ENTRY_BYTES:
-                return None
-            with os.fdopen(descriptor, "rb") as handle:
-                descriptor = -1
-                data = handle.read(MAX_ENTRY_BYTES + 1)
-            return self.codec.decode(data) if len(data) <= MAX_ENTRY_BYTES else None
-        except (OSError, CodecError):
-            return None
-        finally:
-            if descriptor >= 0:
-                os.close(descriptor)
 
     def _make_folders(self, target: str) -> bool:
         """Create the folders down to `target`'s one level at a time, each checked to be a real

@@ -13,6 +13,8 @@ import stat
 import time
 import zlib
 
+from migrator.project.regular import read_regular
+
 CACHE_DIR = ".astro_migrate_cache"  # project.cache.CACHE_DIR, relative to the cwd
 MAX_BYTES = 64 * 1024 * 1024
 ABANDONED_SECONDS = 3600  # a temporary file this old was left by a run that was killed
@@ -40,18 +42,10 @@ class Records:
     def load(self, key: str) -> dict | None:
         if not self._real_folders():
             return None
-        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+        data = read_regular(self.path_of(key), MAX_BYTES)
         try:
-            descriptor = os.open(self.path_of(key), flags)
-        except OSError:
-            return None
-        try:
-            with os.fdopen(descriptor, "rb") as handle:
-                if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                    return None
-                data = handle.read(MAX_BYTES + 1)
-            record = json.loads(data) if len(data) <= MAX_BYTES else None
-        except (OSError, ValueError, RecursionError):
+            record = json.loads(data) if data is not None else None
+        except (ValueError, RecursionError):
             return None
         if not isinstance(record, dict) or record.get("schema") != self.schema or record.get("key") != key:
             return None
