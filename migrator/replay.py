@@ -107,12 +107,14 @@ class Recording:
         if recorded.vouched:
             RUNS.store(self.key, {"code": code, "output": self.output,
                                   "listings": recorded.listings, "probes": recorded.probes})
+        if self.clean is None:
+            return
+        result, paths, markers = self.clean
         shape, files = clean_replay.template(self.argv)
-        if self.clean is not None and files == self.clean[1]:
-            result, paths, markers = self.clean
-            stored = clean_replay.record(self.output, recorded, result, paths, markers, self.pinned)
-            if stored is not None:
-                clean_replay.CLEAN.store(run_key(shape, self.cwd, self.day), {"code": code, **stored})
+        stored = clean_replay.record(self.output, recorded, result, paths, markers, self.pinned) if (
+            files == paths) else None
+        if stored is not None:
+            clean_replay.CLEAN.store(run_key(shape, self.cwd, self.day), {"code": code, **stored})
 
 
 RECORDING: Recording | None = None

@@ -2,16 +2,16 @@
 
 Recording is off unless a run starts it (`start`; a replay and a project snapshot may record at
 once). While it is on, each look at the file system that can change the report is noted: a
-folder's entries (name and kind) as the walk listed them, with the folder's modification time
-(which any entry added, removed or renamed moves: an unmoved folder need not be listed again),
-and the `stat` of every file whose
-bytes were read or whose presence was asked (a named path, `.gitignore`, `pyproject.toml`,
-`.git`, a link's target). `unchanged` asks the same questions again. Each look is noted before
-the run reads what it looked at, so an edit made during the run shows as a change. A record
-cannot vouch for the run (`vouched`) when a file or folder was modified within `RACY_SECONDS` of
-the run's start (`fresh`: a second edit in the same clock tick keeps the same time), when a folder read
-twice held different entries, or when the run asked something outside the file system
-(`unrecorded`: git, whose answer depends on its configuration).
+folder's entries (name and kind) as the walk listed them, with the folder's modification and
+change times (which any entry added, removed or renamed moves: an unmoved folder need not be
+listed again), and the `stat` of every file whose bytes were read or whose presence was asked
+(a named path, `.gitignore`, `pyproject.toml`, `.git`, a link's target). `unchanged` asks the
+same questions again. Each look is noted before the run reads what it looked at, so an edit made
+during the run shows as a change. A record cannot vouch for the run (`vouched`) when a file or
+folder was modified within `RACY_SECONDS` of the run's start (`fresh`: a second edit in the same
+clock tick keeps the same time), when a folder read twice held different entries, or when the
+run asked something outside the file system (`unrecorded`: git, whose answer depends on its
+configuration).
 """
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ BYPRODUCTS = frozenset({".astro_migrate_cache", "__pycache__"})  # folders runs 
 
 class Inputs:
     def __init__(self, started_ns: int):
-        self.listings: dict = {}  # absolute folder -> its entries (`entries_of`)
+        self.listings: dict = {}  # absolute folder -> [folder_signature() or None (racy), entries_of()]
         self.probes: dict = {}  # absolute path -> signature(), None when absent
         self.fresh: set = set()  # absolute paths of files changed too recently for their stat to vouch
         self.spoiled = False  # a folder changed between two walks, or the run asked git

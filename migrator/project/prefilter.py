@@ -27,12 +27,11 @@ class Prefilter:
 
     def state(self) -> dict:
         """What `restored` needs to judge bytes as this prefilter does, as JSON data."""
-        if self._field_words is not None and self._words is None:
-            self._words = self._field_words()
+        words = self._needed_words()
         text = [b.decode("latin-1") for b in (self.base.pattern, self.api_word.pattern)]
         return {"hosts": [h.decode("latin-1") for h in self.hosts],
                 "versions": [v.decode("latin-1") for v in self.versions], "patterns": text,
-                "words": None if self._field_words is None else [w.decode("latin-1") for w in self._words or ()]}
+                "words": None if words is None else [w.decode("latin-1") for w in words]}
 
     @classmethod
     def restored(cls, state: dict) -> "Prefilter":
@@ -44,8 +43,9 @@ class Prefilter:
             base, api_word = (re.compile(p.encode("latin-1")) for p in state["patterns"])
             prefilter.base, prefilter.api_word = base, api_word
             words = state["words"]
-            prefilter._words = None if words is None else tuple(w.encode("latin-1") for w in words)
-            prefilter._field_words = None if words is None else (lambda: prefilter._words or ())
+            needed = None if words is None else tuple(w.encode("latin-1") for w in words)
+            prefilter._words = None
+            prefilter._field_words = None if needed is None else (lambda: needed)
         except (KeyError, TypeError, AttributeError, UnicodeError, re.error) as error:
             raise ValueError(f"not a prefilter's state: {error}") from None
         return prefilter
@@ -57,8 +57,13 @@ class Prefilter:
             return True
         if not any(host in data for host in self.hosts):
             return False
+        words = self._needed_words()
+        return words is None or any(word in data for word in words)
+
+    def _needed_words(self) -> tuple | None:
+        """The field words a file with a host but no base must hold; None: any host will do."""
         if self._field_words is None:
-            return True
+            return None
         if self._words is None:
             self._words = self._field_words()
-        return any(word in data for word in self._words)
+        return self._words
